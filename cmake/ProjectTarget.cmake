@@ -1,0 +1,37 @@
+# Helpers that give every project target the same include root and warnings.
+
+# alys_apply_defaults(target): includes from the repo root ("core/runtime/env.h"),
+# warnings (as errors unless ALYS_WERROR=OFF).
+function(alys_apply_defaults target)
+  target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_compile_options(${target} PRIVATE ${ALYS_WARNING_FLAGS})
+endfunction()
+
+# alys_library(name DIR dir DEPS ...): static library from every .cc under dir except
+# tests/, bench/ and fuzz/. Globbing keeps parallel work on sibling folders collision-free.
+function(alys_library name)
+  cmake_parse_arguments(ARG "" "DIR" "DEPS;PRIVATE_DEPS" ${ARGN})
+  file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${ARG_DIR}/*.cc)
+  list(FILTER srcs EXCLUDE REGEX "/(tests|bench|fuzz)/")
+  list(FILTER srcs EXCLUDE REGEX "/main\\.cc$")
+  add_library(${name} STATIC ${srcs})
+  alys_apply_defaults(${name})
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+endfunction()
+
+# alys_test(name DIR dir DEPS ...): one gtest binary from dir/*.cc, registered with ctest.
+function(alys_test name)
+  if(NOT ALYS_BUILD_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "DIR" "DEPS" ${ARGN})
+  file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${ARG_DIR}/*.cc)
+  if(NOT srcs)
+    return()
+  endif()
+  add_executable(${name} ${srcs})
+  alys_apply_defaults(${name})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main
+                        rapidcheck rapidcheck_gtest)
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 600)
+endfunction()

@@ -1,0 +1,27 @@
+# Compiler launcher, warnings and sanitizers. Included once from the top-level CMakeLists.
+
+find_program(ALYS_CCACHE ccache)
+if(ALYS_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+  set(CMAKE_C_COMPILER_LAUNCHER ${ALYS_CCACHE})
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${ALYS_CCACHE})
+endif()
+
+# Flags applied only to project targets (never to imported dependencies).
+set(ALYS_WARNING_FLAGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+    -Wold-style-cast -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+  # GCC 12 reports false positives inside libstdc++ (vector<uint8_t> compares at -O2+:
+  # GCC bugs 105329, 105651); they are not about our code, so keep them from -Werror.
+  list(APPEND ALYS_WARNING_FLAGS -Wno-stringop-overread -Wno-stringop-overflow -Wno-array-bounds
+       -Wno-restrict)
+endif()
+if(ALYS_WERROR)
+  list(APPEND ALYS_WARNING_FLAGS -Werror)
+endif()
+
+if(ALYS_SANITIZE)
+  set(ALYS_SANITIZER_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=undefined
+      -fno-omit-frame-pointer)
+  add_compile_options(${ALYS_SANITIZER_FLAGS})
+  add_link_options(${ALYS_SANITIZER_FLAGS})
+endif()

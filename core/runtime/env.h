@@ -1,0 +1,48 @@
+// Env: everything an actor may touch outside its own memory (DESIGN.md §2), one per node.
+//
+// Actors receive `Env&` explicitly: there is no global runtime (FoundationDB's g_network is
+// what we avoid). The runtime that built the Env owns every part of it and keeps it alive
+// for as long as the node's actors run. Later issues add BitcoinRpc and ExecutionEngine.
+#pragma once
+
+#include "core/runtime/buggify.h"
+#include "core/runtime/clock.h"
+#include "core/runtime/executor.h"
+#include "core/runtime/log.h"
+#include "core/runtime/node_id.h"
+#include "core/runtime/random.h"
+#include "core/runtime/storage.h"
+#include "core/runtime/transport.h"
+
+namespace alys {
+
+class Env {
+ public:
+  Env(NodeId id, Clock& clock, Executor& executor, Transport& transport, Storage& storage,
+      Random& random, Buggify& buggify, Log& log)
+      : id_(id), clock_(clock), executor_(executor), transport_(transport), storage_(storage),
+        random_(random), buggify_(buggify), log_(log) {}
+  Env(const Env&) = delete;
+  Env& operator=(const Env&) = delete;
+
+  NodeId id() const { return id_; }
+  Clock& clock() { return clock_; }
+  Executor& executor() { return executor_; }
+  Transport& transport() { return transport_; }
+  Storage& storage() { return storage_; }
+  Random& random() { return random_; }
+  Buggify& buggify() { return buggify_; }
+  Log& log() { return log_; }
+
+ private:
+  NodeId id_;
+  Clock& clock_;
+  Executor& executor_;
+  Transport& transport_;
+  Storage& storage_;
+  Random& random_;
+  Buggify& buggify_;
+  Log& log_;
+};
+
+}  // namespace alys

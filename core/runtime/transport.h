@@ -1,0 +1,48 @@
+// Transport: node-to-node frames over connections (DESIGN.md §2).
+//
+// Connections. connect(peer) asks the transport to keep a connection to `peer` up: it dials,
+// and after a break it redials with backoff, until disconnect(peer). The dialled side does not
+// need to call connect. There is at most one connection per pair of nodes; both ends learn of
+// it through on_peer_up and of its end through on_peer_down.
+//
+// Frames. send(peer, frame) queues one frame on the current connection to `peer`:
+//   - per-connection FIFO: frames arrive in the order they were sent;
+//   - at-most-once: never duplicated; a frame may be lost only when its connection breaks,
+//     and then every later frame of that connection is lost too (the receiver sees a prefix),
+//     and both ends get on_peer_down;
+//   - returns false, sending nothing, if there is no connection to `peer` that this end has
+//     seen come up (on_peer_up) and not yet seen go down.
+// Callback order per peer: on_peer_up, then frames of that connection, then on_peer_down.
+// Frames larger than kMaxFrameBytes are refused (send returns false): a bug in the caller.
+// Thread rules: callbacks run on the node's executor; call send/connect from it too.
+#pragma once
+
+#include <cstddef>
+
+#include "core/runtime/node_id.h"
+#include "core/types/bytes.h"
+
+namespace alys {
+
+class TransportHandler {
+ public:
+  virtual ~TransportHandler() = default;
+  virtual void on_peer_up(NodeId peer) = 0;
+  virtual void on_peer_down(NodeId peer) = 0;
+  virtual void on_frame(NodeId peer, ByteView frame) = 0;
+};
+
+class Transport {
+ public:
+  static constexpr std::size_t kMaxFrameBytes = 16u << 20;
+
+  virtual ~Transport() = default;
+  // The handler must outlive the transport's use of it; nullptr detaches.
+  virtual void set_handler(TransportHandler* handler) = 0;
+  virtual void connect(NodeId peer) = 0;
+  virtual void disconnect(NodeId peer) = 0;
+  virtual bool send(NodeId peer, ByteView frame) = 0;
+  virtual bool is_connected(NodeId peer) const = 0;
+};
+
+}  // namespace alys

@@ -1,0 +1,96 @@
+// alys-sim: the simulator's command line (DESIGN.md §7). Flags are parsed here and handed
+// to harness/commands.h. Exit codes: 0 pass, 1 a check failed, 2 bad input.
+#include <iostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "harness/commands.h"
+
+namespace {
+
+using alys::harness::kExitBadInput;
+
+// CLI11 validator for durations like "10m", "30s", "1h30m".
+struct DurationValidator : CLI::Validator {
+  DurationValidator() {
+    name_ = "DURATION";
+    func_ = [](const std::string& text) {
+      return alys::parse_duration(text) ? std::string() : "not a duration (e.g. 500ms, 30s, 10m, 1h): " + text;
+    };
+  }
+};
+
+alys::Duration to_duration(const std::string& text) { return *alys::parse_duration(text); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"alys-sim: deterministic simulation of Alys networks.\n"
+               "Exit codes: 0 pass, 1 a check failed, 2 bad input."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "alys-sim 0.1.0");
+
+  alys::harness::DemoArgs demo;
+  std::string demo_duration = "10m", demo_settle = "30s", demo_log = "off";
+  bool no_chaos = false;
+  auto* demo_cmd = app.add_subcommand(
+      "demo", "Run the counter-gossip demo protocol on N simulated nodes under seeded chaos,\n"
+              "then check durability and convergence. Prints events, virtual and wall time,\n"
+              "and the trace hash.");
+  demo_cmd->add_option("--seed", demo.seed, "World seed (the whole run follows from it)")->capture_default_str();
+  demo_cmd->add_option("--nodes", demo.nodes, "Number of nodes (1..1000)")->capture_default_str();
+  demo_cmd->add_option("--duration", demo_duration, "Simulated time with faults")
+      ->check(DurationValidator())->capture_default_str();
+  demo_cmd->add_option("--settle", demo_settle, "Quiet tail before the final checks")
+      ->check(DurationValidator())->capture_default_str();
+  demo_cmd->add_flag("--no-chaos", no_chaos, "Run without faults");
+  demo_cmd->add_option("--log", demo_log, "Print node log lines: trace|debug|info|warn|error|off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))->capture_default_str();
+  demo_cmd->add_option("--json", demo.json_path, "Write the run summary as JSON to this file");
+
+  alys::harness::CheckDeterminismArgs det;
+  std::string det_seeds = "1..200", det_duration = "10m";
+  bool quiet = false;
+  auto* det_cmd = app.add_subcommand(
+      "check-determinism", "Run each seed of the demo twice (the second time with a perturbed heap)\n"
+                           "and fail if any trace hash differs.");
+  det_cmd->add_option("--seeds", det_seeds, "Seeds: S or A..B (inclusive)")->capture_default_str();
+  det_cmd->add_option("--nodes", det.nodes, "Number of nodes")->capture_default_str();
+  det_cmd->add_option("--duration", det_duration, "Simulated time with faults per run")
+      ->check(DurationValidator())->capture_default_str();
+  det_cmd->add_flag("--quiet", quiet, "No progress lines");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitBadInput;
+  }
+
+  if (demo_cmd->parsed()) {
+    demo.duration = to_duration(demo_duration);
+    demo.settle = to_duration(demo_settle);
+    demo.chaos = !no_chaos;
+    alys::parse_log_level(demo_log, demo.log_level);
+    return alys::harness::run_demo_command(demo, std::cout);
+  }
+  if (det_cmd->parsed()) {
+    auto seeds = alys::harness::parse_seed_range(det_seeds);
+    if (!seeds) {
+      std::cerr << "alys-sim check-determinism: " << seeds.error().message() << "\n";
+      return kExitBadInput;
+    }
+    det.seeds = *seeds;
+    det.duration = to_duration(det_duration);
+    det.progress = !quiet;
+    return alys::harness::run_check_determinism_command(det, std::cout);
+  }
+  return kExitBadInput;
+}

@@ -1,0 +1,118 @@
+// SimNetwork: the simulated network between a world's nodes, and each node's Transport.
+//
+// Model (see core/runtime/transport.h for the contract it implements):
+//   - one connection per node pair, dialled by whichever end wants it; the handshake takes
+//     one link latency each way and needs both directions reachable and both nodes up;
+//   - frames take a latency drawn per frame from the link's model, but never overtake an
+//     earlier frame of the same connection and direction (FIFO), and a clogged link holds
+//     them until the clog ends;
+//   - a fault that would lose a frame (loss, a cut link, a crash, an explicit break) breaks
+//     the whole connection at once: every frame still in flight is lost, each live end gets
+//     on_peer_down after a detection delay, and ends that still want the peer redial after a
+//     backoff. So a receiver always sees a prefix of what was sent on a connection;
+//   - partitions are sets of cut one-way links; heal removes them.
+// All draws come from the world's "network" stream.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "core/runtime/transport.h"
+#include "core/runtime/xoshiro.h"
+#include "runtime-sim/sim_config.h"
+
+namespace alys::sim {
+
+class World;
+
+struct NetworkStats {
+  std::uint64_t frames_sent = 0;
+  std::uint64_t frames_delivered = 0;
+  std::uint64_t frames_lost = 0;
+  std::uint64_t connections_made = 0;
+  std::uint64_t connection_breaks = 0;
+};
+
+class SimNetwork {
+ public:
+  SimNetwork(World& world, const NetworkConfig& config);
+  ~SimNetwork();
+
+  void add_node();
+  Transport& endpoint(NodeId node);
+
+  // Called by the World: `node` died (after its incarnation changed) / came back.
+  void on_node_crash(NodeId node);
+
+  // --- faults ---------------------------------------------------------------------------
+  void cut(NodeId from, NodeId to);  // one-way; breaks a connection across it
+  // Nodes in different groups cannot reach each other; a node in no group is isolated.
+  void partition(const std::vector<std::vector<NodeId>>& groups);
+  void heal();
+  void heal(NodeId from, NodeId to);
+  void clog(NodeId from, NodeId to, Duration duration);
+  void break_connection(NodeId a, NodeId b);
+  void set_link_latency(NodeId from, NodeId to, const LatencyModel& model);
+  void set_link_loss_ppm(NodeId from, NodeId to, std::uint32_t loss_ppm);
+
+  bool is_cut(NodeId from, NodeId to) const { return link(from, to).cut; }
+  bool connected(NodeId a, NodeId b) const;  // both ends see the connection up
+  const NetworkStats& stats() const { return stats_; }
+  std::size_t node_count() const { return endpoints_.size(); }
+
+ private:
+  class Endpoint;
+  friend class Endpoint;
+
+  struct Link {
+    bool cut = false;
+    Instant clogged_until{};
+    std::optional<LatencyModel> latency;
+    std::optional<std::uint32_t> loss_ppm;
+  };
+  struct Conn {
+    std::uint64_t epoch = 0;  // bumped when a connection starts and when it breaks
+    bool live = false;        // a connection (handshaking or up) exists for `epoch`
+    std::uint64_t up_epoch[2] = {0, 0};  // per end (0 = lower id): connection it sees up
+    Instant last_arrival[2] = {};        // per direction (0 = from the lower id)
+  };
+
+  Link& link(NodeId from, NodeId to) { return links_[from * endpoints_.size() + to]; }
+  const Link& link(NodeId from, NodeId to) const {
+    return links_[from * endpoints_.size() + to];
+  }
+  Conn& conn(NodeId a, NodeId b);
+  static int end_of(NodeId self, NodeId other) { return self < other ? 0 : 1; }
+
+  Duration draw_latency(NodeId from, NodeId to);
+  Duration draw_between(Duration lo, Duration hi);
+  bool reachable(NodeId a, NodeId b) const;
+  Instant next_arrival(Conn& c, NodeId from, NodeId to);
+
+  // Transport operations of node `self`.
+  void want(NodeId self, NodeId peer);
+  void unwant(NodeId self, NodeId peer);
+  bool send(NodeId self, NodeId peer, ByteView frame);
+  bool is_connected(NodeId self, NodeId peer) const;
+
+  void schedule_attempt(NodeId self, NodeId peer, Duration delay);
+  void attempt(NodeId self, NodeId peer);
+  void accept(NodeId dialler, NodeId self, std::uint64_t epoch);
+  void established(NodeId self, NodeId peer, std::uint64_t epoch);
+  void deliver(NodeId from, NodeId to, std::uint64_t epoch, const Bytes& frame);
+  void fail(NodeId a, NodeId b);
+  void notify_down(NodeId self, NodeId peer, std::uint64_t epoch);
+
+  World& world_;
+  NetworkConfig config_;
+  Xoshiro256ss rng_;
+  std::vector<std::unique_ptr<Endpoint>> endpoints_;
+  std::vector<Link> links_;  // n*n, row = from
+  std::vector<Conn> conns_;  // n*n, only [lo][hi] used
+  NetworkStats stats_;
+};
+
+}  // namespace alys::sim

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Configures and builds one build tree. Usage: scripts/build.sh [release|asan] [ninja targets...]
+#   release  build/release: optimised, assertions (ALYS_ASSERT) on, tests and benchmarks
+#   asan     build/asan: AddressSanitizer + UndefinedBehaviorSanitizer, tests only
+# Uses Ninja and ccache; a second run rebuilds only what changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+preset=${1:-release}
+shift || true
+case "$preset" in
+  release) dir=build/release; flags=(-DCMAKE_BUILD_TYPE=Release) ;;
+  asan) dir=build/asan; flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DALYS_SANITIZE=ON -DALYS_BUILD_BENCH=OFF) ;;
+  *) echo "build.sh: unknown preset '$preset' (release|asan)" >&2; exit 2 ;;
+esac
+
+if [[ ! -f $dir/build.ninja ]]; then
+  cmake -G Ninja -S . -B "$dir" "${flags[@]}" >/dev/null
+fi
+jobs=${ALYS_BUILD_JOBS:-$(nproc)}
+cmake --build "$dir" -j "$jobs" ${1:+--target "$@"}
