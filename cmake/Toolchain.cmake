@@ -25,3 +25,20 @@ if(ALYS_SANITIZE)
   add_compile_options(${ALYS_SANITIZER_FLAGS})
   add_link_options(${ALYS_SANITIZER_FLAGS})
 endif()
+
+# Fuzz build (scripts/fuzz.sh configures it as build/fuzz): every object this tree compiles
+# gets libFuzzer's coverage instrumentation (-fsanitize=fuzzer-no-link) plus ASan/UBSan; the
+# fuzz executables add -fsanitize=fuzzer (core/fuzz/CMakeLists.txt). Clang only: with any
+# other compiler the option is switched off with a warning. Dependencies are prebuilt
+# Debian libraries, so they are not instrumented.
+if(ALYS_FUZZ AND NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  message(WARNING "ALYS_FUZZ needs Clang (CMAKE_CXX_COMPILER=clang++, CMAKE_C_COMPILER=clang); "
+                  "the compiler is ${CMAKE_CXX_COMPILER_ID}, so no fuzz targets are built")
+  set(ALYS_FUZZ OFF)
+endif()
+if(ALYS_FUZZ)
+  set(ALYS_FUZZ_SANITIZER_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=undefined
+      -fno-omit-frame-pointer)
+  add_compile_options(-fsanitize=fuzzer-no-link ${ALYS_FUZZ_SANITIZER_FLAGS})
+  add_link_options(${ALYS_FUZZ_SANITIZER_FLAGS})
+endif()

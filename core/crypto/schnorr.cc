@@ -1,0 +1,59 @@
+#include "core/crypto/schnorr.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <secp256k1_extrakeys.h>
+#include <secp256k1_schnorrsig.h>
+
+#include "core/crypto/secp256k1_context.h"
+#include "core/runtime/assert.h"
+#include "core/types/hex.h"
+
+namespace alys {
+
+using crypto_internal::secp256k1_ctx;
+
+Result<SchnorrSignature> SchnorrSignature::from_bytes(ByteView bytes) {
+  if (bytes.size() != kSize) {
+    return Status::invalid_argument(
+        fmt::format("schnorr signature: expected {} bytes, got {}", kSize, bytes.size()));
+  }
+  SchnorrSignature sig;
+  std::copy(bytes.begin(), bytes.end(), sig.bytes_.begin());
+  return sig;
+}
+
+Result<SchnorrSignature> SchnorrSignature::from_hex(std::string_view hex) {
+  auto bytes = alys::from_hex(hex);
+  if (!bytes) return bytes.error();
+  return from_bytes(*bytes);
+}
+
+std::string SchnorrSignature::to_hex() const { return alys::to_hex(view()); }
+
+SchnorrSignature schnorr_sign(const SecretKey& key, ByteView message, const Hash256& aux_rand) {
+  secp256k1_keypair keypair;
+  ALYS_ASSERT(secp256k1_keypair_create(secp256k1_ctx(), &keypair, key.bytes().data()) == 1,
+              "keypair_create failed on a validated secret key");
+  secp256k1_schnorrsig_extraparams params = SECP256K1_SCHNORRSIG_EXTRAPARAMS_INIT;
+  // libsecp256k1 takes a non-const pointer but only reads the 32 bytes.
+  std::array<std::uint8_t, 32> aux = aux_rand.bytes();
+  params.ndata = aux.data();
+  SchnorrSignature sig;
+  ALYS_ASSERT(secp256k1_schnorrsig_sign_custom(secp256k1_ctx(), sig.bytes_.data(),
+                                               message.data(), message.size(), &keypair,
+                                               &params) == 1,
+              "schnorrsig_sign_custom failed");
+  return sig;
+}
+
+bool schnorr_verify(const XOnlyPublicKey& key, ByteView message, const SchnorrSignature& sig) {
+  secp256k1_xonly_pubkey pubkey;
+  ALYS_ASSERT(secp256k1_xonly_pubkey_parse(secp256k1_ctx(), &pubkey, key.bytes().data()) == 1,
+              "xonly_pubkey_parse failed on a validated key");
+  return secp256k1_schnorrsig_verify(secp256k1_ctx(), sig.bytes().data(), message.data(),
+                                     message.size(), &pubkey) == 1;
+}
+
+}  // namespace alys

@@ -1,0 +1,102 @@
+// BIP-340 test vectors: every row of the official test-vectors.csv (bitcoin/bips,
+// bip-0340/test-vectors.csv), stored verbatim in core/tests/data.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/crypto/keys.h"
+#include "core/crypto/schnorr.h"
+#include "core/tests/primitives_test_util.h"
+
+namespace alys {
+namespace {
+
+struct Bip340Row {
+  std::string index, secret_key, public_key, aux_rand, message, signature, result, comment;
+};
+
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> fields;
+  std::string field;
+  std::istringstream in(line);
+  while (std::getline(in, field, ',')) fields.push_back(field);
+  if (!line.empty() && line.back() == ',') fields.emplace_back();
+  return fields;
+}
+
+std::vector<Bip340Row> load_rows() {
+  std::istringstream in(test::read_data_file("bip340_test_vectors.csv"));
+  std::string line;
+  std::getline(in, line);  // header
+  std::vector<Bip340Row> rows;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    auto f = split_csv_line(line);
+    // The comment (last field) contains no commas in the official file.
+    EXPECT_GE(f.size(), 7u) << line;
+    if (f.size() < 7) continue;
+    f.resize(8);
+    rows.push_back({f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]});
+  }
+  return rows;
+}
+
+TEST(Bip340, AllOfficialVectors) {
+  const auto rows = load_rows();
+  ASSERT_EQ(rows.size(), 19u) << "official file has rows 0..18";
+  int verified = 0, signed_ok = 0;
+  for (const auto& row : rows) {
+    SCOPED_TRACE("vector " + row.index + " " + row.comment);
+    const Bytes message = test::hex_bytes(row.message);
+    const bool expected = row.result == "TRUE";
+
+    if (!row.secret_key.empty()) {
+      auto sk = SecretKey::from_hex(row.secret_key);
+      ASSERT_TRUE(sk.has_value());
+      EXPECT_EQ(sk->xonly_public_key().to_hex(), to_hex(test::hex_bytes(row.public_key)));
+      const Hash256 aux = test::hash_hex(row.aux_rand);
+      const SchnorrSignature sig = schnorr_sign(*sk, message, aux);
+      EXPECT_EQ(sig.to_hex(), to_hex(test::hex_bytes(row.signature)));
+      ++signed_ok;
+    }
+
+    auto pk = XOnlyPublicKey::from_hex(row.public_key);
+    auto sig = SchnorrSignature::from_hex(row.signature);
+    ASSERT_TRUE(sig.has_value());
+    // An invalid public key (rows 5 and 14) can never verify.
+    const bool ok = pk.has_value() && schnorr_verify(*pk, message, *sig);
+    EXPECT_EQ(ok, expected);
+    if (ok == expected) ++verified;
+  }
+  EXPECT_EQ(verified, 19);
+  EXPECT_EQ(signed_ok, 8);
+}
+
+TEST(SecretKey, RejectsZeroAndOrder) {
+  EXPECT_FALSE(SecretKey::from_hex(std::string(64, '0')).has_value());
+  EXPECT_FALSE(
+      SecretKey::from_hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141")
+          .has_value());
+  EXPECT_TRUE(
+      SecretKey::from_hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364140")
+          .has_value());
+  EXPECT_FALSE(SecretKey::from_bytes(Bytes(31, 1)).has_value());
+}
+
+RC_GTEST_PROP(SchnorrProperty, SignThenVerify,
+              (const std::array<std::uint8_t, 32>& seed, const std::vector<std::uint8_t>& msg)) {
+  auto sk = SecretKey::from_bytes(seed);
+  RC_PRE(sk.has_value());
+  const SchnorrSignature sig = schnorr_sign(*sk, msg, Hash256{});
+  RC_ASSERT(schnorr_verify(sk->xonly_public_key(), msg, sig));
+  Bytes other = msg;
+  other.push_back(0x01);
+  RC_ASSERT(!schnorr_verify(sk->xonly_public_key(), other, sig));
+}
+
+}  // namespace
+}  // namespace alys
