@@ -1,6 +1,8 @@
 // SimBuggify: the simulator's Buggify (see core/runtime/buggify.h for the contract).
 // Whether a point is on for the run is a pure function of (seed, name); whether an enabled
-// point fires on a call draws from this node's own buggify stream. Counts every firing.
+// point fires on a call draws from that point's own stream (derived from this node's
+// stream and the name), so calls to one point never shift when another fires. Counts
+// every firing.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +18,7 @@ namespace alys::sim {
 class SimBuggify final : public Buggify {
  public:
   SimBuggify(const BuggifyConfig& config, std::uint64_t seed, Xoshiro256ss stream)
-      : config_(config), seed_(seed), rng_(stream) {}
+      : config_(config), seed_(seed), stream_key_(stream.next()) {}
 
   bool fire(std::string_view point) override;
   // Pure: is `point` switched on for runs of `seed` under `config`?
@@ -27,7 +29,8 @@ class SimBuggify final : public Buggify {
  private:
   BuggifyConfig config_;
   std::uint64_t seed_;
-  Xoshiro256ss rng_;
+  std::uint64_t stream_key_;
+  std::map<std::string, Xoshiro256ss, std::less<>> point_rngs_;
   std::map<std::string, std::uint64_t, std::less<>> fired_;
 };
 

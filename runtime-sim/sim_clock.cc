@@ -26,7 +26,11 @@ std::int64_t SimClock::unix_ms() const {
 void SimClock::rebase() {
   const Instant t = world_.now();
   anchor_wall_us_ = wall_us_at(t);
-  anchor_time_ = t;
+  // Advance the anchor by the whole microseconds wall_us_at() counted, not to `t`: moving
+  // it to `t` dropped the sub-microsecond remainder of the elapsed time, so every jump or
+  // drift change set the wall clock back by up to 1us for good (jump(d) then shifted later
+  // readings by d - 1ms at some instants instead of exactly d).
+  anchor_time_ += (t - anchor_time_) / 1000ns * 1us;
 }
 
 void SimClock::jump(std::int64_t delta_ms) {

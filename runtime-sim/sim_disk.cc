@@ -56,8 +56,10 @@ Status SimDisk::write(const WriteBatch& batch, WriteOptions options) {
   for (const auto& op : batch.ops()) {
     if (keep_undo) {
       auto it = data_.find(op.key);
-      undo.before.emplace_back(op.key, it == data_.end() ? std::nullopt
-                                                         : std::optional<Bytes>(it->second));
+      undo.before.push_back(Before{op.key,
+                                   it == data_.end() ? std::nullopt
+                                                     : std::optional<Bytes>(it->second),
+                                   corrupted_.count(op.key) != 0});
     }
     set_or_erase(op.key, op.value);
   }
@@ -76,7 +78,8 @@ void SimDisk::crash(std::size_t keep) {
   while (undo_.size() > keep) {
     Undo& u = undo_.back();
     for (auto it = u.before.rbegin(); it != u.before.rend(); ++it) {
-      set_or_erase(it->first, it->second);
+      set_or_erase(it->key, it->value);
+      if (it->corrupted) corrupted_.insert(it->key);
     }
     undo_.pop_back();
   }

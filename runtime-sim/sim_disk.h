@@ -53,8 +53,15 @@ class SimDisk final : public Storage {
 
  private:
   friend class SimDiskIterator;
+  struct Before {
+    Bytes key;
+    std::optional<Bytes> value;  // nullopt = the key was absent
+    // The before-image was a corrupted stored value. Rolling back restores the corruption
+    // too: the bytes on the medium are still bad, only the overwrite was lost.
+    bool corrupted = false;
+  };
   struct Undo {
-    std::vector<std::pair<Bytes, std::optional<Bytes>>> before;  // in application order
+    std::vector<Before> before;  // in application order
   };
   void set_or_erase(const Bytes& key, const std::optional<Bytes>& value);
 

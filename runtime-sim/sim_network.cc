@@ -80,7 +80,11 @@ bool SimNetwork::reachable(NodeId a, NodeId b) const {
 Instant SimNetwork::next_arrival(Conn& c, NodeId from, NodeId to) {
   const int dir = end_of(from, to);
   Instant arrival = world_.now() + draw_latency(from, to);
-  arrival = std::max({arrival, c.last_arrival[dir], link(from, to).clogged_until});
+  // Strictly after the previous arrival in this direction, never at the same instant:
+  // same-instant events run in seeded tie-break order, not in scheduling order, so an equal
+  // arrival time would let a frame overtake the one before it (or the on_peer_up before it).
+  arrival = std::max({arrival, c.last_arrival[dir] + Duration(1),
+                      link(from, to).clogged_until});
   c.last_arrival[dir] = arrival;
   return arrival;
 }
@@ -254,6 +258,7 @@ void SimNetwork::partition(const std::vector<std::vector<NodeId>>& groups) {
       group[node] = g;
     }
   }
+  heal();  // a partition replaces any earlier cuts (Jepsen's nemesis does the same)
   for (NodeId a = 0; a < n; ++a) {
     for (NodeId b = 0; b < n; ++b) {
       if (a != b && group[a] != group[b]) cut(a, b);

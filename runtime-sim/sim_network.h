@@ -49,7 +49,8 @@ class SimNetwork {
 
   // --- faults ---------------------------------------------------------------------------
   void cut(NodeId from, NodeId to);  // one-way; breaks a connection across it
-  // Nodes in different groups cannot reach each other; a node in no group is isolated.
+  // Replaces every cut: afterwards exactly the links between different groups are cut (a
+  // node in no group is isolated from all).
   void partition(const std::vector<std::vector<NodeId>>& groups);
   void heal();
   void heal(NodeId from, NodeId to);

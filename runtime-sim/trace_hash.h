@@ -1,6 +1,9 @@
 // TraceHash: a running 64-bit digest of everything that happened in a run (DESIGN.md §5).
-// The World folds every delivered frame (with its payload), fired timer, posted task and
-// applied fault into it; two runs of one seed must end with equal hashes.
+// The World folds every event it runs (time, kind, node, detail: a delivered frame also
+// folds its payload; a fault scheduled by chaos folds its description) and every crash and
+// restart into it; two runs of one seed must end with equal hashes. Fault hooks called
+// directly (not as scheduled events) change the run, and so the hash, only through what
+// they cause.
 #pragma once
 
 #include <cstdint>

@@ -128,10 +128,16 @@ std::uint64_t World::schedule_for(NodeId node, Instant at, EventKind kind, std::
                      std::move(task));
 }
 
-bool World::step() {
+bool World::step() { return step_due_by(Instant::max()); }
+
+bool World::step_due_by(Instant limit) {
   EventQueue::Popped ev;
   for (;;) {
-    if (!queue_.pop(ev)) return false;
+    // Look before popping: after skipping a crashed node's dead event, the next live event
+    // may be due after `limit`, and run_until must not run it (it used to: the deadline
+    // was checked only once, before the first pop).
+    if (queue_.empty() || queue_.next_time() > limit) return false;
+    queue_.pop(ev);
     ALYS_ASSERT(ev.at >= now_, "virtual time ran backwards");
     now_ = ev.at;
     const NodeId node = ev.tag.node;
@@ -149,7 +155,8 @@ bool World::step() {
 }
 
 RunStats World::run_until(Instant deadline) {
-  while (!queue_.empty() && queue_.next_time() <= deadline) step();
+  while (step_due_by(deadline)) {
+  }
   if (deadline > now_) now_ = deadline;
   return stats();
 }

@@ -102,6 +102,9 @@ class World {
  private:
   friend class SimNode;
   std::uint32_t tie_break() { return static_cast<std::uint32_t>(tie_rng_.next() >> 40); }
+  // Runs the next live event due at or before `limit`; false if there is none. Dead events
+  // (of crashed incarnations) due by `limit` are discarded on the way.
+  bool step_due_by(Instant limit);
   void start_node(NodeId node);
 
   WorldConfig config_;

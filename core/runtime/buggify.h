@@ -5,8 +5,9 @@
 // fire(point) is always false in the real runtime. In the simulator each point is enabled
 // or not for the whole run, decided from (world seed, point name) alone, so the decision
 // does not depend on the order in which points are first reached; an enabled point then
-// fires on a small seeded fraction of calls. Points are names, not ids, so a new point in
-// the code never shifts the randomness of existing ones.
+// fires on a small seeded fraction of calls, drawn from a stream of its own. Points are
+// names, not ids, and own their randomness, so a new point in the code never shifts when
+// existing ones fire.
 #pragma once
 
 #include <string_view>

@@ -36,8 +36,10 @@ constexpr std::int64_t to_ms(Duration d) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
 }
 
-// Parses "250ms", "10s", "10m", "2h", "1500us", "3ns", or combinations like "1h30m".
-// A bare number is seconds. Returns nullopt on anything else (negative, overflow, junk).
+// Parses "250ms", "10s", "10m", "2h", "1500us", "3ns", decimals like "1.5s", or
+// combinations like "1h2m3.004s" (so every format_duration output parses back to the same
+// value). A bare number is seconds. Returns nullopt on anything else (negative, overflow,
+// junk, or a fraction finer than a nanosecond).
 std::optional<Duration> parse_duration(std::string_view text);
 
 // Short human form: "1h2m3.004s", "250ms", "0s". Exact (no rounding beyond ns).
