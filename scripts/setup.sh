@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages alys-dst builds with, if any is missing. Idempotent: with
 # everything present it only asks dpkg and returns. Needs root or sudo to install.
+# Usage: scripts/setup.sh [fuzz]   (fuzz adds Clang and libFuzzer for scripts/fuzz.sh)
 set -euo pipefail
 
 PACKAGES=(
@@ -10,6 +11,9 @@ PACKAGES=(
   libtomlplusplus-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libcpp-httplib-dev libleveldb-dev libsnappy-dev libsecp256k1-dev libssl-dev libxxhash-dev
 )
+if [[ ${1:-} == fuzz ]]; then
+  PACKAGES+=(clang libclang-rt-dev llvm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
