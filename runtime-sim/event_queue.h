@@ -33,11 +33,20 @@ enum class EventKind : std::uint8_t {
 };
 
 // Identifies an event for the trace hash and for dropping a crashed node's work.
+// An owner is anything whose pending events must vanish with it (an executor strand): the
+// World keeps a generation per owner slot and drops events of a retired generation.
+struct OwnerToken {
+  static constexpr std::uint32_t kNone = UINT32_MAX;
+  std::uint32_t index = kNone;
+  std::uint32_t generation = 0;
+};
+
 struct EventTag {
   EventKind kind = EventKind::kCustom;
   NodeId node = kNoNode;          // the node whose incarnation must still be alive, if any
   std::uint32_t incarnation = 0;  // of `node` when scheduled
   std::uint64_t detail = 0;       // folded into the trace hash
+  OwnerToken owner;               // must not be retired when the event runs, if set
 };
 
 class EventQueue {

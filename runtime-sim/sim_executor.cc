@@ -4,10 +4,15 @@
 
 namespace alys::sim {
 
+SimExecutor::SimExecutor(World& world, NodeId node, std::shared_ptr<std::uint64_t> counter,
+                         std::uint64_t strand_id)
+    : world_(world), node_(node), strand_id_(strand_id), strand_counter_(std::move(counter)),
+      owner_(world.register_owner()) {}
+
 SimExecutor::~SimExecutor() {
-  // Pending events capture `this`: drop them so none runs after we are gone.
-  if (drain_scheduled_) world_.cancel(drain_event_);
-  for (const auto& [timer, event] : timers_) world_.cancel(event);
+  // Pending events capture `this`: retiring the owner drops them all, so none runs after we
+  // are gone.
+  world_.retire_owner(owner_);
 }
 
 void SimExecutor::post(Task task) {
@@ -18,14 +23,13 @@ void SimExecutor::post(Task task) {
 
 void SimExecutor::schedule_drain() {
   drain_scheduled_ = true;
-  drain_event_ =
-      world_.schedule_for(node_, world_.now(), EventKind::kPost, 0, [this] { drain_one(); });
+  world_.schedule_for(node_, world_.now(), EventKind::kPost, strand_id_, [this] { drain_one(); },
+                      owner_);
 }
 
 void SimExecutor::drain_one() {
   drain_scheduled_ = false;
-  Task task = std::move(ready_.front());
-  ready_.pop_front();
+  Task task = ready_.pop_front();
   if (!ready_.empty()) schedule_drain();
   task();
   // `task` may own the last reference to whatever owns this executor (a strand inside an
@@ -34,29 +38,19 @@ void SimExecutor::drain_one() {
 
 TimerId SimExecutor::after(Duration delay, Task task) {
   ALYS_ASSERT(delay >= Duration::zero(), "Executor::after: negative delay");
-  const std::uint64_t timer = ++next_timer_;
-  const auto event = world_.schedule_for(
-      node_, world_.now() + delay, EventKind::kTimer, static_cast<std::uint64_t>(delay.count()),
-      [this, timer, t = std::move(task)]() mutable {
-        timers_.erase(timer);
-        Task run = std::move(t);
-        run();  // may destroy this executor (see drain_one)
-      });
-  timers_.emplace(timer, event);
-  return TimerId{timer};
+  // The task runs as the world event itself (no wrapper, no allocation); it may destroy
+  // this executor (see drain_one).
+  return TimerId{world_.schedule_for(node_, world_.now() + delay, EventKind::kTimer,
+                                     static_cast<std::uint64_t>(delay.count()), std::move(task),
+                                     owner_)};
 }
 
-bool SimExecutor::cancel(TimerId id) {
-  if (!id) return false;
-  const auto it = timers_.find(id.value);
-  if (it == timers_.end()) return false;
-  const bool pending = world_.cancel(it->second);
-  timers_.erase(it);
-  return pending;
-}
+bool SimExecutor::cancel(TimerId id) { return id && world_.cancel(id.value); }
 
 std::unique_ptr<Executor> SimExecutor::make_strand() {
-  return std::make_unique<SimExecutor>(world_, node_);
+  // The numbering constructor is private, so make_unique cannot reach it.
+  const std::uint64_t strand_id = ++*strand_counter_;
+  return std::unique_ptr<Executor>(new SimExecutor(world_, node_, strand_counter_, strand_id));
 }
 
 }  // namespace alys::sim

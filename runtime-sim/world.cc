@@ -117,15 +117,37 @@ SimClock& World::clock(NodeId node) {
 
 std::uint64_t World::schedule_at(Instant at, EventKind kind, std::uint64_t detail, Task task) {
   ALYS_ASSERT(at >= now_, "World::schedule_at: time in the past");
-  return queue_.push(at, tie_break(), EventTag{kind, kNoNode, 0, detail}, std::move(task));
+  return queue_.push(at, tie_break(), EventTag{kind, kNoNode, 0, detail, {}}, std::move(task));
 }
 
 std::uint64_t World::schedule_for(NodeId node, Instant at, EventKind kind, std::uint64_t detail,
-                                  Task task) {
+                                  Task task, OwnerToken owner) {
   ALYS_ASSERT(at >= now_, "World::schedule_for: time in the past");
   ALYS_ASSERT(node < nodes_.size(), "World::schedule_for: unknown node");
-  return queue_.push(at, tie_break(), EventTag{kind, node, nodes_[node]->incarnation(), detail},
+  return queue_.push(at, tie_break(),
+                     EventTag{kind, node, nodes_[node]->incarnation(), detail, owner},
                      std::move(task));
+}
+
+OwnerToken World::register_owner() {
+  std::uint32_t index;
+  if (!free_owners_.empty()) {
+    index = free_owners_.back();
+    free_owners_.pop_back();
+  } else {
+    index = static_cast<std::uint32_t>(owner_generations_.size());
+    ALYS_ASSERT(index != OwnerToken::kNone, "World: owner slots exhausted");
+    owner_generations_.push_back(0);
+  }
+  return OwnerToken{index, owner_generations_[index]};
+}
+
+void World::retire_owner(OwnerToken owner) {
+  ALYS_ASSERT(owner.index < owner_generations_.size() &&
+                  owner_generations_[owner.index] == owner.generation,
+              "World::retire_owner: unknown or already retired owner");
+  ++owner_generations_[owner.index];
+  free_owners_.push_back(owner.index);
 }
 
 bool World::step() { return step_due_by(Instant::max()); }
@@ -140,6 +162,11 @@ bool World::step_due_by(Instant limit) {
     queue_.pop(ev);
     ALYS_ASSERT(ev.at >= now_, "virtual time ran backwards");
     now_ = ev.at;
+    const OwnerToken owner = ev.tag.owner;
+    if (owner.index != OwnerToken::kNone &&
+        owner_generations_[owner.index] != owner.generation) {
+      continue;  // its owner (an executor strand) is gone, and its work with it
+    }
     const NodeId node = ev.tag.node;
     if (node == kNoNode) break;
     const SimNode& n = *nodes_[node];

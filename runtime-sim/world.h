@@ -67,8 +67,12 @@ class World {
   // Runs `task` at `at` (>= now) as a world event (no node: survives crashes).
   std::uint64_t schedule_at(Instant at, EventKind kind, std::uint64_t detail, Task task);
   // For runtime pieces: schedule on behalf of a node; dropped if it crashes first.
+  // With `owner` set, the event is also dropped if the owner is retired first.
   std::uint64_t schedule_for(NodeId node, Instant at, EventKind kind, std::uint64_t detail,
-                             Task task);
+                             Task task, OwnerToken owner = {});
+  // Owners: O(1) bulk cancellation of everything an owner scheduled (no per-event record).
+  OwnerToken register_owner();
+  void retire_owner(OwnerToken owner);
   bool cancel(std::uint64_t event_id) { return queue_.cancel(event_id); }
 
   // --- running ------------------------------------------------------------------------
@@ -115,6 +119,8 @@ class World {
   std::uint64_t events_ = 0;
   NodeId current_node_ = kNoNode;
   std::vector<std::unique_ptr<SimNode>> nodes_;
+  std::vector<std::uint32_t> owner_generations_;  // per owner slot
+  std::vector<std::uint32_t> free_owners_;
   std::unique_ptr<SimNetwork> network_;
   Xoshiro256ss disk_rng_;
   LogSink log_sink_;

@@ -23,7 +23,7 @@ Instant at_ns(std::int64_t ns) { return Instant{Duration{ns}}; }
 std::uint64_t push_label(EventQueue& q, std::int64_t time_ns, std::uint32_t tie, int label,
                          std::vector<int>& out) {
   return q.push(at_ns(time_ns), tie, EventTag{EventKind::kCustom, kNoNode, 0,
-                                              static_cast<std::uint64_t>(label)},
+                                              static_cast<std::uint64_t>(label), {}},
                 [&out, label] { out.push_back(label); });
 }
 
@@ -58,7 +58,7 @@ TEST(EventQueue, OrdersByTimeThenTieBreakThenSequence) {
 TEST(EventQueue, PopHandsOverTagAndTask) {
   EventQueue q;
   std::vector<int> ran;
-  q.push(at_ns(7), 1, EventTag{EventKind::kFrame, 3, 2, 99}, [&ran] { ran.push_back(1); });
+  q.push(at_ns(7), 1, EventTag{EventKind::kFrame, 3, 2, 99, {}}, [&ran] { ran.push_back(1); });
   EventQueue::Popped ev;
   ASSERT_TRUE(q.pop(ev));
   EXPECT_EQ(to_ns(ev.at), 7);
@@ -231,7 +231,7 @@ RC_GTEST_PROP(EventQueue, MatchesReferenceModel, (const std::vector<Op>& ops)) {
     const auto time = static_cast<std::int64_t>(a % 16);
     const std::uint32_t tie = (b % 3 == 0) ? (b >> 8) & 0xFFFFFF : b % 3;
     const int label = next_label++;
-    const auto id = q.push(at_ns(time), tie, EventTag{EventKind::kCustom, kNoNode, 0, 0},
+    const auto id = q.push(at_ns(time), tie, EventTag{EventKind::kCustom, kNoNode, 0, 0, {}},
                            [&ran, label] { ran.push_back(label); });
     RC_ASSERT(id != 0u);
     RC_ASSERT(model.by_id.count(id) == 0u);  // a live id is never handed out twice

@@ -327,5 +327,25 @@ RC_GTEST_PROP(WorldScheduling, VirtualTimeNeverRunsBackwards,
   RC_ASSERT(ran >= 1u);
 }
 
+TEST(World, RetiringAnOwnerDropsExactlyItsEvents) {
+  World w(config_with_seed(3));
+  const NodeId n = w.add_node(script({}));
+  w.run_until_idle();
+  const OwnerToken a = w.register_owner();
+  const OwnerToken b = w.register_owner();
+  std::vector<int> ran;
+  w.schedule_for(n, w.now() + 1ms, EventKind::kTimer, 0, [&] { ran.push_back(1); }, a);
+  w.schedule_for(n, w.now() + 2ms, EventKind::kTimer, 0, [&] { ran.push_back(2); }, b);
+  w.schedule_for(n, w.now() + 3ms, EventKind::kTimer, 0, [&] { ran.push_back(3); });
+  w.retire_owner(a);
+  // The freed slot is reused with a new generation: the new owner's events run.
+  const OwnerToken c = w.register_owner();
+  EXPECT_EQ(c.index, a.index);
+  EXPECT_NE(c.generation, a.generation);
+  w.schedule_for(n, w.now() + 4ms, EventKind::kTimer, 0, [&] { ran.push_back(4); }, c);
+  w.run_until_idle();
+  EXPECT_EQ(ran, (std::vector<int>{2, 3, 4}));
+}
+
 }  // namespace
 }  // namespace alys::sim
