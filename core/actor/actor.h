@@ -133,6 +133,7 @@ class ActorCell final : public CellBase {
   void set_current(const EnvelopeMeta* meta) { current_ = meta; }
 
   void op_start() override;
+  void finish_start(const Status& instantiated);
   void op_prepare_restart(const Status& reason) override;
   void op_finish_restart(const Status& reason) override;
   void op_stop() override;
@@ -562,17 +563,7 @@ void ActorCell<M>::op_start() {
     return;
   }
   set_state(LifecycleState::kStarting);
-  const Status s = instantiate(false, Status::ok());
-  if (!s.is_ok()) {
-    drop_instance();
-    set_state(LifecycleState::kStartFailed);
-    report(ChildEvent::Kind::kStartFailed, s);
-    return;
-  }
-  set_state(LifecycleState::kRunning);
-  report(ChildEvent::Kind::kStarted);
-  call_void([&] { actor_->started(); });
-  if (!mailbox_.empty()) schedule_turn();
+  finish_start(instantiate(false, Status::ok()));
 }
 
 template <typename M>
@@ -598,6 +589,12 @@ void ActorCell<M>::op_finish_restart(const Status& reason) {
   }
   const Status s = instantiate(true, reason);
   counters_.restarts.bump();
+  finish_start(s);
+}
+
+// The common end of a start and a restart: Running and `started()`, or StartFailed.
+template <typename M>
+void ActorCell<M>::finish_start(const Status& s) {
   if (!s.is_ok()) {
     drop_instance();
     set_state(LifecycleState::kStartFailed);

@@ -18,13 +18,14 @@
 //                    "this node" read as "this strand". Tasks of different strands of one
 //                    node MAY run in parallel (real runtime: one Asio strand each on a thread
 //                    pool); the simulator runs them all on its one thread, interleaved in a
-//                    seed-dependent order. post() on a strand may be called from any thread.
-//                    Destroying a strand drops its not-yet-started posts (the simulator also
-//                    drops its timers; the real runtime may still run timers and posts that
-//                    were handed to the pool, so tasks must own what they touch). A node
-//                    crash drops every strand's work like the node's own. REQUIRES: the
-//                    strand does not outlive this executor's runtime. The default forwards
-//                    to this executor, which is right for executors that are already serial.
+//                    seed-dependent order. So with strands the thread rule above holds per
+//                    strand. post() on a strand may be called from any thread. Destroying a
+//                    strand: the simulator drops its pending posts and timers; the real
+//                    runtime still runs what was already handed to the pool. Either way a
+//                    task must own (or share) what it touches. A node crash drops every
+//                    strand's work like the node's own. REQUIRES: the strand does not
+//                    outlive this executor's runtime. The default forwards to this
+//                    executor, which is right for executors that are already serial.
 #pragma once
 
 #include <cstdint>

@@ -79,4 +79,14 @@ class Storage {
   Result<Bytes> get(std::string_view key) { return get(as_bytes(key)); }
 };
 
+// Stores nothing: every get is kNotFound, every write succeeds and is forgotten, and
+// iterate() returns nullptr. For an Env whose node keeps no state.
+class NullStorage final : public Storage {
+ public:
+  Result<Bytes> get(ByteView) override { return Status::not_found("null storage"); }
+  Status write(const WriteBatch&, WriteOptions) override { return Status::ok(); }
+  std::unique_ptr<StorageIterator> iterate() override { return nullptr; }
+  using Storage::get;
+};
+
 }  // namespace alys

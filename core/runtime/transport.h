@@ -45,4 +45,15 @@ class Transport {
   virtual bool is_connected(NodeId peer) const = 0;
 };
 
+// Connects to nothing: every send fails. For an Env whose node never talks to peers
+// (benchmarks, the real-runtime actor tests).
+class NullTransport final : public Transport {
+ public:
+  void set_handler(TransportHandler*) override {}
+  void connect(NodeId) override {}
+  void disconnect(NodeId) override {}
+  bool send(NodeId, ByteView) override { return false; }
+  bool is_connected(NodeId) const override { return false; }
+};
+
 }  // namespace alys

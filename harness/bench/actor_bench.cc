@@ -32,22 +32,6 @@ namespace {
 
 using namespace alys::actor;
 
-class NullTransport final : public Transport {
- public:
-  void set_handler(TransportHandler*) override {}
-  void connect(NodeId) override {}
-  void disconnect(NodeId) override {}
-  bool send(NodeId, ByteView) override { return false; }
-  bool is_connected(NodeId) const override { return false; }
-};
-
-class NullStorage final : public Storage {
- public:
-  Result<Bytes> get(ByteView) override { return Status::not_found("null"); }
-  Status write(const WriteBatch&, WriteOptions) override { return Status::ok(); }
-  std::unique_ptr<StorageIterator> iterate() override { return nullptr; }
-};
-
 // One simulated node whose Env the benchmark borrows.
 class SimNodeEnv {
  public:

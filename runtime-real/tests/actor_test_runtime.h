@@ -31,23 +31,6 @@
 
 namespace alys::testing {
 
-// Transport and storage are not used by these tests; the Env needs something there.
-class NullTransport final : public Transport {
- public:
-  void set_handler(TransportHandler*) override {}
-  void connect(NodeId) override {}
-  void disconnect(NodeId) override {}
-  bool send(NodeId, ByteView) override { return false; }
-  bool is_connected(NodeId) const override { return false; }
-};
-
-class NullStorage final : public Storage {
- public:
-  Result<Bytes> get(ByteView) override { return Status::not_found("null storage"); }
-  Status write(const WriteBatch&, WriteOptions) override { return Status::ok(); }
-  std::unique_ptr<StorageIterator> iterate() override { return nullptr; }
-};
-
 class TestRuntime {
  public:
   virtual ~TestRuntime() = default;
