@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "core/runtime/xoshiro.h"
 #include "harness/determinism.h"
 #include "scenarios/demo_scenario.h"
 
@@ -33,7 +34,10 @@ class AddressDependentGossip final : public demo::CounterGossip {
     std::vector<std::unique_ptr<int>> probes;
     for (NodeId peer : CounterGossip::gossip_targets()) {
       probes.push_back(std::make_unique<int>(0));
-      if ((reinterpret_cast<std::uintptr_t>(probes.back().get()) >> 4) & 1) out.push_back(peer);
+      // Mix the whole address: allocators align differently (ASan's chunks are 32-byte
+      // aligned), so any single bit could be constant; the mixed value is not.
+      const auto address = reinterpret_cast<std::uintptr_t>(probes.back().get());
+      if (mix64(address, 0) & 1) out.push_back(peer);
     }
     return out;
   }
