@@ -31,6 +31,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -132,6 +133,7 @@ class ActorCell final : public CellBase {
 
   void set_current(const EnvelopeMeta* meta) { current_ = meta; }
 
+  std::optional<Envelope<M>> pop_admissible();
   void op_start() override;
   void finish_start(const Status& instantiated);
   void op_prepare_restart(const Status& reason) override;
@@ -386,24 +388,33 @@ void ActorCell<M>::schedule_turn() {
   });
 }
 
+// Takes the next message off the mailbox (freeing its slot and admitting parked Block
+// sends), or dead-letters it and returns nullopt when it has expired or the breaker is open.
+template <typename M>
+std::optional<Envelope<M>> ActorCell<M>::pop_admissible() {
+  Envelope<M> env = mailbox_.pop();
+  load_.fetch_sub(1, std::memory_order_acq_rel);
+  if (pending_ && !pending_->parked.empty()) admit_parked();
+  if (env.meta.deadline != kNoDeadline && now() >= env.meta.deadline) {
+    dead_letter(DeadLetterReason::kExpired, env.meta);
+    return std::nullopt;
+  }
+  if (breaker_ && !breaker_->allow(now())) {
+    breaker_state_.store(BreakerState::kOpen, std::memory_order_relaxed);
+    dead_letter(DeadLetterReason::kCircuitOpen, env.meta);
+    return std::nullopt;
+  }
+  return env;
+}
+
 template <typename M>
 void ActorCell<M>::run_turn() {
   if (options_.mailbox.batch_max > 1) return run_batch_turn();
   for (std::uint32_t n = 0; n < options_.mailbox.throughput; ++n) {
     if (state() != LifecycleState::kRunning || mailbox_.empty() || blocked_count_ > 0) return;
-    Envelope<M> env = mailbox_.pop();
-    load_.fetch_sub(1, std::memory_order_acq_rel);
-    if (pending_ && !pending_->parked.empty()) admit_parked();
-    if (env.meta.deadline != kNoDeadline && now() >= env.meta.deadline) {
-      dead_letter(DeadLetterReason::kExpired, env.meta);
-      continue;
-    }
-    if (breaker_ && !breaker_->allow(now())) {
-      breaker_state_.store(BreakerState::kOpen, std::memory_order_relaxed);
-      dead_letter(DeadLetterReason::kCircuitOpen, env.meta);
-      continue;
-    }
-    if (!handle(env)) return;
+    std::optional<Envelope<M>> env = pop_admissible();
+    if (!env) continue;
+    if (!handle(*env)) return;
   }
   if (!mailbox_.empty() && blocked_count_ == 0) schedule_turn();
 }
@@ -453,19 +464,8 @@ void ActorCell<M>::run_batch_turn() {
     if (state() != LifecycleState::kRunning || mailbox_.empty() || blocked_count_ > 0) return;
     batch.clear();
     while (batch.size() < options_.mailbox.batch_max && !mailbox_.empty()) {
-      Envelope<M> env = mailbox_.pop();
-      load_.fetch_sub(1, std::memory_order_acq_rel);
-      if (!pending_->parked.empty()) admit_parked();
-      if (env.meta.deadline != kNoDeadline && now() >= env.meta.deadline) {
-        dead_letter(DeadLetterReason::kExpired, env.meta);
-        continue;
-      }
-      if (breaker_ && !breaker_->allow(now())) {
-        breaker_state_.store(BreakerState::kOpen, std::memory_order_relaxed);
-        dead_letter(DeadLetterReason::kCircuitOpen, env.meta);
-        continue;
-      }
-      batch.push_back(std::move(env));
+      std::optional<Envelope<M>> env = pop_admissible();
+      if (env) batch.push_back(std::move(*env));
     }
     if (batch.empty()) continue;
     n += static_cast<std::uint32_t>(batch.size());

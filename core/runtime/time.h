@@ -2,7 +2,7 @@
 // point ever enters a scheduling decision (DESIGN.md §5).
 //
 // `Instant` is a point on a node's monotonic clock: in the simulator it is virtual time
-// since the world began; in the real runtime it is steady_clock time. It never goes
+// since the world began; in the real runtime it is the OS monotonic clock. It never goes
 // backwards. Wall-clock time is a separate integer (`unix_ms`), which may jump.
 #pragma once
 
