@@ -139,6 +139,7 @@ class ActorCell final : public CellBase {
   void op_prepare_restart(const Status& reason) override;
   void op_finish_restart(const Status& reason) override;
   void op_stop() override;
+  void release_all();
   void op_fail() override;
   void resume() override {
     if (!mailbox_.empty()) schedule_turn();
@@ -618,6 +619,13 @@ void ActorCell<M>::stop_now() {
   }
   set_state(S::kStopped);
   if (actor_) call_void([&] { actor_->stopped(); });
+  release_all();
+}
+
+// What a stopped or failed actor gives up: its instance, timers, pending asks, queued and
+// parked messages (the messages go to dead letters as kActorStopped).
+template <typename M>
+void ActorCell<M>::release_all() {
   drop_instance();
   cancel_timers();
   cancel_asks();
@@ -637,11 +645,7 @@ void ActorCell<M>::op_fail() {
   const S s = state();
   if (s != S::kCrashed && s != S::kStartFailed && s != S::kBackoff) return;
   set_state(LifecycleState::kFailed);
-  drop_instance();
-  cancel_timers();
-  cancel_asks();
-  drop_all_queued(DeadLetterReason::kActorStopped);
-  drop_parked();
+  release_all();
 }
 
 template <typename M>
