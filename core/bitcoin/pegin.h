@@ -20,11 +20,10 @@
 #include "core/bitcoin/transaction.h"
 #include "core/runtime/status.h"
 #include "core/types/bytes.h"
+#include "core/types/evm_address.h"
 #include "core/types/hash256.h"
 
 namespace alys {
-
-using EvmAddress = std::array<std::uint8_t, 20>;
 
 struct PegIn {
   Hash256 txid;

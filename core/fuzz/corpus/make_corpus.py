@@ -190,6 +190,45 @@ def alys_auxpow(aux_hash, extra_txids, chain_branch=(), merkle_size=1, merkle_no
             branch(list(chain_branch), chain_mask) + parent)
 
 
+# --- the chain's own wire form (core/chain/codec.h, core/network/frame_codec.h) ---------
+WIRE_VERSION = b"\x01"
+
+
+def wei(v):
+    return struct.pack("<QQ", v & (2**64 - 1), v >> 64)
+
+
+def ledger_tx(kind, key, nonce, to, value, fee, address, sig):
+    return (bytes([kind]) + key + struct.pack("<Q", nonce) + to + wei(value) + wei(fee) +
+            var_bytes(address) + sig)
+
+
+def auxpow_header(start, end, bits, chain_id, height, auxpow, fee_recipient):
+    presence = b"\x01" + auxpow if auxpow is not None else b"\x00"
+    return start + end + struct.pack("<IIQ", bits, chain_id, height) + presence + fee_recipient
+
+
+def optional(body):
+    return b"\x00" if body is None else b"\x01" + body
+
+
+def consensus_block(parent, height, slot, state_root, txs, pegins, proposal, finalized, header):
+    return (parent + struct.pack("<QQ", height, slot) + state_root + compact_size(len(txs)) +
+            b"".join(txs) + compact_size(len(pegins)) + b"".join(a + b for a, b in pegins) +
+            optional(None if proposal is None else var_bytes(proposal)) +
+            compact_size(len(finalized)) + b"".join(var_bytes(t) for t in finalized) +
+            optional(header))
+
+
+def signed_block(block, approvals):
+    return (block + compact_size(len(approvals)) +
+            b"".join(struct.pack("<I", i) + sig for i, sig in approvals))
+
+
+def frame(kind, body):
+    return WIRE_VERSION + bytes([kind]) + body
+
+
 def write(target, name, data):
     d = os.path.join(ROOT, target)
     os.makedirs(d, exist_ok=True)
@@ -287,6 +326,49 @@ def main():
         write("duration", f"text_{i}", text)
 
     write("demo_counter", "frame", struct.pack("<Q", 0x0123456789abcdef))
+
+    # The chain's own types: a few small valid encodings each.
+    key, sig = h(BIP340[1][0]), h(BIP340[1][1])
+    transfer = ledger_tx(1, key, 7, evm, 10**18, 21000 * 10**9, b"", sig)
+    pegout = ledger_tx(2, key, 8, bytes(20), 5 * 10**15, 10**12,
+                       b"bcrt1pnv0qv2q86ny0my4tycezez7e72jnjns2ays3l4w98v6l383k2h7q0lwmyh", sig)
+    write("ledger_tx", "transfer", WIRE_VERSION + transfer)
+    write("ledger_tx", "pegout", WIRE_VERSION + pegout)
+    write("ledger_tx", "max_amounts", WIRE_VERSION + ledger_tx(1, key, 2**64 - 1, evm, 2**128 - 1,
+                                                               2**128 - 1, b"", sig))
+
+    real_auxpow = alys_auxpow(aux_hash, [b"\x55" * 32])
+    proposed = auxpow_header(b"\x01" * 32, b"\x02" * 32, 0x207fffff, 0x4d, 12, None, evm)
+    mined = auxpow_header(b"\x01" * 32, aux_hash, 0x207fffff, 0x4d, 12, real_auxpow, evm)
+    write("auxpow_header", "proposed", WIRE_VERSION + proposed)
+    write("auxpow_header", "mined", WIRE_VERSION + mined)
+
+    approvals = [(0, sig), (2, h(BIP340[2][1]))]
+    empty = signed_block(consensus_block(bytes(32), 0, 0, bytes(32), [], [], None, [], None), [])
+    busy = signed_block(consensus_block(b"\x03" * 32, 5, 1700000000, b"\x04" * 32,
+                                        [transfer, pegout], [(b"\x42" * 32, genesis_hash)],
+                                        None, [], None), approvals)
+    pegout_tx = tx(2, [prev[:4] + ([],)], [(7, h(FEDERATION_SPK))])
+    bridged = signed_block(consensus_block(b"\x05" * 32, 6, 1700000002, b"\x06" * 32, [], [],
+                                           pegout_tx, [h(ALYS_PEGIN_TX)], mined), approvals[:1])
+    write("signed_block", "genesis_like", WIRE_VERSION + empty)
+    write("signed_block", "transfers_and_pegin", WIRE_VERSION + busy)
+    write("signed_block", "pegouts_and_auxpow", WIRE_VERSION + bridged)
+
+    write("frame", "hello", frame(1, struct.pack("<I", 0x4d) + genesis_hash + key +
+                                  struct.pack("<QQ", 1, 2) + sig))
+    write("frame", "status", frame(2, genesis_hash + b"\x03" * 32 + struct.pack("<Q", 5) +
+                                   genesis_hash + struct.pack("<Q", 0)))
+    write("frame", "status_request", frame(3, b""))
+    write("frame", "blocks_by_range_request", frame(4, struct.pack("<QQI", 9, 1, 64)))
+    write("frame", "blocks_by_range_response", frame(5, struct.pack("<Q", 9) + b"\x02" + empty +
+                                                     busy))
+    write("frame", "new_block", frame(6, bridged))
+    write("frame", "approve_block", frame(7, b"\x03" * 32 + struct.pack("<I", 1) + sig))
+    write("frame", "new_tx", frame(8, pegout))
+    write("frame", "queue_pow", frame(9, mined))
+    write("frame", "ping", frame(10, struct.pack("<Q", 77)))
+    write("frame", "goodbye", frame(12, b"\x02"))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,82 @@
+// The sidechain's consensus block, as Alys's app/src/block.rs shapes it (alys-domain.md).
+//
+//   ConsensusBlock  what the proposer builds and signs: parent, height, Aura slot,
+//                   execution payload, peg-ins, an optional peg-out payment proposal,
+//                   finalized peg-outs, an optional AuxPoW header.
+//   SignedBlock     the block plus authority approvals. Alys aggregates BLS approvals;
+//                   ours is a list of BIP-340 signatures over block_hash(), one per
+//                   authority index, the proposer's first. A block is approved once it
+//                   carries approval_quorum(n) distinct authorities.
+//   AuxPowHeader    finalizes the range [range_start, range_end] of blocks; `auxpow` is
+//                   the merged-mining proof (absent while the range is only proposed).
+// block_hash() = tagged_hash("alys/block", canonical encoding of the ConsensusBlock): it
+// covers everything but the approvals.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/bitcoin/auxpow.h"
+#include "core/bitcoin/transaction.h"
+#include "core/execution/ledger_tx.h"
+#include "core/types/evm_address.h"
+#include "core/types/hash256.h"
+
+namespace alys {
+
+// A peg-in the proposer claims: Bitcoin txid and the Bitcoin block that confirmed it.
+struct PegInRef {
+  Hash256 txid;
+  Hash256 block_hash;
+  friend bool operator==(const PegInRef&, const PegInRef&) = default;
+};
+
+struct AuxPowHeader {
+  Hash256 range_start;
+  Hash256 range_end;
+  std::uint32_t bits = 0;
+  std::uint32_t chain_id = 0;
+  std::uint64_t height = 0;  // height of range_end
+  std::optional<AuxPow> auxpow;
+  EvmAddress fee_recipient{};
+  friend bool operator==(const AuxPowHeader&, const AuxPowHeader&) = default;
+};
+
+struct ExecutionPayload {
+  Hash256 state_root;  // ledger state after executing `transactions` and the peg-in mints
+  std::vector<LedgerTx> transactions;
+  friend bool operator==(const ExecutionPayload&, const ExecutionPayload&) = default;
+};
+
+struct ConsensusBlock {
+  Hash256 parent_hash;
+  std::uint64_t height = 0;
+  std::uint64_t slot = 0;
+  ExecutionPayload payload;
+  std::vector<PegInRef> pegins;
+  std::optional<Transaction> pegout_proposal;    // unsigned Bitcoin payment tx
+  std::vector<Transaction> finalized_pegouts;    // signed Bitcoin txs
+  std::optional<AuxPowHeader> auxpow_header;
+  friend bool operator==(const ConsensusBlock&, const ConsensusBlock&) = default;
+};
+
+struct Approval {
+  std::uint32_t authority_index = 0;
+  SigBytes signature{};
+  friend bool operator==(const Approval&, const Approval&) = default;
+};
+
+struct SignedBlock {
+  ConsensusBlock block;
+  std::vector<Approval> approvals;
+  friend bool operator==(const SignedBlock&, const SignedBlock&) = default;
+};
+
+Hash256 block_hash(const ConsensusBlock& block);
+
+// Alys's approval threshold: ((2n) + 2) / 3 authorities (about two thirds).
+// REQUIRES: n > 0.
+std::size_t approval_quorum(std::size_t authority_count);
+
+}  // namespace alys

@@ -1,0 +1,29 @@
+// Named limits of the chain's wire and consensus objects (TigerStyle: a limit on
+// everything). Decoders refuse counts above these before allocating; producers never
+// build objects that exceed them.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace alys::limits {
+
+// The only wire version this build speaks. Every top-level encoding (network frame,
+// stored block, stored transaction) starts with it; a decoder refuses any other value.
+inline constexpr std::uint8_t kWireVersion = 1;
+
+inline constexpr std::size_t kMaxAuthorities = 64;
+inline constexpr std::size_t kMaxTxsPerBlock = 8192;
+inline constexpr std::size_t kMaxPegInsPerBlock = 1024;
+inline constexpr std::size_t kMaxFinalizedPegoutsPerBlock = 64;
+inline constexpr std::size_t kMaxApprovals = kMaxAuthorities;
+// Alys's BlocksByRange cap.
+inline constexpr std::uint32_t kMaxBlocksPerRange = 1024;
+// A bech32 address is at most 90 characters (BIP-173).
+inline constexpr std::size_t kMaxBitcoinAddressChars = 90;
+// A Bitcoin transaction carried inside a block (peg-out proposal or finalized peg-out).
+inline constexpr std::size_t kMaxBitcoinTxBytes = 400'000;
+// Encoded size of one block (all fields, approvals included).
+inline constexpr std::size_t kMaxBlockBytes = 4u << 20;
+
+}  // namespace alys::limits

@@ -1,0 +1,49 @@
+#include "core/execution/ledger_tx.h"
+
+#include <algorithm>
+
+#include "core/chain/codec.h"
+#include "core/crypto/schnorr.h"
+#include "core/crypto/tagged_hash.h"
+
+namespace alys {
+
+EvmAddress account_address(const XOnlyPublicKey& key) { return account_address(key.bytes()); }
+
+EvmAddress account_address(const KeyBytes& key) {
+  const Hash256 h = tagged_hash("alys/account", ByteView(key));
+  EvmAddress out{};
+  // The last 20 bytes, as Ethereum takes the last 20 bytes of keccak(pubkey).
+  std::copy(h.bytes().end() - static_cast<std::ptrdiff_t>(out.size()), h.bytes().end(),
+            out.begin());
+  return out;
+}
+
+Hash256 ledger_tx_signing_hash(const LedgerTx& tx) {
+  ByteWriter w;
+  write_ledger_tx_unsigned(w, tx);
+  return tagged_hash("alys/tx-sig", w.data());
+}
+
+Hash256 ledger_tx_hash(const LedgerTx& tx) {
+  ByteWriter w;
+  write_ledger_tx(w, tx);
+  return tagged_hash("alys/tx", w.data());
+}
+
+void sign_ledger_tx(LedgerTx& tx, const SecretKey& key, const Hash256& aux_rand) {
+  tx.sender_key = key.xonly_public_key().bytes();
+  const Hash256 msg = ledger_tx_signing_hash(tx);
+  tx.signature = schnorr_sign(key, msg.view(), aux_rand).bytes();
+}
+
+bool verify_ledger_tx_signature(const LedgerTx& tx) {
+  auto key = XOnlyPublicKey::from_bytes(tx.sender_key);
+  if (!key) return false;  // not a curve point: no signature can verify
+  auto sig = SchnorrSignature::from_bytes(tx.signature);
+  if (!sig) return false;
+  const Hash256 msg = ledger_tx_signing_hash(tx);
+  return schnorr_verify(*key, msg.view(), *sig);
+}
+
+}  // namespace alys
