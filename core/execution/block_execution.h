@@ -1,0 +1,51 @@
+// execute_block: one block's ledger transition, for building and for verifying.
+//
+//   kBuild   the proposer's view: mints and transactions that do not apply are skipped
+//            (and reported with why); transactions stop once `max_txs` applied.
+//   kVerify  an importer's view: every mint and transaction must apply, else the whole
+//            block fails with the first error, prefixed "block <height>: mint <i>: " or
+//            "block <height>: tx <i>: ".
+// Order within a block: mints (BlockContext::mints, in order), then transactions, then
+// fees (BlockContext::fee_recipient). `parent` is never modified: the new state is a
+// copy (cheap: bucket copy-on-write), so a failed Verify leaves the caller's state as it
+// was by construction.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "core/chain/limits.h"
+#include "core/execution/ledger.h"
+
+namespace alys {
+
+enum class ExecutionMode : std::uint8_t { kBuild, kVerify };
+
+struct ExecutionOptions {
+  // kBuild: stop after this many transactions applied. REQUIRES: <= kMaxTxsPerBlock.
+  std::size_t max_txs = limits::kMaxTxsPerBlock;
+  // Signature verification (empty: verify_ledger_tx_signature). See SignatureCheck.
+  SignatureCheck signature_check;
+};
+
+struct BlockExecution {
+  Ledger state;       // after the block
+  Hash256 state_root; // state.state_root()
+  std::vector<LedgerTx> included;      // transactions that applied, in order
+  std::vector<PegInMint> mints;        // mints that applied, in order
+  std::vector<TxReceipt> skipped_txs;  // kBuild only: considered and not applied
+  std::vector<PegInMint> skipped_mints;// kBuild only
+  std::vector<PegOutRequest> pegouts;  // in transaction order
+  Wei fees;       // paid by the included transactions
+  Wei fees_paid;  // credited to the fee recipient (0 when there is none)
+};
+
+// Errors (kInvalidArgument): kVerify and any mint or transaction failing; more than
+// kMaxTxsPerBlock transactions (kVerify) or max_txs above it (kBuild); more than
+// kMaxPegInsPerBlock mints; the fee payout overflowing.
+Result<BlockExecution> execute_block(const Ledger& parent, const BlockContext& context,
+                                     std::span<const LedgerTx> txs, ExecutionMode mode,
+                                     const ExecutionOptions& options = {});
+
+}  // namespace alys

@@ -1,0 +1,326 @@
+#include "core/execution/embedded_engine.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/execution/block_execution.h"
+
+namespace alys::execution {
+namespace {
+
+Status unknown_block(std::string_view role, const Hash256& hash) {
+  return Status::not_found("engine: " + std::string(role) + " " + short_hash(hash) +
+                           ": unknown block");
+}
+
+}  // namespace
+
+// Everything the engine owns. Tasks on the executor hold a weak_ptr to it, so a task that
+// outlives the engine does nothing.
+struct EmbeddedEngine::Core {
+  struct Entry {
+    Ledger state;
+    Hash256 parent;
+    std::uint64_t height = 0;
+    ExecutedPayload result;  // what executing this block answered
+  };
+  // The last build_payload result, for the proposer's own execute_payload.
+  struct Built {
+    Hash256 parent;
+    BlockContext context;
+    ExecutionPayload payload;
+    Ledger state;
+    ExecutedPayload result;
+  };
+
+  explicit Core(Executor& ex) : executor(ex) {}
+
+  Executor& executor;
+  std::map<Hash256, Entry> states;
+  Hash256 head;
+  Hash256 finalized;
+  std::optional<Built> last_built;
+  SignatureCheck signature_check;
+
+  std::deque<Task> jobs;
+  bool pump_scheduled = false;
+  bool closed = false;
+  std::uint32_t fail_remaining = 0;
+  Duration stall_pending{0};
+
+  // ---- request queue
+
+  void submit(const std::shared_ptr<Core>& self, Task job) {
+    jobs.push_back(std::move(job));
+    schedule(self, Duration{0});
+  }
+
+  void schedule(const std::shared_ptr<Core>& self, Duration delay) {
+    if (pump_scheduled) return;
+    pump_scheduled = true;
+    std::weak_ptr<Core> weak = self;
+    auto task = [weak] {
+      if (auto core = weak.lock()) core->pump(core);
+    };
+    if (delay > Duration{0}) executor.after(delay, std::move(task));
+    else executor.post(std::move(task));
+  }
+
+  // Runs one job. `self` keeps the core alive even if a callback destroys the engine.
+  void pump(const std::shared_ptr<Core>& self) {
+    pump_scheduled = false;
+    if (closed || jobs.empty()) return;
+    if (stall_pending > Duration{0}) {
+      const Duration d = stall_pending;
+      stall_pending = Duration{0};
+      schedule(self, d);
+      return;
+    }
+    Task job = std::move(jobs.front());
+    jobs.pop_front();
+    job();
+    if (!closed && !jobs.empty()) schedule(self, Duration{0});
+  }
+
+  // Ok, or the injected failure this request must answer with.
+  Status injected_failure() {
+    if (fail_remaining == 0) return Status::ok();
+    --fail_remaining;
+    return Status::unavailable("engine: injected failure");
+  }
+
+  // ---- the requests' work (run from pump)
+
+  Status check_height(const Entry& parent, std::uint64_t height) const {
+    if (height == parent.height + 1) return Status::ok();
+    return Status::invalid_argument("engine: height: expected " +
+                                    std::to_string(parent.height + 1) + " (parent at " +
+                                    std::to_string(parent.height) + "), got " +
+                                    std::to_string(height));
+  }
+
+  Result<BuiltPayload> build(const Hash256& parent_hash, BuildRequest& req) {
+    auto it = states.find(parent_hash);
+    if (it == states.end()) return unknown_block("parent", parent_hash);
+    if (Status s = check_height(it->second, req.height); !s) return s;
+    BlockContext context{req.height, req.fee_recipient, std::move(req.mints)};
+    auto exec = execute_block(it->second.state, context, req.candidates, ExecutionMode::kBuild,
+                              ExecutionOptions{req.max_txs, signature_check});
+    if (!exec) return exec.error();
+    BlockExecution& e = *exec;
+    BuiltPayload out{ExecutionPayload{e.state_root, std::move(e.included)},
+                     BlockContext{req.height, req.fee_recipient, std::move(e.mints)},
+                     std::move(e.skipped_txs),
+                     std::move(e.skipped_mints),
+                     std::move(e.pegouts),
+                     e.fees,
+                     e.fees_paid};
+    last_built = Built{parent_hash, out.context, out.payload, std::move(e.state),
+                       ExecutedPayload{out.payload.state_root, out.pegouts, out.fees,
+                                       out.fees_paid}};
+    return out;
+  }
+
+  Result<ExecutedPayload> execute(const Hash256& parent_hash, const Hash256& block_hash,
+                                  const BlockContext& context, const ExecutionPayload& payload) {
+    if (auto known = states.find(block_hash); known != states.end()) {
+      const Entry& e = known->second;
+      if (e.parent != parent_hash || e.result.state_root != payload.state_root) {
+        return Status::invalid_argument(
+            "engine: block " + short_hash(block_hash) + ": already executed on parent " +
+            short_hash(e.parent) + " with state_root " + e.result.state_root.to_hex() +
+            ", now parent " + short_hash(parent_hash) + " and state_root " +
+            payload.state_root.to_hex());
+      }
+      return e.result;
+    }
+    auto it = states.find(parent_hash);
+    if (it == states.end()) return unknown_block("parent", parent_hash);
+    const Entry& parent = it->second;
+    if (Status s = check_height(parent, context.height); !s) return s;
+    if (states.size() >= kMaxEngineStates) {
+      return Status::failed_precondition("engine: state table full (" +
+                                         std::to_string(kMaxEngineStates) +
+                                         " states): finalize to prune");
+    }
+
+    Entry entry{Ledger{}, parent_hash, context.height, ExecutedPayload{}};
+    if (last_built && last_built->parent == parent_hash && last_built->context == context &&
+        last_built->payload == payload) {
+      // The proposer's own block: building applied exactly these mints and transactions.
+      entry.state = std::move(last_built->state);
+      entry.result = std::move(last_built->result);
+      last_built.reset();
+    } else {
+      auto exec = execute_block(parent.state, context, payload.transactions,
+                                ExecutionMode::kVerify,
+                                ExecutionOptions{limits::kMaxTxsPerBlock, signature_check});
+      if (!exec) return exec.error();
+      entry.state = std::move(exec->state);
+      entry.result = ExecutedPayload{exec->state_root, std::move(exec->pegouts), exec->fees,
+                                     exec->fees_paid};
+    }
+    if (entry.result.state_root != payload.state_root) {
+      return Status::invalid_argument("engine: block " + short_hash(block_hash) +
+                                      ": state_root: expected " + payload.state_root.to_hex() +
+                                      ", got " + entry.result.state_root.to_hex());
+    }
+    auto [pos, inserted] = states.emplace(block_hash, std::move(entry));
+    (void)inserted;
+    return pos->second.result;
+  }
+
+  Status forkchoice(const Hash256& head_hash, const Hash256& finalized_hash) {
+    auto h = states.find(head_hash);
+    if (h == states.end()) return unknown_block("head", head_hash);
+    auto f = states.find(finalized_hash);
+    if (f == states.end()) return unknown_block("finalized", finalized_hash);
+    if (!descends(head_hash, finalized_hash)) {
+      return Status::invalid_argument("engine: head " + short_hash(head_hash) +
+                                      " does not descend from finalized " +
+                                      short_hash(finalized_hash));
+    }
+    head = head_hash;
+    finalized = finalized_hash;
+    prune();
+    return Status::ok();
+  }
+
+  // True iff walking parents from `hash` reaches `ancestor` (or hash == ancestor).
+  bool descends(Hash256 hash, const Hash256& ancestor) const {
+    const std::uint64_t floor = states.at(ancestor).height;
+    while (hash != ancestor) {
+      auto it = states.find(hash);
+      if (it == states.end() || it->second.height <= floor) return false;
+      hash = it->second.parent;
+    }
+    return true;
+  }
+
+  // Keeps the finalized state and its known descendants; drops the rest.
+  void prune() {
+    const std::uint64_t floor = states.at(finalized).height;
+    std::vector<std::pair<std::uint64_t, Hash256>> by_height;
+    by_height.reserve(states.size());
+    for (const auto& [hash, entry] : states) by_height.emplace_back(entry.height, hash);
+    std::sort(by_height.begin(), by_height.end());
+    std::set<Hash256> keep{finalized};
+    for (const auto& [height, hash] : by_height) {
+      if (height > floor && keep.count(states.at(hash).parent) != 0) keep.insert(hash);
+    }
+    for (auto it = states.begin(); it != states.end();) {
+      it = keep.count(it->first) != 0 ? std::next(it) : states.erase(it);
+    }
+    if (last_built && keep.count(last_built->parent) == 0) last_built.reset();
+  }
+};
+
+EmbeddedEngine::EmbeddedEngine(Executor& executor, const Hash256& genesis_block_hash,
+                               Ledger genesis_state, std::uint64_t genesis_height)
+    : core_(std::make_shared<Core>(executor)) {
+  const Hash256 root = genesis_state.state_root();
+  core_->states.emplace(genesis_block_hash,
+                        Core::Entry{std::move(genesis_state), Hash256{}, genesis_height,
+                                    ExecutedPayload{root, {}, Wei{}, Wei{}}});
+  core_->head = genesis_block_hash;
+  core_->finalized = genesis_block_hash;
+}
+
+EmbeddedEngine::~EmbeddedEngine() {
+  core_->closed = true;
+  core_->jobs.clear();
+}
+
+void EmbeddedEngine::build_payload(const Hash256& parent_block_hash, BuildRequest request,
+                                   Callback<BuiltPayload> done) {
+  Core* core = core_.get();  // jobs live in the core, so it outlives them
+  core_->submit(core_, [core, parent_block_hash, req = std::move(request),
+                        done = std::move(done)]() mutable {
+    if (Status s = core->injected_failure(); !s) return done(s);
+    done(core->build(parent_block_hash, req));
+  });
+}
+
+void EmbeddedEngine::execute_payload(const Hash256& parent_block_hash, const Hash256& block_hash,
+                                     BlockContext context, ExecutionPayload payload,
+                                     Callback<ExecutedPayload> done) {
+  Core* core = core_.get();
+  core_->submit(core_, [core, parent_block_hash, block_hash, ctx = std::move(context),
+                        p = std::move(payload), done = std::move(done)] {
+    if (Status s = core->injected_failure(); !s) return done(s);
+    done(core->execute(parent_block_hash, block_hash, ctx, p));
+  });
+}
+
+void EmbeddedEngine::forkchoice_updated(const Hash256& head_block_hash,
+                                        const Hash256& finalized_block_hash,
+                                        StatusCallback done) {
+  Core* core = core_.get();
+  core_->submit(core_, [core, head_block_hash, finalized_block_hash, done = std::move(done)] {
+    if (Status s = core->injected_failure(); !s) return done(s);
+    done(core->forkchoice(head_block_hash, finalized_block_hash));
+  });
+}
+
+void EmbeddedEngine::account(const Hash256& block_hash, const EvmAddress& address,
+                             Callback<Account> done) {
+  Core* core = core_.get();
+  core_->submit(core_, [core, block_hash, address, done = std::move(done)] {
+    if (Status s = core->injected_failure(); !s) return done(s);
+    auto it = core->states.find(block_hash);
+    if (it == core->states.end()) return done(unknown_block("block", block_hash));
+    done(it->second.state.account(address));
+  });
+}
+
+void EmbeddedEngine::set_fault(const EngineFault& fault) {
+  core_->fail_remaining = fault.fail_next_n;
+  core_->stall_pending = fault.stall_for;
+}
+
+const Ledger* EmbeddedEngine::state(const Hash256& block_hash) const {
+  auto it = core_->states.find(block_hash);
+  return it == core_->states.end() ? nullptr : &it->second.state;
+}
+
+Result<Account> EmbeddedEngine::account_now(const Hash256& block_hash,
+                                            const EvmAddress& address) const {
+  const Ledger* s = state(block_hash);
+  if (!s) return unknown_block("block", block_hash);
+  return s->account(address);
+}
+
+std::size_t EmbeddedEngine::state_count() const { return core_->states.size(); }
+Hash256 EmbeddedEngine::head() const { return core_->head; }
+Hash256 EmbeddedEngine::finalized() const { return core_->finalized; }
+
+Status EmbeddedEngine::insert_state(const Hash256& block_hash, const Hash256& parent_block_hash,
+                                    std::uint64_t height, Ledger state) {
+  const Hash256 root = state.state_root();
+  if (auto it = core_->states.find(block_hash); it != core_->states.end()) {
+    if (it->second.result.state_root == root) return Status::ok();
+    return Status::invalid_argument("engine: insert_state: block " + short_hash(block_hash) +
+                                    ": known with state_root " +
+                                    it->second.result.state_root.to_hex() + ", given " +
+                                    root.to_hex());
+  }
+  if (core_->states.size() >= kMaxEngineStates) {
+    return Status::failed_precondition("engine: state table full (" +
+                                       std::to_string(kMaxEngineStates) + " states)");
+  }
+  core_->states.emplace(block_hash, Core::Entry{std::move(state), parent_block_hash, height,
+                                                ExecutedPayload{root, {}, Wei{}, Wei{}}});
+  return Status::ok();
+}
+
+void EmbeddedEngine::set_signature_check(SignatureCheck check) {
+  core_->signature_check = std::move(check);
+}
+
+}  // namespace alys::execution
