@@ -76,6 +76,35 @@ Duration uniform_duration(G& g, Duration lo, Duration hi) {
   return Duration{uniform_between(g, lo.count(), hi.count())};
 }
 
+// Exponentially distributed duration with the given mean (memoryless waits: block
+// discovery, arrivals), in integer arithmetic only (DESIGN.md §5: no floating point in
+// scheduling). Inverse CDF: -ln(u) * mean with u uniform in (0, 1] at 32-bit resolution
+// and a Q16 fixed-point log2, so the largest wait is about 22 means.
+// REQUIRES: mean >= 0.
+template <BitSource G>
+Duration exponential_duration(G& g, Duration mean) {
+  ALYS_ASSERT(mean.count() >= 0, "exponential_duration: negative mean");
+  const std::uint64_t u = (g.next() >> 32) + 1;  // in [1, 2^32]
+  // log2(u) in Q16: integer part from the top bit, fraction by repeated squaring.
+  int top = 63;
+  while (((u >> top) & 1u) == 0) --top;
+  std::uint64_t log2_q16 = static_cast<std::uint64_t>(top) << 16;
+  std::uint64_t m = (u << (63 - top)) >> 32;  // mantissa in Q31, in [1, 2)
+  for (int bit = 15; bit >= 0; --bit) {
+    m = (m * m) >> 31;
+    if (m >= (std::uint64_t{2} << 31)) {
+      m >>= 1;
+      log2_q16 |= std::uint64_t{1} << bit;
+    }
+  }
+  const std::uint64_t neg_log2_q16 = (std::uint64_t{32} << 16) - log2_q16;  // -log2(u/2^32)
+  constexpr std::uint64_t kLn2Q16 = 45426;                                 // ln 2 * 2^16
+  const std::uint64_t neg_ln_q32 = neg_log2_q16 * kLn2Q16;
+  __extension__ using u128 = unsigned __int128;
+  const u128 ns = static_cast<u128>(static_cast<std::uint64_t>(mean.count())) * neg_ln_q32;
+  return Duration{static_cast<std::int64_t>(ns >> 32)};
+}
+
 // Adapts a concrete generator to the Random interface.
 template <BitSource G>
 class RandomAdapter final : public Random {

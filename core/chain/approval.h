@@ -1,0 +1,22 @@
+// Authority signatures on blocks. The proposer's signature is the block's first approval;
+// other authorities add theirs after importing it (Alys's ApproveBlock). Each signs
+// approval_message(block_hash) = tagged_hash("alys/approval", block_hash) with BIP-340.
+#pragma once
+
+#include "core/chain/block.h"
+#include "core/chain/chain_spec.h"
+#include "core/crypto/keys.h"
+#include "core/runtime/status.h"
+
+namespace alys {
+
+Hash256 approval_message(const Hash256& block_hash);
+
+Approval sign_approval(const SecretKey& key, std::uint32_t authority_index,
+                       const Hash256& block_hash, const Hash256& aux_rand);
+
+// Ok iff the index names an authority of `spec` and the signature is that authority's over
+// `block_hash`. Errors name the index.
+Status check_approval(const ChainSpec& spec, const Hash256& block_hash, const Approval& approval);
+
+}  // namespace alys

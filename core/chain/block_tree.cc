@@ -1,0 +1,124 @@
+#include "core/chain/block_tree.h"
+
+#include <algorithm>
+
+#include "core/runtime/assert.h"
+
+namespace alys {
+
+BlockTree::BlockTree(SignedBlock genesis, std::size_t authority_count)
+    : authority_count_(authority_count) {
+  ALYS_ASSERT(authority_count > 0, "BlockTree: no authorities");
+  const Hash256 hash = block_hash(genesis.block);
+  Entry entry{std::move(genesis), hash, next_order_++, {}};
+  auto [it, inserted] = entries_.emplace(hash, std::move(entry));
+  ALYS_ASSERT(inserted, "BlockTree: genesis twice");
+  head_ = genesis_ = &it->second;
+  canonical_.push_back(hash);
+  finalized_ = ChainPoint{hash, 0};
+}
+
+const BlockTree::Entry* BlockTree::get(const Hash256& hash) const {
+  auto it = entries_.find(hash);
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+HeadChange BlockTree::insert(SignedBlock block, const Hash256& hash) {
+  ALYS_ASSERT(!contains(hash), "BlockTree::insert: block already present");
+  ALYS_ASSERT(contains(block.block.parent_hash), "BlockTree::insert: parent missing");
+  Entry entry{std::move(block), hash, next_order_++, {}};
+  for (const Approval& a : entry.block.approvals) entry.approvers.insert(a.authority_index);
+  auto [it, inserted] = entries_.emplace(hash, std::move(entry));
+  HeadChange change;
+  change.old_height = head_height();
+  const Entry& added = it->second;
+  // Longest chain; a strictly higher block wins, ties keep the first seen (current head).
+  if (added.block.block.height > head_height() && extends_finalized(hash)) {
+    rebuild_canonical_from(added, change);
+  }
+  return change;
+}
+
+void BlockTree::rebuild_canonical_from(const Entry& new_head, HeadChange& change) {
+  const std::uint64_t new_height = new_head.block.block.height;
+  std::vector<Hash256> branch;  // new blocks not on the old canonical chain, top down
+  const Entry* e = &new_head;
+  while (true) {
+    const std::uint64_t h = e->block.block.height;
+    if (h < canonical_.size() && canonical_[h] == e->hash) break;
+    branch.push_back(e->hash);
+    e = get(e->block.block.parent_hash);
+    ALYS_ASSERT(e != nullptr, "BlockTree: broken ancestry");
+  }
+  change.changed = true;
+  change.fork_height = e->block.block.height;
+  canonical_.resize(change.fork_height + 1);
+  for (auto it = branch.rbegin(); it != branch.rend(); ++it) canonical_.push_back(*it);
+  ALYS_ASSERT(canonical_.size() == new_height + 1, "BlockTree: canonical index size");
+  head_ = &new_head;
+}
+
+bool BlockTree::add_approval(const Hash256& hash, const Approval& approval) {
+  auto it = entries_.find(hash);
+  if (it == entries_.end()) return false;
+  Entry& e = it->second;
+  if (!e.approvers.insert(approval.authority_index).second) return false;
+  e.block.approvals.push_back(approval);
+  return true;
+}
+
+bool BlockTree::approved(const Hash256& hash) const {
+  const Entry* e = get(hash);
+  return e != nullptr && e->approvers.size() >= approval_quorum(authority_count_);
+}
+
+std::optional<Hash256> BlockTree::canonical_at(std::uint64_t height) const {
+  if (height >= canonical_.size()) return std::nullopt;
+  return canonical_[height];
+}
+
+bool BlockTree::extends_finalized(const Hash256& hash) const {
+  const Entry* e = get(hash);
+  while (e != nullptr && e->block.block.height > finalized_.height) {
+    e = get(e->block.block.parent_hash);
+  }
+  return e != nullptr && e->hash == finalized_.hash;
+}
+
+void BlockTree::set_finalized(const ChainPoint& point) {
+  ALYS_ASSERT(point.height >= finalized_.height, "BlockTree: finality moves backwards");
+  ALYS_ASSERT(canonical_at(point.height) == point.hash, "BlockTree: finalizing off the head chain");
+  finalized_ = point;
+}
+
+BlockTree::PowView BlockTree::pow_view(const Hash256& tip) const {
+  PowView view;
+  view.first_height = finalized_.height + 1;
+  const Entry* e = get(tip);
+  ALYS_ASSERT(e != nullptr, "BlockTree::pow_view: unknown tip");
+  bool found_pow = false;
+  while (e->block.block.height > finalized_.height) {
+    view.unfinalized.push_back(e->hash);
+    if (!found_pow && e->block.block.auxpow_header) {
+      found_pow = true;
+      view.last_pow_height = e->block.block.height;
+      view.last_pow_bits = e->block.block.auxpow_header->bits;
+    }
+    e = get(e->block.block.parent_hash);
+    ALYS_ASSERT(e != nullptr, "BlockTree::pow_view: broken ancestry");
+  }
+  ALYS_ASSERT(e->hash == finalized_.hash, "BlockTree::pow_view: tip off the finalized chain");
+  // Below finality: keep walking only to find the last AuxPoW-carrying block.
+  while (!found_pow && e->block.block.height > 0) {
+    if (e->block.block.auxpow_header) {
+      found_pow = true;
+      view.last_pow_height = e->block.block.height;
+      view.last_pow_bits = e->block.block.auxpow_header->bits;
+    }
+    e = get(e->block.block.parent_hash);
+  }
+  std::reverse(view.unfinalized.begin(), view.unfinalized.end());
+  return view;
+}
+
+}  // namespace alys

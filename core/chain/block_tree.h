@@ -1,0 +1,97 @@
+// BlockTree: the blocks a node has validated and executed, fork choice and finality
+// (Alys: longest chain of federation-signed blocks; members keep the block they saw first).
+//
+//   insert()      adds a valid, executed block whose parent is present. REQUIRES: parent
+//                 present, hash not present (asserted).
+//   head          the highest block; among equal heights the one inserted first (so a
+//                 node never switches between equal-height forks).
+//   canonical     the head's ancestry by height, kept as an index; a head change reports
+//                 the fork point (reorg) through the returned HeadChange.
+//   finalized     set by an imported block's AuxPoW header (range_end). Blocks that do not
+//                 descend from the finalized block are refused by `extends_finalized`, and
+//                 the head can never move off it.
+//   approvals     per block, distinct authority indices; `approved` once the quorum holds.
+// Memory: all blocks are kept (a later issue prunes below finalized for the real node).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "core/chain/block.h"
+
+namespace alys {
+
+struct ChainPoint {
+  Hash256 hash;
+  std::uint64_t height = 0;
+  friend bool operator==(const ChainPoint&, const ChainPoint&) = default;
+};
+
+struct HeadChange {
+  bool changed = false;
+  // Height of the last block the old and new canonical chains share (a reorg when it is
+  // below the old head's height).
+  std::uint64_t fork_height = 0;
+  std::uint64_t old_height = 0;
+};
+
+class BlockTree {
+ public:
+  struct Entry {
+    SignedBlock block;
+    Hash256 hash;
+    std::uint64_t order = 0;  // insertion order, for first-seen tie-breaks
+    std::set<std::uint32_t> approvers;
+  };
+
+  BlockTree(SignedBlock genesis, std::size_t authority_count);
+
+  bool contains(const Hash256& hash) const { return entries_.count(hash) != 0; }
+  const Entry* get(const Hash256& hash) const;
+  const Entry& head() const { return *head_; }
+  const Entry& genesis() const { return *genesis_; }
+  ChainPoint finalized() const { return finalized_; }
+  std::size_t size() const { return entries_.size(); }
+
+  HeadChange insert(SignedBlock block, const Hash256& hash);
+  // Adds an approval (already signature-checked). True if it was new.
+  bool add_approval(const Hash256& hash, const Approval& approval);
+  bool approved(const Hash256& hash) const;
+
+  // Canonical chain access (the head's ancestry).
+  std::optional<Hash256> canonical_at(std::uint64_t height) const;
+  std::uint64_t head_height() const { return head_->block.block.height; }
+
+  // True iff `hash` is the finalized block or descends from it.
+  bool extends_finalized(const Hash256& hash) const;
+  // Moves finality to `point` (REQUIRES: on the canonical chain at or above the current
+  // finalized height; asserted).
+  void set_finalized(const ChainPoint& point);
+
+  // What an AuxPoW on top of `tip` must cover, along tip's ancestry: the blocks after the
+  // finalized one up to tip (height order), and the last block carrying an AuxPoW header
+  // (height 0 and no bits when none since genesis). REQUIRES: extends_finalized(tip).
+  struct PowView {
+    std::vector<Hash256> unfinalized;
+    std::uint64_t first_height = 0;
+    std::uint64_t last_pow_height = 0;
+    std::optional<std::uint32_t> last_pow_bits;
+  };
+  PowView pow_view(const Hash256& tip) const;
+
+ private:
+  void rebuild_canonical_from(const Entry& new_head, HeadChange& change);
+
+  std::size_t authority_count_;
+  std::map<Hash256, Entry> entries_;
+  const Entry* head_ = nullptr;
+  const Entry* genesis_ = nullptr;
+  std::vector<Hash256> canonical_;  // index = height
+  ChainPoint finalized_;
+  std::uint64_t next_order_ = 0;
+};
+
+}  // namespace alys

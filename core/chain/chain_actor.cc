@@ -1,0 +1,641 @@
+#include "core/chain/chain_actor.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "core/bitcoin/auxpow.h"
+#include "core/chain/approval.h"
+#include "core/chain/block_validation.h"
+#include "core/chain/limits.h"
+#include "core/runtime/transport.h"
+
+namespace alys::chain {
+
+namespace {
+constexpr int kPenaltyInvalidBlock = 40;
+constexpr int kPenaltyInvalidApproval = 20;
+constexpr int kPenaltyInvalidTx = 5;
+constexpr int kPenaltyInvalidPow = 20;
+// Engine replies of this code mean "I do not know that parent": replay and retry.
+constexpr StatusCode kEngineUnknownParent = StatusCode::kNotFound;
+}  // namespace
+
+// The block being executed by the engine, awaiting its reply.
+struct ChainActor::ImportInFlight {
+  Pending pending;
+  Hash256 hash;
+  std::uint64_t ask_id = 0;
+};
+
+ChainActor::ChainActor(std::shared_ptr<const ChainConfig> config, ChainRoutes routes,
+                       actor::ActorRef<execution::EngineMsg> engine,
+                       actor::ActorRef<storage::StorageMsg> storage)
+    : config_(std::move(config)),
+      spec_(config_->spec),
+      routes_(std::move(routes)),
+      engine_(std::move(engine)),
+      storage_(std::move(storage)) {
+  ALYS_ASSERT(!spec_.authorities.empty(), "ChainActor: no authorities");
+  ALYS_ASSERT(config_->authority_index.has_value() == config_->authority_key.has_value(),
+              "ChainActor: authority index and key go together");
+}
+
+ChainActor::~ChainActor() = default;
+
+Status ChainActor::pre_start() {
+  tree_ = std::make_unique<BlockTree>(make_genesis(spec_, config_->genesis_state_root),
+                                      spec_.authorities.size());
+  load_ask_ = ask<storage::LoadedChain>(
+      storage_, [](actor::ReplyTo<storage::LoadedChain> to) { return storage::LoadChainRequest{to}; },
+      config_->storage_timeout);
+  schedule_slot_tick();
+  return Status::ok();
+}
+
+void ChainActor::pre_stop() {}
+
+Status ChainActor::receive(ChainMsg& message) {
+  return std::visit(
+      [this](auto& m) -> Status {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, InboundBlock>) return on_block(m);
+        else if constexpr (std::is_same_v<T, InboundApproval>) return on_approval(m);
+        else if constexpr (std::is_same_v<T, InboundTx>) return on_tx(m);
+        else if constexpr (std::is_same_v<T, InboundPow>) return on_pow(m);
+        else if constexpr (std::is_same_v<T, SyncedBlocks>) return on_synced(m);
+        else if constexpr (std::is_same_v<T, ServeStatus>) return on_serve_status(m);
+        else if constexpr (std::is_same_v<T, ServeBlocksByRange>) return on_serve_range(m);
+        else if constexpr (std::is_same_v<T, GetAuxWork>) return on_aux_work(m);
+        else if constexpr (std::is_same_v<T, GetStatus>) {
+          if (m.done) m.done(status_message());
+          return Status::ok();
+        } else if constexpr (std::is_same_v<T, SlotTick>) return on_slot_tick();
+        else if constexpr (std::is_same_v<T, ChainCrashForTest>) {
+          return Status::failed_precondition("chain: crash requested by test hook");
+        } else if constexpr (std::is_same_v<T, actor::Reply<execution::BuiltPayload>>) {
+          return on_built(m);
+        } else if constexpr (std::is_same_v<T, actor::Reply<execution::ExecutedPayload>>) {
+          return on_executed(m);
+        } else if constexpr (std::is_same_v<T, actor::Reply<bool>>) {
+          return on_signature_guard(m);
+        } else {
+          static_assert(std::is_same_v<T, actor::Reply<storage::LoadedChain>>);
+          return on_loaded(m);
+        }
+      },
+      message);
+}
+
+// --- startup -------------------------------------------------------------------------
+
+Status ChainActor::on_loaded(actor::Reply<storage::LoadedChain>& r) {
+  if (!load_ask_ || r.correlation_id != *load_ask_) return Status::ok();
+  load_ask_.reset();
+  if (!r.result) return with_context("chain: loading the stored chain", r.result.error());
+  storage::LoadedChain& loaded = r.result.value();
+  highest_signed_slot_ = loaded.highest_signed_slot;
+  for (SignedBlock& b : loaded.blocks) {
+    if (b.block.height == 0) continue;  // genesis is rebuilt from the spec
+    enqueue(Pending{std::move(b), Origin::kLoad, std::nullopt, 0});
+  }
+  ready_ = true;
+  ALYS_LOG(env().log(), kInfo, "chain: loaded {} stored blocks, re-importing",
+           loaded.blocks.size());
+  pump();
+  return Status::ok();
+}
+
+// --- inbound -------------------------------------------------------------------------
+
+Status ChainActor::on_block(InboundBlock& m) {
+  enqueue(Pending{std::move(m.block), Origin::kGossip, m.from, 0});
+  pump();
+  return Status::ok();
+}
+
+Status ChainActor::on_synced(SyncedBlocks& m) {
+  const std::uint64_t batch = next_batch_++;
+  batches_[batch] = {m.blocks.size(), std::move(m.done)};
+  if (m.blocks.empty()) {
+    complete_batch(batch, tree_->head_height());
+    return Status::ok();
+  }
+  const std::optional<NodeId> from =
+      m.from == kNoNode ? std::nullopt : std::optional<NodeId>(m.from);
+  for (SignedBlock& b : m.blocks) enqueue(Pending{std::move(b), Origin::kSync, from, batch});
+  pump();
+  return Status::ok();
+}
+
+Status ChainActor::on_approval(InboundApproval& m) {
+  const Hash256& hash = m.approval.block_hash;
+  const Approval& approval = m.approval.approval;
+  if (Status s = check_approval(spec_, hash, approval); !s) {
+    if (routes_.penalize) routes_.penalize(m.from, kPenaltyInvalidApproval, s.message());
+    return Status::ok();
+  }
+  if (tree_->contains(hash)) {
+    if (tree_->add_approval(hash, approval)) {
+      if (routes_.gossip) routes_.gossip(WireMessage{m.approval}, m.from);
+    }
+    return Status::ok();
+  }
+  if (pending_approval_count_ < config_->pending_approvals_max) {
+    pending_approvals_[hash].push_back(approval);
+    ++pending_approval_count_;
+  }
+  return Status::ok();
+}
+
+Status ChainActor::on_tx(InboundTx& m) {
+  const Hash256 hash = ledger_tx_hash(m.tx);
+  if (mempool_.count(hash) != 0) return Status::ok();
+  if (!verify_ledger_tx_signature(m.tx)) {
+    if (m.from && routes_.penalize) routes_.penalize(*m.from, kPenaltyInvalidTx, "tx: bad signature");
+    return Status::ok();
+  }
+  mempool_add(m.tx);
+  if (routes_.gossip) routes_.gossip(WireMessage{NewTx{m.tx}}, m.from);
+  return Status::ok();
+}
+
+Status ChainActor::on_pow(InboundPow& m) {
+  const AuxPowHeader& header = m.header;
+  const Hash256 head = tree_->head().hash;
+  const BlockTree::PowView view = tree_->pow_view(head);
+  const PowContext ctx{view.unfinalized, view.first_height, expected_bits(view)};
+  if (Status s = check_auxpow_header(spec_, header, ctx); !s) {
+    // A stale header (finality moved, or our head differs from the miner's) is normal;
+    // a header without a proof is the sender's fault.
+    if (m.from && !header.auxpow && routes_.penalize) {
+      routes_.penalize(*m.from, kPenaltyInvalidPow, s.message());
+    }
+    ALYS_LOG(env().log(), kDebug, "chain: queued pow ignored: {}", s.message());
+    return Status::ok();
+  }
+  if (queued_pow_ && queued_pow_->height >= header.height) return Status::ok();
+  queued_pow_ = header;
+  if (routes_.gossip) routes_.gossip(WireMessage{QueuePow{header}}, m.from);
+  return Status::ok();
+}
+
+Status ChainActor::on_serve_status(const ServeStatus& m) {
+  if (routes_.send) routes_.send(m.peer, WireMessage{status_message()});
+  return Status::ok();
+}
+
+Status ChainActor::on_serve_range(const ServeBlocksByRange& m) {
+  BlocksByRangeResponse response;
+  response.request_id = m.request.request_id;
+  const std::uint32_t count = std::min(m.request.count, limits::kMaxBlocksPerRange);
+  std::size_t bytes = 0;
+  for (std::uint64_t h = m.request.start_height; h < m.request.start_height + count; ++h) {
+    auto hash = tree_->canonical_at(h);
+    if (!hash) break;
+    const BlockTree::Entry* e = tree_->get(*hash);
+    // Keep the frame well under the transport's cap: a rough per-block size bound.
+    bytes += 256 + e->block.block.payload.transactions.size() * 200;
+    if (bytes > Transport::kMaxFrameBytes / 2 && !response.blocks.empty()) break;
+    response.blocks.push_back(e->block);
+  }
+  if (routes_.send) routes_.send(m.peer, WireMessage{std::move(response)});
+  return Status::ok();
+}
+
+Status ChainActor::on_aux_work(GetAuxWork& m) {
+  if (m.done) m.done(aux_work());
+  return Status::ok();
+}
+
+// --- the import pipeline ---------------------------------------------------------------
+
+void ChainActor::enqueue(Pending p, bool front) {
+  if (front) {
+    queue_.push_front(std::move(p));
+  } else {
+    queue_.push_back(std::move(p));
+  }
+}
+
+void ChainActor::pump() {
+  while (ready_ && !in_flight_ && !queue_.empty()) {
+    Pending p = std::move(queue_.front());
+    queue_.pop_front();
+    const Hash256 hash = block_hash(p.block.block);
+    if (const BlockTree::Entry* known = tree_->get(hash)) {
+      (void)known;
+      for (const Approval& a : p.block.approvals) {
+        if (check_approval(spec_, hash, a)) (void)tree_->add_approval(hash, a);
+      }
+      complete_batch(p.batch, tree_->head_height());
+      continue;
+    }
+    if (!tree_->contains(p.block.block.parent_hash)) {
+      if (p.from && routes_.behind) routes_.behind(*p.from);
+      if (orphan_count_ < config_->orphans_max && p.origin != Origin::kLoad) {
+        const Hash256 parent = p.block.block.parent_hash;
+        const std::uint64_t batch = p.batch;
+        orphans_[parent].push_back(std::move(p));
+        ++orphan_count_;
+        complete_batch(batch, Status::not_found("chain: block parent unknown"));
+      } else {
+        complete_batch(p.batch, Status::not_found("chain: block parent unknown"));
+      }
+      continue;
+    }
+    if (Status s = validate(p, hash); !s) {
+      ALYS_LOG(env().log(), kInfo, "chain: block {} h{} rejected: {}", hash.to_hex().substr(0, 12),
+               p.block.block.height, s.message());
+      if (config_->observer) config_->observer->on_block_rejected(env().id(), hash, s);
+      if (p.from && routes_.penalize) routes_.penalize(*p.from, kPenaltyInvalidBlock, s.message());
+      complete_batch(p.batch, s);
+      continue;
+    }
+    const BlockTree::Entry* parent = tree_->get(p.block.block.parent_hash);
+    BlockContext context;
+    context.height = p.block.block.height;
+    if (p.block.block.auxpow_header) context.fee_recipient = p.block.block.auxpow_header->fee_recipient;
+    auto flight = std::make_unique<ImportInFlight>();
+    flight->hash = hash;
+    const Hash256 parent_hash = parent->hash;
+    const ExecutionPayload payload = p.block.block.payload;
+    flight->pending = std::move(p);
+    flight->ask_id = ask<execution::ExecutedPayload>(
+        engine_,
+        [&](actor::ReplyTo<execution::ExecutedPayload> to) {
+          return execution::ExecutePayloadRequest{parent_hash, hash, context, payload, to};
+        },
+        config_->engine_timeout);
+    in_flight_ = std::move(flight);
+  }
+}
+
+Status ChainActor::validate(const Pending& p, const Hash256& hash) {
+  const BlockTree::Entry* parent = tree_->get(p.block.block.parent_hash);
+  const ParentInfo info{parent->hash, parent->block.block.height, parent->block.block.slot};
+  const std::uint64_t slot_now =
+      p.origin == Origin::kLoad ? std::numeric_limits<std::uint64_t>::max() - 1 : local_slot();
+  if (Status s = check_block_header(spec_, p.block, hash, info, slot_now); !s) return s;
+  if (!tree_->extends_finalized(parent->hash)) {
+    return Status::invalid_argument("block: parent: conflicts with the finalized chain");
+  }
+  if (p.block.block.auxpow_header) {
+    const BlockTree::PowView view = tree_->pow_view(parent->hash);
+    const PowContext ctx{view.unfinalized, view.first_height, expected_bits(view)};
+    if (Status s = check_auxpow_header(spec_, *p.block.block.auxpow_header, ctx); !s) return s;
+  }
+  return Status::ok();
+}
+
+Status ChainActor::on_executed(actor::Reply<execution::ExecutedPayload>& r) {
+  if (!in_flight_ || r.correlation_id != in_flight_->ask_id) return Status::ok();
+  std::unique_ptr<ImportInFlight> flight = std::move(in_flight_);
+  if (!r.result) {
+    const Status& err = r.result.error();
+    if (err.code() == kEngineUnknownParent && flight->pending.origin != Origin::kLoad) {
+      // The engine restarted and lost its states: replay our chain into it, then retry.
+      enqueue(std::move(flight->pending), /*front=*/true);
+      replay_engine();
+      return Status::ok();
+    }
+    if (err.code() == StatusCode::kTimeout || err.code() == StatusCode::kUnavailable) {
+      // The engine is stalled or its breaker is open: retry the block later.
+      enqueue(std::move(flight->pending), /*front=*/true);
+      start_timer(1s, SlotTick{});
+      return Status::ok();
+    }
+    ALYS_LOG(env().log(), kInfo, "chain: block {} failed execution: {}",
+             flight->hash.to_hex().substr(0, 12), err.message());
+    if (config_->observer) config_->observer->on_block_rejected(env().id(), flight->hash, err);
+    if (flight->pending.from && routes_.penalize) {
+      routes_.penalize(*flight->pending.from, kPenaltyInvalidBlock, err.message());
+    }
+    complete_batch(flight->pending.batch, err);
+    pump();
+    return Status::ok();
+  }
+  on_imported(flight->pending, flight->hash);
+  pump();
+  return Status::ok();
+}
+
+void ChainActor::on_imported(const Pending& p, const Hash256& hash) {
+  const std::uint64_t finalized_before = tree_->finalized().height;
+  const HeadChange change = tree_->insert(p.block, hash);
+  if (auto it = pending_approvals_.find(hash); it != pending_approvals_.end()) {
+    for (const Approval& a : it->second) (void)tree_->add_approval(hash, a);
+    pending_approval_count_ -= it->second.size();
+    pending_approvals_.erase(it);
+  }
+  if (config_->observer) config_->observer->on_block_imported(env().id(), p.block, hash);
+  if (change.changed) {
+    apply_finality_from(change);
+    mempool_remove_included(p.block.block);
+    if (config_->observer) {
+      config_->observer->on_head(env().id(), tree_->head().hash, tree_->head_height());
+    }
+  }
+  if (p.origin != Origin::kLoad) {
+    persist(change, hash, tree_->finalized().height != finalized_before);
+  }
+  if ((p.origin == Origin::kGossip || p.origin == Origin::kLocal) && routes_.gossip) {
+    routes_.gossip(WireMessage{NewBlock{tree_->get(hash)->block}}, p.from);
+  }
+  if (p.origin != Origin::kLoad) maybe_approve(hash);
+  if (queued_pow_ && queued_pow_->height <= tree_->finalized().height) queued_pow_.reset();
+  release_orphans(hash);
+  complete_batch(p.batch, tree_->head_height());
+}
+
+void ChainActor::apply_finality_from(const HeadChange& change) {
+  // The newest AuxPoW header on the new canonical blocks decides finality.
+  for (std::uint64_t h = tree_->head_height(); h > change.fork_height; --h) {
+    const BlockTree::Entry* e = tree_->get(*tree_->canonical_at(h));
+    const auto& header = e->block.block.auxpow_header;
+    if (!header) continue;
+    if (header->height > tree_->finalized().height) {
+      tree_->set_finalized(ChainPoint{header->range_end, header->height});
+      if (config_->observer) {
+        config_->observer->on_finalized(env().id(), header->range_end, header->height);
+      }
+    }
+    return;
+  }
+}
+
+void ChainActor::persist(const HeadChange& change, const Hash256& hash, bool finality_moved) {
+  storage::PersistChain msg;
+  msg.write.blocks.push_back(tree_->get(hash)->block);
+  if (change.changed) {
+    msg.write.truncate_canonical_above = change.fork_height;
+    for (std::uint64_t h = change.fork_height + 1; h <= tree_->head_height(); ++h) {
+      msg.write.canonical.emplace_back(h, *tree_->canonical_at(h));
+    }
+    msg.write.head = storage::ChainPointer{tree_->head().hash, tree_->head_height()};
+    msg.write.finalized =
+        storage::ChainPointer{tree_->finalized().hash, tree_->finalized().height};
+  }
+  // Finalized data must survive a crash; the rest may be re-fetched from peers.
+  msg.sync = finality_moved;
+  (void)tell(storage_, std::move(msg));
+}
+
+void ChainActor::release_orphans(const Hash256& parent) {
+  auto it = orphans_.find(parent);
+  if (it == orphans_.end()) return;
+  std::vector<Pending> children = std::move(it->second);
+  orphans_.erase(it);
+  orphan_count_ -= children.size();
+  for (auto c = children.rbegin(); c != children.rend(); ++c) enqueue(std::move(*c), true);
+}
+
+void ChainActor::complete_batch(std::uint64_t batch, Result<std::uint64_t> result) {
+  if (batch == 0) return;
+  auto it = batches_.find(batch);
+  if (it == batches_.end()) return;
+  auto& [left, done] = it->second;
+  if (!result || --left == 0) {
+    auto callback = std::move(done);
+    batches_.erase(it);
+    if (callback) callback(std::move(result));
+  }
+}
+
+void ChainActor::replay_engine() {
+  // The engine keeps states by block hash; after its restart it knows only genesis. Drop
+  // the tree back to genesis and re-import the canonical chain (Origin::kLoad: no gossip,
+  // no persist, no votes); finality and approvals are re-derived from the blocks, which
+  // carry every approval the tree merged into them.
+  std::vector<Pending> blocks;
+  blocks.reserve(tree_->head_height());
+  for (std::uint64_t h = 1; h <= tree_->head_height(); ++h) {
+    blocks.push_back(Pending{tree_->get(*tree_->canonical_at(h))->block, Origin::kLoad,
+                             std::nullopt, 0});
+  }
+  ALYS_LOG(env().log(), kWarn, "chain: engine lost its state; replaying {} blocks", blocks.size());
+  tree_ = std::make_unique<BlockTree>(make_genesis(spec_, config_->genesis_state_root),
+                                      spec_.authorities.size());
+  for (auto it = blocks.rbegin(); it != blocks.rend(); ++it) enqueue(std::move(*it), true);
+}
+
+// --- proposing and approving -----------------------------------------------------------
+
+void ChainActor::schedule_slot_tick() {
+  const std::int64_t wait_ms = ms_until_next_slot(spec_, env().clock().unix_ms());
+  start_timer(Duration(std::chrono::milliseconds(wait_ms)), SlotTick{});
+}
+
+Status ChainActor::on_slot_tick() {
+  schedule_slot_tick();
+  pump();
+  if (!ready_ || !config_->authority_index) return Status::ok();
+  const std::uint64_t slot = local_slot();
+  if (aura_proposer(spec_, slot) != *config_->authority_index) return Status::ok();
+  propose(slot);
+  return Status::ok();
+}
+
+void ChainActor::propose(std::uint64_t slot) {
+  if (building_slot_ || in_flight_ || !queue_.empty()) return;
+  if (signed_slots_.count(slot) != 0) return;
+  if (highest_signed_slot_ && slot <= *highest_signed_slot_) return;
+  const BlockTree::Entry& head = tree_->head();
+  if (head.block.block.slot >= slot) return;
+  if (tree_->head_height() - tree_->finalized().height >= spec_.max_blocks_without_pow) {
+    ALYS_LOG(env().log(), kInfo, "chain: production halted: {} blocks without PoW",
+             tree_->head_height() - tree_->finalized().height);
+    return;
+  }
+  execution::BuildRequest request;
+  request.height = head.block.block.height + 1;
+  request.candidates = mempool_candidates();
+  request.max_txs = std::min<std::size_t>(spec_.max_txs_per_block, limits::kMaxTxsPerBlock);
+  std::optional<AuxPowHeader> pow = pow_for(head.hash);
+  if (pow) request.fee_recipient = pow->fee_recipient;
+  building_slot_ = slot;
+  const Hash256 parent = head.hash;
+  build_ask_ = ask<execution::BuiltPayload>(
+      engine_,
+      [&](actor::ReplyTo<execution::BuiltPayload> to) {
+        return execution::BuildPayloadRequest{parent, std::move(request), to};
+      },
+      config_->engine_timeout);
+}
+
+Status ChainActor::on_built(actor::Reply<execution::BuiltPayload>& r) {
+  if (!build_ask_ || r.correlation_id != *build_ask_) return Status::ok();
+  build_ask_.reset();
+  const std::uint64_t slot = *building_slot_;
+  if (!r.result) {
+    building_slot_.reset();
+    ALYS_LOG(env().log(), kInfo, "chain: build for slot {} failed: {}", slot,
+             r.result.error().message());
+    return Status::ok();
+  }
+  const BlockTree::Entry& head = tree_->head();
+  if (local_slot() != slot || head.block.block.slot >= slot) {
+    building_slot_.reset();  // too late, or someone else's block arrived meanwhile
+    return Status::ok();
+  }
+  SignedBlock block;
+  block.block.parent_hash = head.hash;
+  block.block.height = head.block.block.height + 1;
+  block.block.slot = slot;
+  block.block.payload = std::move(r.result.value().payload);
+  block.block.auxpow_header = pow_for(head.hash);
+  const Hash256 hash = block_hash(block.block);
+  pending_proposal_ = std::move(block);
+  request_signature(slot, hash, /*as_proposer=*/true);
+  return Status::ok();
+}
+
+void ChainActor::request_signature(std::uint64_t slot, const Hash256& hash, bool as_proposer) {
+  const std::uint64_t id = ask<bool>(
+      storage_,
+      [&](actor::ReplyTo<bool> to) { return storage::RecordSignature{slot, hash, to}; },
+      config_->storage_timeout);
+  sig_requests_[id] = SigRequest{slot, hash, as_proposer};
+}
+
+Status ChainActor::on_signature_guard(actor::Reply<bool>& r) {
+  auto it = sig_requests_.find(r.correlation_id);
+  if (it == sig_requests_.end()) return Status::ok();
+  const SigRequest req = it->second;
+  sig_requests_.erase(it);
+  if (req.as_proposer) building_slot_.reset();
+  if (!r.result || !r.result.value()) {
+    ALYS_LOG(env().log(), kWarn, "chain: not signing slot {}: {}", req.slot,
+             r.result ? "already signed another block" : r.result.error().message());
+    if (req.as_proposer) pending_proposal_.reset();
+    return Status::ok();
+  }
+  signed_slots_.insert(req.slot);
+  const std::uint32_t me = *config_->authority_index;
+  const Approval approval = sign_approval(*config_->authority_key, me, req.hash, aux_rand());
+  if (config_->observer) {
+    config_->observer->on_signed(env().id(), me, req.slot, req.hash, req.as_proposer);
+  }
+  if (req.as_proposer) {
+    if (!pending_proposal_ || block_hash(pending_proposal_->block) != req.hash) return Status::ok();
+    SignedBlock block = std::move(*pending_proposal_);
+    pending_proposal_.reset();
+    block.approvals.push_back(approval);
+    ALYS_LOG(env().log(), kDebug, "chain: proposing h{} slot {} ({} txs)", block.block.height,
+             req.slot, block.block.payload.transactions.size());
+    enqueue(Pending{std::move(block), Origin::kLocal, std::nullopt, 0}, /*front=*/true);
+    pump();
+    return Status::ok();
+  }
+  if (tree_->add_approval(req.hash, approval) && routes_.gossip) {
+    routes_.gossip(WireMessage{ApproveBlock{req.hash, approval}}, std::nullopt);
+  }
+  return Status::ok();
+}
+
+void ChainActor::maybe_approve(const Hash256& hash) {
+  if (!config_->authority_index) return;
+  const BlockTree::Entry* e = tree_->get(hash);
+  const std::uint64_t slot = e->block.block.slot;
+  if (e->approvers.count(*config_->authority_index) != 0) return;
+  if (signed_slots_.count(slot) != 0) return;
+  if (highest_signed_slot_ && slot <= *highest_signed_slot_) return;
+  // Approve only blocks on our canonical chain near the head: old blocks (sync, load)
+  // are history, not votes.
+  if (tree_->canonical_at(e->block.block.height) != hash) return;
+  if (slot + 2 < local_slot()) return;
+  request_signature(slot, hash, /*as_proposer=*/false);
+}
+
+std::uint32_t ChainActor::expected_bits(const BlockTree::PowView& view) const {
+  const std::uint32_t last_bits = view.last_pow_bits.value_or(spec_.retarget.initial_bits);
+  const std::uint64_t tip_height = view.first_height + view.unfinalized.size() - 1;
+  return alys_next_work_required(view.last_pow_height, last_bits, tip_height, spec_.retarget);
+}
+
+std::optional<AuxPowHeader> ChainActor::pow_for(const Hash256& parent) const {
+  if (!queued_pow_) return std::nullopt;
+  const BlockTree::PowView view = tree_->pow_view(parent);
+  const PowContext ctx{view.unfinalized, view.first_height, expected_bits(view)};
+  if (!check_auxpow_header(spec_, *queued_pow_, ctx)) return std::nullopt;
+  return queued_pow_;
+}
+
+Result<AuxWork> ChainActor::aux_work() const {
+  if (!ready_) return Status::unavailable("chain: still loading");
+  const BlockTree::PowView view = tree_->pow_view(tree_->head().hash);
+  // Alys bundles the signed-but-unfinalized blocks; ours: the approved prefix.
+  std::size_t n = 0;
+  while (n < view.unfinalized.size() && tree_->approved(view.unfinalized[n])) ++n;
+  if (n == 0) return Status::unavailable("chain: no approved unfinalized blocks");
+  AuxWork work;
+  const std::span<const Hash256> range(view.unfinalized.data(), n);
+  work.aux_hash = auxpow_aggregate_hash(range);
+  work.range_start = range.front();
+  work.range_end = range.back();
+  work.height = view.first_height + n - 1;
+  BlockTree::PowView prefix = view;
+  prefix.unfinalized.resize(n);
+  work.bits = expected_bits(prefix);
+  work.chain_id = spec_.chain_id;
+  return work;
+}
+
+// --- mempool ---------------------------------------------------------------------------
+
+void ChainActor::mempool_add(const LedgerTx& tx) {
+  if (mempool_.size() >= config_->mempool_max) {
+    // Drop the oldest: bounded memory beats completeness for gossip.
+    while (!mempool_order_.empty() && mempool_.size() >= config_->mempool_max) {
+      mempool_.erase(mempool_order_.front());
+      mempool_order_.pop_front();
+    }
+  }
+  const Hash256 hash = ledger_tx_hash(tx);
+  if (mempool_.emplace(hash, tx).second) mempool_order_.push_back(hash);
+}
+
+void ChainActor::mempool_remove_included(const ConsensusBlock& block) {
+  for (const LedgerTx& tx : block.payload.transactions) mempool_.erase(ledger_tx_hash(tx));
+  while (!mempool_order_.empty() && mempool_.count(mempool_order_.front()) == 0) {
+    mempool_order_.pop_front();
+  }
+}
+
+std::vector<LedgerTx> ChainActor::mempool_candidates() const {
+  std::vector<LedgerTx> out;
+  const std::size_t max = std::min<std::size_t>(spec_.max_txs_per_block * 2, mempool_.size());
+  out.reserve(max);
+  for (const Hash256& h : mempool_order_) {
+    if (out.size() >= max) break;
+    auto it = mempool_.find(h);
+    if (it != mempool_.end()) out.push_back(it->second);
+  }
+  return out;
+}
+
+// --- helpers ---------------------------------------------------------------------------
+
+StatusMessage ChainActor::status_message() const {
+  StatusMessage s;
+  s.genesis = tree_->genesis().hash;
+  s.head_hash = tree_->head().hash;
+  s.head_height = tree_->head_height();
+  s.finalized_hash = tree_->finalized().hash;
+  s.finalized_height = tree_->finalized().height;
+  return s;
+}
+
+std::uint64_t ChainActor::local_slot() { return aura_slot(spec_, env().clock().unix_ms()); }
+
+Hash256 ChainActor::aux_rand() {
+  std::array<std::uint8_t, 32> bytes{};
+  for (std::size_t i = 0; i < 4; ++i) {
+    const std::uint64_t v = env().random().next();
+    for (std::size_t k = 0; k < 8; ++k) bytes[i * 8 + k] = static_cast<std::uint8_t>(v >> (8 * k));
+  }
+  return Hash256(bytes);
+}
+
+}  // namespace alys::chain

@@ -1,0 +1,225 @@
+// ChainActor: the node's consensus (Alys app/src/chain.rs + aura.rs), on core/actor.
+//
+// Owns the BlockTree, the mempool and the queued AuxPoW. Everything that changes the chain
+// goes through ONE import pipeline, one block at a time, in arrival order:
+//   validate (check_block_header, AuxPoW header) -> EngineActor executes -> tree insert ->
+//   StorageActor persists -> gossip (with the source excluded) -> approve (authorities).
+// Blocks the node proposes go through the same pipeline, so a proposer checks its own
+// block exactly as its peers will.
+//
+// Proposing: at each slot boundary (node wall clock, Aura), the slot's proposer builds on
+// its head unless it already signed that slot, its head is already at that slot, or
+// `max_blocks_without_pow` blocks sit above finality (production halts, as in Alys).
+// Double-sign guard: before any signature (proposal or approval) leaves the actor, the
+// StorageActor syncs (slot -> hash) and refuses a different hash for a signed slot, so a
+// restarted authority never signs two blocks for one slot.
+//
+// Startup: loads the stored canonical chain and re-imports it (re-validating, re-executing
+// into the engine). After an engine restart (its states lost), a kNotFound from the engine
+// makes the actor replay its canonical chain into it and retry.
+// Orphans (parent unknown) wait in a bounded pool and trigger the `behind` route (sync).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/actor/actor.h"
+#include "core/chain/block_tree.h"
+#include "core/chain/chain_observer.h"
+#include "core/chain/chain_spec.h"
+#include "core/execution/engine_actor.h"
+#include "core/network/messages.h"
+#include "core/storage/storage_actor.h"
+
+namespace alys::chain {
+
+// Where a block came from (decides gossip, penalties and checks).
+enum class Origin : std::uint8_t { kGossip, kSync, kLocal, kLoad };
+
+struct InboundBlock {
+  NodeId from;
+  SignedBlock block;
+};
+struct InboundApproval {
+  NodeId from;
+  ApproveBlock approval;
+};
+struct InboundTx {
+  std::optional<NodeId> from;  // absent: submitted locally (RPC, workload)
+  LedgerTx tx;
+};
+// A mined AuxPoW header, from the local AuxPowActor (from = nullopt) or gossip.
+struct InboundPow {
+  std::optional<NodeId> from;
+  AuxPowHeader header;
+};
+// Blocks fetched by the sync actor, in height order; `done` gets the head height after
+// the whole batch went through the pipeline (or the first error).
+struct SyncedBlocks {
+  NodeId from;
+  std::vector<SignedBlock> blocks;
+  std::function<void(Result<std::uint64_t>)> done;
+};
+struct ServeStatus {
+  NodeId peer;
+};
+struct ServeBlocksByRange {
+  NodeId peer;
+  BlocksByRangeRequest request;
+};
+// The work a miner needs (Alys createauxblock): the unfinalized range on the head, its
+// aggregate hash and the target.
+struct AuxWork {
+  Hash256 aux_hash;
+  Hash256 range_start;
+  Hash256 range_end;
+  std::uint64_t height = 0;  // of range_end
+  std::uint32_t bits = 0;
+  std::uint32_t chain_id = 0;
+};
+struct GetAuxWork {
+  std::function<void(Result<AuxWork>)> done;
+};
+struct GetStatus {
+  std::function<void(StatusMessage)> done;
+};
+struct SlotTick {};
+struct ChainCrashForTest {};
+
+using ChainMsg =
+    std::variant<InboundBlock, InboundApproval, InboundTx, InboundPow, SyncedBlocks, ServeStatus,
+                 ServeBlocksByRange, GetAuxWork, GetStatus, SlotTick, ChainCrashForTest,
+                 actor::Reply<execution::BuiltPayload>, actor::Reply<execution::ExecutedPayload>,
+                 actor::Reply<bool>, actor::Reply<storage::LoadedChain>>;
+
+// How the chain actor reaches the network (bound by the node assembly).
+struct ChainRoutes {
+  std::function<void(WireMessage, std::optional<NodeId> except)> gossip;
+  std::function<void(NodeId, WireMessage)> send;
+  std::function<void(NodeId, int points, std::string reason)> penalize;
+  std::function<void(NodeId peer)> behind;  // an orphan from `peer`: we lag behind it
+};
+
+struct ChainConfig {
+  ChainSpec spec;
+  Hash256 genesis_state_root;
+  std::optional<std::uint32_t> authority_index;  // set: this node is an authority
+  std::optional<SecretKey> authority_key;        // REQUIRES: set iff authority_index is
+  std::size_t mempool_max = 20'000;
+  std::size_t orphans_max = 512;
+  std::size_t pending_approvals_max = 4096;
+  Duration engine_timeout = 10s;
+  Duration storage_timeout = 10s;
+  EvmAddress fee_recipient{};
+  ChainObserver* observer = nullptr;  // not owned; may be null
+};
+
+class ChainActor final : public actor::Actor<ChainMsg> {
+ public:
+  ChainActor(std::shared_ptr<const ChainConfig> config, ChainRoutes routes,
+             actor::ActorRef<execution::EngineMsg> engine,
+             actor::ActorRef<storage::StorageMsg> storage);
+  ~ChainActor() override;
+
+  Status pre_start() override;
+  Status receive(ChainMsg& message) override;
+  void pre_stop() override;
+
+ private:
+  struct Pending {
+    SignedBlock block;
+    Origin origin = Origin::kGossip;
+    std::optional<NodeId> from;
+    std::uint64_t batch = 0;  // SyncedBlocks batch id, 0 = none
+  };
+  struct ImportInFlight;
+  struct SigRequest {
+    std::uint64_t slot = 0;
+    Hash256 hash;
+    bool as_proposer = false;
+  };
+
+  // Handlers.
+  Status on_block(InboundBlock& m);
+  Status on_approval(InboundApproval& m);
+  Status on_tx(InboundTx& m);
+  Status on_pow(InboundPow& m);
+  Status on_synced(SyncedBlocks& m);
+  Status on_serve_status(const ServeStatus& m);
+  Status on_serve_range(const ServeBlocksByRange& m);
+  Status on_aux_work(GetAuxWork& m);
+  Status on_slot_tick();
+  Status on_built(actor::Reply<execution::BuiltPayload>& r);
+  Status on_executed(actor::Reply<execution::ExecutedPayload>& r);
+  Status on_signature_guard(actor::Reply<bool>& r);
+  Status on_loaded(actor::Reply<storage::LoadedChain>& r);
+
+  // Import pipeline.
+  void enqueue(Pending p, bool front = false);
+  void pump();
+  Status validate(const Pending& p, const Hash256& hash);
+  void finish_import(Status result);
+  void on_imported(const Pending& p, const Hash256& hash);
+  void apply_finality_from(const HeadChange& change);
+  void persist(const HeadChange& change, const Hash256& hash, bool finality_moved);
+  void release_orphans(const Hash256& parent);
+  void complete_batch(std::uint64_t batch, Result<std::uint64_t> result);
+  void replay_engine();
+
+  // Proposing and approving.
+  void schedule_slot_tick();
+  void propose(std::uint64_t slot);
+  void request_signature(std::uint64_t slot, const Hash256& hash, bool as_proposer);
+  void maybe_approve(const Hash256& hash);
+  std::optional<AuxPowHeader> pow_for(const Hash256& parent) const;
+  Result<AuxWork> aux_work() const;
+  std::uint32_t expected_bits(const BlockTree::PowView& view) const;
+
+  // Mempool.
+  void mempool_add(const LedgerTx& tx);
+  void mempool_remove_included(const ConsensusBlock& block);
+  std::vector<LedgerTx> mempool_candidates() const;
+
+  StatusMessage status_message() const;
+  std::uint64_t local_slot();
+  Hash256 aux_rand();
+
+  std::shared_ptr<const ChainConfig> config_;
+  const ChainSpec& spec_;
+  ChainRoutes routes_;
+  actor::ActorRef<execution::EngineMsg> engine_;
+  actor::ActorRef<storage::StorageMsg> storage_;
+
+  bool ready_ = false;  // the stored chain is loaded
+  std::unique_ptr<BlockTree> tree_;
+  std::deque<Pending> queue_;
+  std::unique_ptr<ImportInFlight> in_flight_;
+  std::map<Hash256, std::vector<Pending>> orphans_;  // by missing parent
+  std::size_t orphan_count_ = 0;
+  std::map<Hash256, std::vector<Approval>> pending_approvals_;
+  std::size_t pending_approval_count_ = 0;
+  std::map<std::uint64_t, SigRequest> sig_requests_;  // by ask correlation id
+  std::set<std::uint64_t> signed_slots_;              // this incarnation
+  std::optional<std::uint64_t> highest_signed_slot_;  // from storage at load
+  std::optional<std::uint64_t> building_slot_;
+  std::optional<std::uint64_t> build_ask_;
+  std::optional<std::uint64_t> load_ask_;
+  std::uint64_t next_batch_ = 1;
+  std::map<std::uint64_t, std::pair<std::size_t, std::function<void(Result<std::uint64_t>)>>>
+      batches_;  // batch id -> (blocks left, done)
+  std::optional<AuxPowHeader> queued_pow_;
+  // Mempool: by tx hash, plus arrival order for candidate selection.
+  std::map<Hash256, LedgerTx> mempool_;
+  std::deque<Hash256> mempool_order_;
+  std::optional<SignedBlock> pending_proposal_;
+};
+
+}  // namespace alys::chain

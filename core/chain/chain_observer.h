@@ -1,0 +1,31 @@
+// ChainObserver: what a node's chain actor reports as it happens, for the simulator's
+// checkers and the node's metrics. Called on the chain actor's strand; implementations
+// must not call back into the actor. Default methods do nothing.
+#pragma once
+
+#include <cstdint>
+
+#include "core/chain/block.h"
+#include "core/runtime/node_id.h"
+
+namespace alys {
+
+class ChainObserver {
+ public:
+  virtual ~ChainObserver() = default;
+  // A block passed validation and execution and entered the node's tree.
+  virtual void on_block_imported(NodeId /*node*/, const SignedBlock& /*block*/,
+                                 const Hash256& /*hash*/) {}
+  // The node's head moved.
+  virtual void on_head(NodeId /*node*/, const Hash256& /*hash*/, std::uint64_t /*height*/) {}
+  // Finality moved to (hash, height).
+  virtual void on_finalized(NodeId /*node*/, const Hash256& /*hash*/, std::uint64_t /*height*/) {}
+  // This node's authority key signed `hash` for `slot` (as proposer or approver).
+  virtual void on_signed(NodeId /*node*/, std::uint32_t /*authority*/, std::uint64_t /*slot*/,
+                         const Hash256& /*hash*/, bool /*as_proposer*/) {}
+  // A block was refused (the evidence a failure report cites).
+  virtual void on_block_rejected(NodeId /*node*/, const Hash256& /*hash*/,
+                                 const Status& /*why*/) {}
+};
+
+}  // namespace alys

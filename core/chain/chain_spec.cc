@@ -1,0 +1,27 @@
+#include "core/chain/chain_spec.h"
+
+#include "core/bitcoin/serialize.h"
+#include "core/crypto/tagged_hash.h"
+
+namespace alys {
+
+Hash256 spec_commitment(const ChainSpec& spec) {
+  ByteWriter w;
+  w.u32le(spec.chain_id);
+  w.u64le(spec.slot_duration_ms);
+  w.compact_size(spec.authorities.size());
+  for (const auto& key : spec.authorities) w.bytes(ByteView{key.data(), key.size()});
+  w.u64le(spec.max_blocks_without_pow);
+  return tagged_hash("alys/spec", w.data());
+}
+
+SignedBlock make_genesis(const ChainSpec& spec, const Hash256& genesis_state_root) {
+  SignedBlock genesis;
+  genesis.block.parent_hash = spec_commitment(spec);
+  genesis.block.height = 0;
+  genesis.block.slot = 0;
+  genesis.block.payload.state_root = genesis_state_root;
+  return genesis;
+}
+
+}  // namespace alys

@@ -1,0 +1,38 @@
+// NodeConfig: what one node needs to run the Alys tree (core/system). The node binary
+// fills it from defaults, TOML, environment and flags (issue 8); the simulator fills it
+// from the scenario.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "core/chain/chain_observer.h"
+#include "core/chain/chain_spec.h"
+#include "core/crypto/keys.h"
+#include "core/runtime/node_id.h"
+#include "core/runtime/time.h"
+
+namespace alys {
+
+struct NodeConfig {
+  std::shared_ptr<const ChainSpec> spec;
+  // The node's identity for the handshake. If its x-only key is one of spec->authorities,
+  // the node is that authority and signs blocks with it.
+  std::optional<SecretKey> node_key;
+  std::vector<NodeId> peers;
+  EvmAddress fee_recipient{};
+  ChainObserver* observer = nullptr;  // not owned
+
+  // Limits (TigerStyle: every queue bounded).
+  std::size_t mempool_max = 20'000;
+  std::size_t seen_cache_max = 16'384;
+  Duration engine_timeout = 10s;
+  Duration storage_timeout = 10s;
+};
+
+// The authority index of `key` in `spec`, if any.
+std::optional<std::uint32_t> authority_index_of(const ChainSpec& spec, const SecretKey& key);
+
+}  // namespace alys

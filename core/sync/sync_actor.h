@@ -1,0 +1,147 @@
+// SyncActor: catching up with peers (Alys app/src/network/ + chain sync; eth2-style
+// Status / BlocksByRange).
+//
+// Peers report their head in StatusMessage (asked on handshake and every status_interval).
+// When the best peer's head is above ours, the actor downloads the missing heights in
+// ranges of `range_blocks`, up to `parallel_ranges` at once, each from a different peer
+// whose head covers it (round robin), with a per-range timeout. A range that times out, or
+// whose peer goes away, is asked again from another peer (the slow peer is penalized); a
+// short answer is completed by a new request for the rest. Ranges are handed to the chain
+// actor strictly in height order (a reorder buffer holds early arrivals), one batch at a
+// time. A batch the chain refuses (e.g. we were on a fork) restarts the download from just
+// above our finalized height: the fork point is never below finality.
+//
+// SyncState (the seed's): kIdle (no peers), kDiscovering (waiting for statuses),
+// kSyncing (downloading), kSynced (no peer is ahead). SyncProgress is the queryable view.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/actor/actor.h"
+#include "core/chain/chain_actor.h"
+#include "core/network/messages.h"
+
+namespace alys::sync {
+
+enum class SyncState : std::uint8_t { kIdle, kDiscovering, kSyncing, kSynced };
+std::string_view sync_state_name(SyncState s);
+
+struct SyncProgress {
+  SyncState state = SyncState::kIdle;
+  std::uint64_t head_height = 0;
+  std::uint64_t target_height = 0;
+  std::uint64_t blocks_imported = 0;  // by sync, this incarnation
+  std::uint32_t peers = 0;
+  std::uint32_t ranges_in_flight = 0;
+  std::uint64_t range_retries = 0;
+};
+
+struct PeerReady {
+  NodeId peer;
+};
+struct PeerGone {
+  NodeId peer;
+};
+struct PeerStatus {
+  NodeId peer;
+  StatusMessage status;
+};
+struct RangeResponse {
+  NodeId peer;
+  BlocksByRangeResponse response;
+};
+struct BehindHint {
+  NodeId peer;
+};
+struct LocalStatus {
+  StatusMessage status;
+};
+struct BatchImported {
+  std::uint64_t start_height = 0;
+  Result<std::uint64_t> head_height;
+};
+struct RangeTimeout {
+  std::uint64_t request_id = 0;
+};
+struct SyncTick {};
+struct GetProgress {
+  std::function<void(SyncProgress)> done;
+};
+struct SyncCrashForTest {};
+
+using SyncMsg = std::variant<PeerReady, PeerGone, PeerStatus, RangeResponse, BehindHint,
+                             LocalStatus, BatchImported, RangeTimeout, SyncTick, GetProgress,
+                             SyncCrashForTest>;
+
+struct SyncRoutes {
+  std::function<void(NodeId, WireMessage)> send;
+  std::function<void(NodeId, int points, std::string reason)> penalize;
+};
+
+struct SyncConfig {
+  std::uint32_t range_blocks = 128;  // <= limits::kMaxBlocksPerRange
+  std::uint32_t parallel_ranges = 4;
+  Duration range_timeout = 5s;
+  Duration status_interval = 4s;
+  std::size_t buffered_blocks_max = 4096;  // reorder buffer bound
+};
+
+class SyncActor final : public actor::Actor<SyncMsg> {
+ public:
+  SyncActor(SyncConfig config, SyncRoutes routes, actor::ActorRef<chain::ChainMsg> chain)
+      : config_(config), routes_(std::move(routes)), chain_(std::move(chain)) {}
+
+  Status pre_start() override;
+  Status receive(SyncMsg& message) override;
+
+ private:
+  struct Peer {
+    std::optional<StatusMessage> status;
+    std::uint32_t in_flight = 0;
+  };
+  struct Range {
+    std::uint64_t start = 0;
+    std::uint32_t count = 0;
+    NodeId peer;
+    TimerId timer;
+  };
+
+  Status on_status(const PeerStatus& m);
+  Status on_response(RangeResponse& m);
+  Status on_timeout(const RangeTimeout& m);
+  Status on_imported(const BatchImported& m);
+  void on_peer_gone(NodeId peer);
+  void refresh_local();
+  void schedule();
+  std::optional<NodeId> pick_peer(std::uint64_t range_end, std::optional<NodeId> avoid);
+  void request(std::uint64_t start, std::uint32_t count, std::optional<NodeId> avoid);
+  void import_next();
+  void restart_from_finalized();
+  std::uint64_t best_peer_height() const;
+  SyncProgress progress() const;
+
+  SyncConfig config_;
+  SyncRoutes routes_;
+  actor::ActorRef<chain::ChainMsg> chain_;
+  std::map<NodeId, Peer> peers_;
+  std::optional<StatusMessage> local_;
+  std::map<std::uint64_t, Range> in_flight_;                // by request id
+  std::map<std::uint64_t, std::vector<SignedBlock>> ready_;  // by start height
+  std::size_t buffered_ = 0;
+  std::uint64_t next_request_height_ = 0;  // next height not yet requested
+  std::uint64_t next_import_height_ = 0;   // next height to hand to the chain
+  bool importing_ = false;
+  std::uint64_t next_request_id_ = 1;
+  std::uint64_t rr_ = 0;  // round-robin cursor over peers
+  std::uint64_t blocks_imported_ = 0;
+  std::uint64_t retries_ = 0;
+};
+
+}  // namespace alys::sync

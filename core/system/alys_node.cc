@@ -1,0 +1,169 @@
+#include "core/system/alys_node.h"
+
+#include "core/execution/embedded_engine.h"
+#include "core/execution/ledger.h"
+
+namespace alys {
+
+using actor::ActorRef;
+using actor::ChildOptions;
+using actor::Strategy;
+using actor::SupervisorOptions;
+
+// Refs the route functions reach through: filled after every actor is spawned, read only
+// when a message flows (after start).
+struct AlysNode::Refs {
+  ActorRef<chain::ChainMsg> chain;
+  ActorRef<net::NetworkMsg> network;
+  ActorRef<sync::SyncMsg> sync;
+};
+
+namespace {
+// A registered child with default policies; callers set backoff / breaker.
+ChildOptions child(std::string name) {
+  ChildOptions o;
+  o.name = std::move(name);
+  o.registered = true;
+  return o;
+}
+ChildOptions with_breaker(ChildOptions o, actor::CircuitBreakerConfig b) {
+  o.breaker = b;
+  return o;
+}
+ChildOptions with_backoff(ChildOptions o, actor::BackoffConfig b) {
+  o.backoff = b;
+  return o;
+}
+}  // namespace
+
+Result<SignedBlock> genesis_of(const ChainSpec& spec) {
+  auto ledger = Ledger::from_genesis(spec.allocations);
+  if (!ledger) return ledger.error();
+  return make_genesis(spec, ledger->state_root());
+}
+
+AlysNode::AlysNode(Env& env, NodeConfig config)
+    : env_(env), config_(std::move(config)), refs_(std::make_shared<Refs>()) {
+  ALYS_ASSERT(config_.spec != nullptr, "AlysNode: no chain spec");
+  ALYS_ASSERT(config_.node_key.has_value(), "AlysNode: no node key");
+  auto genesis = genesis_of(*config_.spec);
+  ALYS_ASSERT(genesis.has_value(), "AlysNode: invalid genesis allocations");
+  genesis_state_root_ = genesis->block.payload.state_root;
+  genesis_hash_ = block_hash(genesis->block);
+}
+
+AlysNode::~AlysNode() = default;
+
+void AlysNode::start() {
+  build_tree();
+  system_->start();
+}
+
+void AlysNode::build_tree() {
+  actor::SystemConfig sys_config;
+  sys_config.root_name = "alys";
+  sys_config.root = SupervisorOptions{Strategy::kOneForAll, 3, 60s};
+  system_ = std::make_unique<actor::ActorSystem>(env_, sys_config);
+  auto root = system_->root();
+
+  // Storage first: the chain loads from it.
+  auto storage_sup = root.spawn_supervisor(child("storage-sup"),
+                                           SupervisorOptions{Strategy::kOneForOne, 5, 30s});
+  storage_ = storage_sup.spawn<storage::StorageActor>(child("storage"));
+
+  auto chain_sup = root.spawn_supervisor(child("chain-sup"),
+                                         SupervisorOptions{Strategy::kOneForOne, 10, 30s});
+  const ChainSpec spec = *config_.spec;
+  const Hash256 genesis_hash = genesis_hash_;
+  execution::EngineFactory engine_factory = [spec, genesis_hash](Env& env) {
+    auto ledger = Ledger::from_genesis(spec.allocations);
+    return std::make_unique<execution::EmbeddedEngine>(env.executor(), genesis_hash,
+                                                       std::move(*ledger));
+  };
+  engine_ = chain_sup.spawn<execution::EngineActor>(
+      with_breaker(child("engine"), actor::CircuitBreakerConfig{5, 10s, 1}),
+      engine_factory);
+
+  auto chain_config = std::make_shared<chain::ChainConfig>();
+  chain_config->spec = spec;
+  chain_config->genesis_state_root = genesis_state_root_;
+  chain_config->authority_index = authority_index_of(spec, *config_.node_key);
+  if (chain_config->authority_index) chain_config->authority_key = config_.node_key;
+  chain_config->mempool_max = config_.mempool_max;
+  chain_config->engine_timeout = config_.engine_timeout;
+  chain_config->storage_timeout = config_.storage_timeout;
+  chain_config->fee_recipient = config_.fee_recipient;
+  chain_config->observer = config_.observer;
+
+  auto refs = refs_;
+  chain::ChainRoutes chain_routes;
+  chain_routes.gossip = [refs](WireMessage msg, std::optional<NodeId> except) {
+    (void)refs->network.tell(net::Gossip{std::move(msg), except});
+  };
+  chain_routes.send = [refs](NodeId peer, WireMessage msg) {
+    (void)refs->network.tell(net::SendTo{peer, std::move(msg)});
+  };
+  chain_routes.penalize = [refs](NodeId peer, int points, std::string reason) {
+    (void)refs->network.tell(net::Penalize{peer, points, std::move(reason)});
+  };
+  chain_routes.behind = [refs](NodeId peer) { (void)refs->sync.tell(sync::BehindHint{peer}); };
+  std::shared_ptr<const chain::ChainConfig> const_chain_config = chain_config;
+  chain_ = chain_sup.spawn<chain::ChainActor>(
+      with_backoff(child("chain"), actor::BackoffConfig{100ms, 5s, 200, 0, 0, 30s}),
+      const_chain_config, chain_routes, engine_, storage_);
+  auxpow_ = chain_sup.spawn<chain::AuxPowActor>(child("auxpow"), chain_,
+                                                config_.fee_recipient);
+
+  auto network_sup = root.spawn_supervisor(child("network-sup"),
+                                           SupervisorOptions{Strategy::kRestForOne, 10, 30s});
+  net::NetworkConfig net_config;
+  net_config.chain_id = spec.chain_id;
+  net_config.genesis = genesis_hash_;
+  net_config.node_key = config_.node_key;
+  net_config.peers = config_.peers;
+  net_config.seen_cache_max = config_.seen_cache_max;
+  net::InboundRoutes inbound;
+  inbound.on_peer_ready = [refs](NodeId p) { (void)refs->sync.tell(sync::PeerReady{p}); };
+  inbound.on_peer_gone = [refs](NodeId p) { (void)refs->sync.tell(sync::PeerGone{p}); };
+  inbound.on_message = [refs](NodeId from, WireMessage msg) {
+    std::visit(
+        [&](auto& m) {
+          using T = std::decay_t<decltype(m)>;
+          if constexpr (std::is_same_v<T, NewBlock>) {
+            (void)refs->chain.tell(chain::InboundBlock{from, std::move(m.block)});
+          } else if constexpr (std::is_same_v<T, ApproveBlock>) {
+            (void)refs->chain.tell(chain::InboundApproval{from, m});
+          } else if constexpr (std::is_same_v<T, NewTx>) {
+            (void)refs->chain.tell(chain::InboundTx{from, std::move(m.tx)});
+          } else if constexpr (std::is_same_v<T, QueuePow>) {
+            (void)refs->chain.tell(chain::InboundPow{from, std::move(m.header)});
+          } else if constexpr (std::is_same_v<T, StatusRequest>) {
+            (void)refs->chain.tell(chain::ServeStatus{from});
+          } else if constexpr (std::is_same_v<T, StatusMessage>) {
+            (void)refs->sync.tell(sync::PeerStatus{from, m});
+          } else if constexpr (std::is_same_v<T, BlocksByRangeRequest>) {
+            (void)refs->chain.tell(chain::ServeBlocksByRange{from, m});
+          } else if constexpr (std::is_same_v<T, BlocksByRangeResponse>) {
+            (void)refs->sync.tell(sync::RangeResponse{from, std::move(m)});
+          }
+          // Hello, Ping, Pong, Goodbye never reach here (the network handles them).
+        },
+        msg);
+  };
+  network_ = network_sup.spawn<net::NetworkActor>(
+      with_breaker(child("network"), actor::CircuitBreakerConfig{5, 10s, 1}),
+      net_config, inbound);
+
+  sync::SyncRoutes sync_routes;
+  sync_routes.send = chain_routes.send;
+  sync_routes.penalize = chain_routes.penalize;
+  sync_ = network_sup.spawn<sync::SyncActor>(
+      with_backoff(child("sync"), actor::BackoffConfig{100ms, 5s, 200, 0, 0, 30s}),
+      sync::SyncConfig{}, sync_routes, chain_);
+
+  refs_->chain = chain_;
+  refs_->network = network_;
+  refs_->sync = sync_;
+}
+
+}  // namespace alys

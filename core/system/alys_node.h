@@ -1,0 +1,71 @@
+// AlysNode: the Alys node's supervision tree (DESIGN.md §3) as a NodeProgram, the one
+// thing both runtimes run per node: AlysNode::start() is `AlysSystem::start(Env&,
+// NodeConfig)`.
+//
+//   alys (OneForAll)
+//   ├── storage-sup (OneForOne): storage
+//   ├── chain-sup (OneForOne):   engine (CircuitBreaker), chain (ExponentialBackoff), auxpow
+//   └── network-sup (RestForOne): network (CircuitBreaker), sync (ExponentialBackoff)
+// Storage starts first (the chain loads from it at start) and stops last; the seed lists
+// it last but a dependency must start before its users (OTP start order). MetricsActor,
+// StreamActor and the bridge supervisor come with their issues (8, 6).
+//
+// Wiring: actors reach each other only by ActorRef and the route functions built here
+// (network inbound -> chain / sync; chain and sync -> network). Nothing is shared but
+// messages.
+#pragma once
+
+#include <memory>
+
+#include "core/actor/system.h"
+#include "core/chain/auxpow_actor.h"
+#include "core/chain/chain_actor.h"
+#include "core/config/node_config.h"
+#include "core/execution/engine_actor.h"
+#include "core/network/network_actor.h"
+#include "core/runtime/program.h"
+#include "core/storage/storage_actor.h"
+#include "core/sync/sync_actor.h"
+
+namespace alys {
+
+// The genesis block of `spec` (its state root from the allocations). Errors: bad
+// allocations (named by the ledger).
+Result<SignedBlock> genesis_of(const ChainSpec& spec);
+
+class AlysNode final : public NodeProgram {
+ public:
+  // REQUIRES: config.spec and config.node_key set; the spec's allocations valid (asserted).
+  AlysNode(Env& env, NodeConfig config);
+  ~AlysNode() override;
+  void start() override;
+
+  actor::ActorSystem& system() { return *system_; }
+  const Hash256& genesis_hash() const { return genesis_hash_; }
+  actor::ActorRef<chain::ChainMsg> chain() const { return chain_; }
+  actor::ActorRef<chain::AuxPowMsg> auxpow() const { return auxpow_; }
+  actor::ActorRef<execution::EngineMsg> engine() const { return engine_; }
+  actor::ActorRef<storage::StorageMsg> storage() const { return storage_; }
+  actor::ActorRef<net::NetworkMsg> network() const { return network_; }
+  actor::ActorRef<sync::SyncMsg> sync() const { return sync_; }
+  const NodeConfig& config() const { return config_; }
+
+ private:
+  struct Refs;
+  void build_tree();
+
+  Env& env_;
+  NodeConfig config_;
+  Hash256 genesis_hash_;
+  Hash256 genesis_state_root_;
+  std::shared_ptr<Refs> refs_;
+  std::unique_ptr<actor::ActorSystem> system_;
+  actor::ActorRef<chain::ChainMsg> chain_;
+  actor::ActorRef<chain::AuxPowMsg> auxpow_;
+  actor::ActorRef<execution::EngineMsg> engine_;
+  actor::ActorRef<storage::StorageMsg> storage_;
+  actor::ActorRef<net::NetworkMsg> network_;
+  actor::ActorRef<sync::SyncMsg> sync_;
+};
+
+}  // namespace alys

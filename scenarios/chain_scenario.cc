@@ -1,0 +1,427 @@
+#include "scenarios/chain_scenario.h"
+
+#include <fmt/format.h>
+
+#include <set>
+
+#include "core/bitcoin/auxpow.h"
+#include "core/crypto/tagged_hash.h"
+#include "core/execution/block_execution.h"
+#include "core/execution/ledger.h"
+
+namespace alys::scenarios {
+
+namespace {
+
+std::string short_hex(const Hash256& h) { return h.to_hex().substr(0, 12); }
+
+SecretKey account_key(std::size_t index) {
+  Bytes seed = to_bytes("alys/sim/account");
+  seed.push_back(static_cast<std::uint8_t>(index));
+  seed.push_back(static_cast<std::uint8_t>(index >> 8));
+  return *SecretKey::from_bytes(tagged_hash("alys/sim/key", seed).view());
+}
+
+}  // namespace
+
+SecretKey sim_node_key(std::size_t index) {
+  Bytes seed = to_bytes("alys/sim/node");
+  seed.push_back(static_cast<std::uint8_t>(index));
+  seed.push_back(static_cast<std::uint8_t>(index >> 8));
+  return *SecretKey::from_bytes(tagged_hash("alys/sim/key", seed).view());
+}
+
+// Evidence from every node's chain actor (ChainObserver), shared by the checkers.
+class ChainRecorder final : public ChainObserver {
+ public:
+  struct BlockInfo {
+    SignedBlock block;
+    std::set<NodeId> importers;
+  };
+  struct Rejection {
+    NodeId node;
+    Hash256 hash;
+    std::string why;
+    Instant at;
+  };
+
+  explicit ChainRecorder(sim::World& world, std::size_t nodes)
+      : world_(world), heads_(nodes), finalized_(nodes) {}
+
+  void on_block_imported(NodeId node, const SignedBlock& block, const Hash256& hash) override {
+    auto& info = blocks_[hash];
+    if (info.importers.empty()) info.block = block;
+    info.importers.insert(node);
+    for (const LedgerTx& tx : block.block.payload.transactions) included_.insert(ledger_tx_hash(tx));
+  }
+  void on_head(NodeId node, const Hash256& hash, std::uint64_t height) override {
+    heads_[node] = {hash, height};
+  }
+  void on_finalized(NodeId node, const Hash256& hash, std::uint64_t height) override {
+    finalized_[node] = {hash, height};
+    auto [it, inserted] = finalized_at_.emplace(height, hash);
+    if (!inserted && it->second != hash) {
+      conflicts_.push_back(fmt::format("height {}: n{} finalized {} but {} was finalized before",
+                                       height, node, short_hex(hash), short_hex(it->second)));
+    }
+  }
+  void on_signed(NodeId node, std::uint32_t authority, std::uint64_t slot, const Hash256& hash,
+                 bool) override {
+    auto [it, inserted] = signed_.emplace(std::make_pair(authority, slot), hash);
+    if (!inserted && it->second != hash) {
+      double_signs_.push_back(fmt::format("authority {} (n{}) signed {} and {} for slot {} at {}",
+                                          authority, node, short_hex(it->second), short_hex(hash),
+                                          slot, format_duration(world_.now() - Instant{})));
+    }
+  }
+  void on_block_rejected(NodeId node, const Hash256& hash, const Status& why) override {
+    rejections_.push_back({node, hash, why.message(), world_.now()});
+  }
+
+  sim::World& world_;
+  std::map<Hash256, BlockInfo> blocks_;
+  std::set<Hash256> included_;  // tx hashes seen in any imported block
+  std::vector<ChainPoint> heads_;
+  std::vector<ChainPoint> finalized_;
+  std::map<std::uint64_t, Hash256> finalized_at_;
+  std::vector<std::string> conflicts_;
+  std::map<std::pair<std::uint32_t, std::uint64_t>, Hash256> signed_;
+  std::vector<std::string> double_signs_;
+  std::vector<Rejection> rejections_;
+};
+
+namespace {
+
+// The transfer workload: each account has at most one transfer in flight; the next one is
+// sent once the previous one was seen in a block, and an unseen one is re-sent (same tx)
+// to another node after `resend_after`.
+class Workload {
+ public:
+  struct Sent {
+    LedgerTx tx;
+    Hash256 hash;
+    Instant sent_at{};
+  };
+
+  Workload(sim::World& world, ChainRecorder& recorder, std::size_t accounts, std::size_t nodes)
+      : world_(world), recorder_(recorder), rng_(world.stream("workload")), nodes_(nodes) {
+    for (std::size_t i = 0; i < accounts; ++i) keys_.push_back(account_key(i));
+    nonces_.assign(accounts, 0);
+    in_flight_.resize(accounts);
+  }
+
+  static Wei initial_balance() { return Wei::from_sat(100'000'000'000ULL); }  // 1,000 BTC
+  EvmAddress address(std::size_t i) const { return account_address(keys_[i].xonly_public_key()); }
+
+  void tick(bool submit_new) {
+    const std::size_t n = keys_.size();
+    // Resend or retire in-flight transfers.
+    for (std::size_t i = 0; i < n; ++i) {
+      auto& f = in_flight_[i];
+      if (!f) continue;
+      if (recorder_.included_.count(f->hash) != 0) {
+        f.reset();
+        continue;
+      }
+      if (world_.now() - f->sent_at >= 20s) {
+        f->sent_at = world_.now();
+        submit(f->tx);
+      }
+    }
+    if (!submit_new) return;
+    const std::size_t from = uniform_below(rng_, n);
+    if (in_flight_[from]) return;  // busy: skip this arrival
+    std::size_t to = uniform_below(rng_, n - 1);
+    if (to >= from) ++to;
+    LedgerTx tx;
+    tx.kind = LedgerTxKind::kTransfer;
+    tx.nonce = nonces_[from]++;
+    tx.to = address(to);
+    tx.value = Wei::from_sat(1 + uniform_below(rng_, 100'000));
+    tx.fee = Wei::from_u64(1'000'000'000ULL * (1 + uniform_below(rng_, 10)));
+    sign_ledger_tx(tx, keys_[from], Hash256{});
+    const Hash256 hash = ledger_tx_hash(tx);
+    in_flight_[from] = Sent{tx, hash, world_.now()};
+    all_.push_back(Sent{tx, hash, world_.now()});
+    submit(tx);
+  }
+
+  const std::vector<Sent>& all() const { return all_; }
+
+ private:
+  void submit(const LedgerTx& tx) {
+    // A random node that is up; none up: the resend timer retries later.
+    for (std::size_t attempt = 0; attempt < nodes_; ++attempt) {
+      const auto node = static_cast<NodeId>(uniform_below(rng_, nodes_));
+      auto* program = dynamic_cast<AlysNode*>(world_.program(node));
+      if (program == nullptr) continue;
+      (void)program->chain().tell(chain::InboundTx{std::nullopt, tx});
+      return;
+    }
+  }
+
+  sim::World& world_;
+  ChainRecorder& recorder_;
+  Xoshiro256ss rng_;
+  std::size_t nodes_;
+  std::vector<SecretKey> keys_;
+  std::vector<std::uint64_t> nonces_;
+  std::vector<std::optional<Sent>> in_flight_;
+  std::vector<Sent> all_;
+};
+
+// The merged miner: after an exponential wait, asks a random up node for work, solves it
+// with the AuxPoW builder and submits it to the same node.
+class Miner {
+ public:
+  Miner(sim::World& world, std::size_t nodes, Duration mean)
+      : world_(world), rng_(world.stream("miner")), nodes_(nodes), mean_(mean) {}
+
+  void schedule(Instant until) {
+    const Instant at = world_.now() + exponential_duration(rng_, mean_);
+    if (at > until) return;
+    world_.schedule_at(at, sim::EventKind::kCustom, 0x6d696e65, [this, until] {
+      mine_once();
+      schedule(until);
+    });
+  }
+
+  std::uint64_t submitted = 0;
+
+ private:
+  void mine_once() {
+    const auto node = static_cast<NodeId>(uniform_below(rng_, nodes_));
+    auto* program = dynamic_cast<AlysNode*>(world_.program(node));
+    if (program == nullptr) return;
+    auto auxpow = program->auxpow();
+    const std::uint32_t parent_time = static_cast<std::uint32_t>(world_.now().time_since_epoch().count() / 1'000'000'000);
+    (void)auxpow.tell(chain::CreateAuxBlock{[this, auxpow, parent_time](Result<chain::AuxWork> work) {
+      if (!work) return;
+      AuxPowBuildParams params;
+      params.aux_hash = work->aux_hash;
+      params.chain_id = work->chain_id;
+      params.bits = work->bits;
+      params.parent_time = parent_time;
+      auto pow = build_auxpow(params);
+      if (!pow) return;
+      ++submitted;
+      (void)auxpow.tell(chain::SubmitAuxBlock{work->aux_hash, std::move(*pow), [](Status) {}});
+    }});
+  }
+
+  sim::World& world_;
+  Xoshiro256ss rng_;
+  std::size_t nodes_;
+  Duration mean_;
+};
+
+void check(ChainResult& result, const sim::World& world, std::string checker, std::string evidence) {
+  result.failures.push_back(CheckFailure{std::move(checker), world.now(), std::move(evidence)});
+}
+
+// The canonical chain ending at `head`, genesis excluded, from the recorder's blocks.
+std::vector<const SignedBlock*> chain_to(const ChainRecorder& rec, const Hash256& head) {
+  std::vector<const SignedBlock*> out;
+  for (Hash256 h = head;;) {
+    auto it = rec.blocks_.find(h);
+    if (it == rec.blocks_.end()) break;  // genesis (never "imported")
+    out.push_back(&it->second.block);
+    h = it->second.block.block.parent_hash;
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+void check_transfers(ChainResult& result, const sim::World& world, const ChainRecorder& rec,
+                     const Workload& workload, const ChainSpec& spec, const Hash256& head,
+                     std::size_t accounts) {
+  const auto chain = chain_to(rec, head);
+  std::map<Hash256, int> applied;
+  auto ledger = Ledger::from_genesis(spec.allocations);
+  ALYS_ASSERT(ledger.has_value(), "chain scenario: genesis");
+  Ledger state = std::move(*ledger);
+  for (const SignedBlock* b : chain) {
+    BlockContext ctx;
+    ctx.height = b->block.height;
+    if (b->block.auxpow_header) ctx.fee_recipient = b->block.auxpow_header->fee_recipient;
+    auto exec = execute_block(state, ctx, b->block.payload.transactions, ExecutionMode::kVerify);
+    if (!exec) {
+      check(result, world, "transfers",
+            fmt::format("block h{} does not replay: {}", b->block.height, exec.error().message()));
+      return;
+    }
+    if (exec->state_root != b->block.payload.state_root) {
+      check(result, world, "transfers",
+            fmt::format("block h{}: state root differs on replay", b->block.height));
+      return;
+    }
+    state = std::move(exec->state);
+    for (const LedgerTx& tx : b->block.payload.transactions) ++applied[ledger_tx_hash(tx)];
+  }
+  // Exactly once, and the workload's own accounting of balances.
+  std::vector<Wei> expected(accounts, Workload::initial_balance());
+  std::map<EvmAddress, std::size_t> index;
+  for (std::size_t i = 0; i < accounts; ++i) index[workload_address(i)] = i;
+  std::uint64_t lost = 0;
+  for (const auto& sent : workload.all()) {
+    const int n = applied.count(sent.hash) ? applied[sent.hash] : 0;
+    if (n > 1) {
+      check(result, world, "transfers",
+            fmt::format("tx {} applied {} times", short_hex(sent.hash), n));
+    }
+    if (n == 0) {
+      ++lost;
+      continue;
+    }
+    ++result.txs_applied;
+    const std::size_t from = index.at(account_address(sent.tx.sender_key));
+    const std::size_t to = index.at(sent.tx.to);
+    expected[from] = *expected[from].checked_sub(*sent.tx.value.checked_add(sent.tx.fee));
+    expected[to] = *expected[to].checked_add(sent.tx.value);
+  }
+  if (lost > 0) {
+    check(result, world, "transfers",
+          fmt::format("{} of {} submitted transfers never applied", lost, workload.all().size()));
+  }
+  for (std::size_t i = 0; i < accounts; ++i) {
+    const Wei got = state.account(workload_address(i)).balance;
+    if (got != expected[i]) {
+      check(result, world, "transfers",
+            fmt::format("account {} balance {} but the workload expects {}", i, got.to_string(),
+                        expected[i].to_string()));
+      return;
+    }
+  }
+  if (Status s = state.check_conservation(); !s) check(result, world, "transfers", s.message());
+}
+
+}  // namespace
+
+EvmAddress workload_address(std::size_t i) { return account_address(account_key(i).xonly_public_key()); }
+
+ChainResult run_chain(const ChainOptions& options) {
+  sim::WorldConfig wc;
+  wc.seed = options.seed;
+  wc.log_level = options.log_level;
+  sim::World world(wc);
+  if (options.log_sink) world.set_log_sink(options.log_sink);
+
+  const std::size_t total = options.authorities + options.full_nodes;
+  auto spec = std::make_shared<ChainSpec>();
+  spec->slot_duration_ms = options.slot_ms;
+  spec->max_blocks_without_pow = options.max_blocks_without_pow;
+  spec->retarget.initial_bits = 0x207fffff;  // regtest-easy: the sim miner solves at once
+  for (std::size_t i = 0; i < options.authorities; ++i) {
+    spec->authorities.push_back(sim_node_key(i).xonly_public_key().bytes());
+  }
+  for (std::size_t i = 0; i < options.accounts; ++i) {
+    spec->allocations.push_back({workload_address(i), Workload::initial_balance()});
+  }
+
+  ChainRecorder recorder(world, total);
+  EvmAddress fee_recipient{};
+  fee_recipient[0] = 0xfe;
+  for (std::size_t i = 0; i < total; ++i) {
+    NodeConfig config;
+    config.spec = spec;
+    config.node_key = sim_node_key(i);
+    for (std::size_t p = 0; p < total; ++p) {
+      if (p != i) config.peers.push_back(static_cast<NodeId>(p));
+    }
+    config.fee_recipient = fee_recipient;
+    config.observer = &recorder;
+    world.add_node([config](Env& env) { return std::make_unique<AlysNode>(env, config); });
+  }
+  for (NodeId late : options.late_nodes) {
+    world.crash(late, sim::CrashDurability::kKeepAll);
+    world.schedule_at(Instant{} + options.late_start, sim::EventKind::kCustom, late,
+                      [&world, late] { world.restart(late); });
+  }
+
+  const Instant end_of_load = Instant{} + options.duration;
+  Workload workload(world, recorder, options.accounts, total);
+  Miner miner(world, total, options.miner_mean);
+  miner.schedule(end_of_load);
+  // Outlives the run: scheduled copies call back through it.
+  std::function<void()> arrive;
+  if (options.tx_per_sec > 0) {
+    const Duration gap = Duration(1'000'000'000LL / options.tx_per_sec);
+    arrive = [&, gap] {
+      workload.tick(world.now() < end_of_load);
+      if (world.now() < end_of_load + options.settle) {
+        world.schedule_at(world.now() + gap, sim::EventKind::kCustom, 0x776f726b, arrive);
+      }
+    };
+    world.schedule_at(Instant{} + gap, sim::EventKind::kCustom, 0x776f726b, arrive);
+  }
+  if (options.setup) options.setup(world);
+
+  // Run, then stop mid-slot so in-flight blocks have landed everywhere.
+  const std::int64_t slot_ns = static_cast<std::int64_t>(options.slot_ms) * 1'000'000;
+  const Instant end = end_of_load + options.settle;
+  const std::int64_t epoch_ns = wc.clocks.epoch_unix_ms * 1'000'000;
+  const std::int64_t phase = (epoch_ns + (end - Instant{}).count()) % slot_ns;
+  const Instant stop = end + Duration(slot_ns - phase + slot_ns / 2);
+  ChainResult result;
+  result.stats = world.run_until(stop);
+
+  // --- checks -------------------------------------------------------------------------
+  result.nodes.resize(total);
+  for (std::size_t i = 0; i < total; ++i) {
+    auto& s = result.nodes[i];
+    s.up = world.is_up(static_cast<NodeId>(i));
+    s.head = recorder.heads_[i].hash;
+    s.head_height = recorder.heads_[i].height;
+    s.finalized_height = recorder.finalized_[i].height;
+    result.max_finalized = std::max(result.max_finalized, s.finalized_height);
+    if (auto* node = dynamic_cast<AlysNode*>(world.program(static_cast<NodeId>(i)))) {
+      std::function<void(const actor::HealthNode&)> walk = [&](const actor::HealthNode& h) {
+        if (!h.supervisor) s.actor_restarts[h.name] = h.stats.restarts;
+        for (const auto& c : h.children) walk(c);
+      };
+      walk(node->system().health());
+      s.root_failed = node->system().root_failed();
+    }
+  }
+  result.blocks = recorder.blocks_.size();
+  result.txs_submitted = workload.all().size();
+  result.auxpow_submitted = miner.submitted;
+
+  for (std::size_t i = 1; i < total; ++i) {
+    if (result.nodes[i].head != result.nodes[0].head) {
+      check(result, world, "heads-converge",
+            fmt::format("n{} head h{} {} but n0 head h{} {}", i, result.nodes[i].head_height,
+                        short_hex(result.nodes[i].head), result.nodes[0].head_height,
+                        short_hex(result.nodes[0].head)));
+      break;
+    }
+  }
+  for (const auto& r : recorder.rejections_) {
+    auto it = recorder.blocks_.find(r.hash);
+    if (it != recorder.blocks_.end()) {
+      check(result, world, "valid-blocks",
+            fmt::format("n{} rejected block {} that n{} imported: {}", r.node, short_hex(r.hash),
+                        *it->second.importers.begin(), r.why));
+      break;
+    }
+  }
+  for (const auto& [hash, info] : recorder.blocks_) {
+    const auto& b = info.block;
+    if (b.approvals.empty() ||
+        b.approvals[0].authority_index != b.block.slot % options.authorities) {
+      check(result, world, "proposer-per-slot",
+            fmt::format("block {} h{} slot {} not signed first by authority {}", short_hex(hash),
+                        b.block.height, b.block.slot, b.block.slot % options.authorities));
+      break;
+    }
+  }
+  for (const auto& d : recorder.double_signs_) check(result, world, "no-double-sign", d);
+  for (const auto& c : recorder.conflicts_) check(result, world, "finality", c);
+  if (options.duration >= 5min && result.max_finalized == 0) {
+    check(result, world, "finality", "no block was finalized by AuxPoW");
+  }
+  check_transfers(result, world, recorder, workload, *spec, result.nodes[0].head, options.accounts);
+  return result;
+}
+
+}  // namespace alys::scenarios
