@@ -234,7 +234,7 @@ std::vector<const SignedBlock*> chain_to(const ChainRecorder& rec, const Hash256
 
 void check_transfers(ChainResult& result, const sim::World& world, const ChainRecorder& rec,
                      const Workload& workload, const ChainSpec& spec, const Hash256& head,
-                     std::size_t accounts) {
+                     std::size_t accounts, VerifyCache& cache) {
   const auto chain = chain_to(rec, head);
   std::map<Hash256, int> applied;
   auto ledger = Ledger::from_genesis(spec.allocations);
@@ -244,7 +244,12 @@ void check_transfers(ChainResult& result, const sim::World& world, const ChainRe
     BlockContext ctx;
     ctx.height = b->block.height;
     if (b->block.auxpow_header) ctx.fee_recipient = b->block.auxpow_header->fee_recipient;
-    auto exec = execute_block(state, ctx, b->block.payload.transactions, ExecutionMode::kVerify);
+    ExecutionOptions exec_options;
+    exec_options.signature_check = [&cache](const LedgerTx& tx, const Hash256& tx_hash) {
+      return cache.verify_keyed(tx_hash, [&] { return verify_ledger_tx_signature(tx); });
+    };
+    auto exec = execute_block(state, ctx, b->block.payload.transactions, ExecutionMode::kVerify,
+                              exec_options);
     if (!exec) {
       check(result, world, "transfers",
             fmt::format("block h{} does not replay: {}", b->block.height, exec.error().message()));
@@ -319,6 +324,8 @@ ChainResult run_chain(const ChainOptions& options) {
   }
 
   ChainRecorder recorder(world, total);
+  // One memo for every node: each signature is verified once per run (DESIGN.md §5).
+  auto verify_cache = std::make_shared<VerifyCache>();
   EvmAddress fee_recipient{};
   fee_recipient[0] = 0xfe;
   for (std::size_t i = 0; i < total; ++i) {
@@ -330,6 +337,8 @@ ChainResult run_chain(const ChainOptions& options) {
     }
     config.fee_recipient = fee_recipient;
     config.observer = &recorder;
+    config.chain_verify_cache = verify_cache;
+    config.engine_verify_cache = verify_cache;
     world.add_node([config](Env& env) { return std::make_unique<AlysNode>(env, config); });
   }
   for (NodeId late : options.late_nodes) {
@@ -380,6 +389,9 @@ ChainResult run_chain(const ChainOptions& options) {
         for (const auto& c : h.children) walk(c);
       };
       walk(node->system().health());
+      if (auto* sync_actor = dynamic_cast<sync::SyncActor*>(node->sync().cell().instance())) {
+        s.sync = sync_actor->progress();
+      }
       s.root_failed = node->system().root_failed();
     }
   }
@@ -420,7 +432,8 @@ ChainResult run_chain(const ChainOptions& options) {
   if (options.duration >= 5min && result.max_finalized == 0) {
     check(result, world, "finality", "no block was finalized by AuxPoW");
   }
-  check_transfers(result, world, recorder, workload, *spec, result.nodes[0].head, options.accounts);
+  check_transfers(result, world, recorder, workload, *spec, result.nodes[0].head, options.accounts,
+                  *verify_cache);
   return result;
 }
 

@@ -59,6 +59,7 @@ struct NodeSummary {
   // Restarts per actor name in the node's current incarnation ("chain", "engine", ...).
   std::map<std::string, std::uint64_t> actor_restarts;
   bool root_failed = false;
+  sync::SyncProgress sync;
 };
 
 struct ChainResult {

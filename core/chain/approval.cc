@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/crypto/schnorr.h"
+#include "core/crypto/sha256.h"
 #include "core/crypto/tagged_hash.h"
 
 namespace alys {
@@ -21,19 +22,32 @@ Approval sign_approval(const SecretKey& key, std::uint32_t authority_index,
   return out;
 }
 
-Status check_approval(const ChainSpec& spec, const Hash256& block_hash, const Approval& approval) {
+Status check_approval(const ChainSpec& spec, const Hash256& block_hash, const Approval& approval,
+                      VerifyCache* cache) {
   if (approval.authority_index >= spec.authorities.size()) {
     return Status::invalid_argument(fmt::format("approval: authority index {} out of range ({})",
                                                 approval.authority_index, spec.authorities.size()));
   }
   const auto& raw = spec.authorities[approval.authority_index];
-  auto key = XOnlyPublicKey::from_bytes(ByteView{raw.data(), raw.size()});
-  if (!key) return Status::invalid_argument("approval: authority key invalid in spec");
-  auto sig = SchnorrSignature::from_bytes(
-      ByteView{approval.signature.data(), approval.signature.size()});
-  if (!sig) return Status::invalid_argument("approval: signature malformed");
   const Hash256 msg = approval_message(block_hash);
-  if (!schnorr_verify(*key, msg.view(), *sig)) {
+  auto verify = [&] {
+    auto key = XOnlyPublicKey::from_bytes(ByteView{raw.data(), raw.size()});
+    auto sig = SchnorrSignature::from_bytes(
+        ByteView{approval.signature.data(), approval.signature.size()});
+    return key && sig && schnorr_verify(*key, msg.view(), *sig);
+  };
+  bool ok = false;
+  if (cache != nullptr) {
+    // Identity of the call: key, message and signature (each fixed-size).
+    Sha256 h;
+    h.update(ByteView{raw.data(), raw.size()});
+    h.update(msg.view());
+    h.update(ByteView{approval.signature.data(), approval.signature.size()});
+    ok = cache->verify_keyed(h.finalize(), verify);
+  } else {
+    ok = verify();
+  }
+  if (!ok) {
     return Status::invalid_argument(
         fmt::format("approval: bad signature of authority {}", approval.authority_index));
   }

@@ -6,6 +6,7 @@
 #include "core/chain/block.h"
 #include "core/chain/chain_spec.h"
 #include "core/crypto/keys.h"
+#include "core/crypto/verify_cache.h"
 #include "core/runtime/status.h"
 
 namespace alys {
@@ -16,7 +17,9 @@ Approval sign_approval(const SecretKey& key, std::uint32_t authority_index,
                        const Hash256& block_hash, const Hash256& aux_rand);
 
 // Ok iff the index names an authority of `spec` and the signature is that authority's over
-// `block_hash`. Errors name the index.
-Status check_approval(const ChainSpec& spec, const Hash256& block_hash, const Approval& approval);
+// `block_hash`. Errors name the index. With a cache, a signature verified before (by any
+// user of the cache) is not verified again.
+Status check_approval(const ChainSpec& spec, const Hash256& block_hash, const Approval& approval,
+                      VerifyCache* cache = nullptr);
 
 }  // namespace alys

@@ -10,7 +10,8 @@
 namespace alys {
 
 Status check_block_header(const ChainSpec& spec, const SignedBlock& signed_block,
-                          const Hash256& hash, const ParentInfo& parent, std::uint64_t local_slot) {
+                          const Hash256& hash, const ParentInfo& parent, std::uint64_t local_slot,
+                          VerifyCache* cache) {
   const ConsensusBlock& b = signed_block.block;
   if (b.parent_hash != parent.hash) return Status::invalid_argument("block: parent: mismatch");
   if (b.height != parent.height + 1) {
@@ -37,7 +38,7 @@ Status check_block_header(const ChainSpec& spec, const SignedBlock& signed_block
   }
   std::vector<bool> seen(spec.authorities.size(), false);
   for (const Approval& a : signed_block.approvals) {
-    if (Status s = check_approval(spec, hash, a); !s) return with_context("block", s);
+    if (Status s = check_approval(spec, hash, a, cache); !s) return with_context("block", s);
     if (seen[a.authority_index]) {
       return Status::invalid_argument(
           fmt::format("block: approvals: authority {} twice", a.authority_index));

@@ -16,6 +16,7 @@
 
 #include "core/chain/block.h"
 #include "core/chain/chain_spec.h"
+#include "core/crypto/verify_cache.h"
 #include "core/runtime/status.h"
 
 namespace alys {
@@ -27,7 +28,8 @@ struct ParentInfo {
 };
 
 Status check_block_header(const ChainSpec& spec, const SignedBlock& block, const Hash256& hash,
-                          const ParentInfo& parent, std::uint64_t local_slot);
+                          const ParentInfo& parent, std::uint64_t local_slot,
+                          VerifyCache* cache = nullptr);
 
 // The unfinalized range an AuxPoW header must cover, from the importer's chain: the hashes
 // of the blocks after the last finalized one up to (and including) some block of it.

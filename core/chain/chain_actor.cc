@@ -38,6 +38,7 @@ ChainActor::ChainActor(std::shared_ptr<const ChainConfig> config, ChainRoutes ro
       engine_(std::move(engine)),
       storage_(std::move(storage)) {
   ALYS_ASSERT(!spec_.authorities.empty(), "ChainActor: no authorities");
+  ALYS_ASSERT(config_->verify_cache != nullptr, "ChainActor: no verify cache");
   ALYS_ASSERT(config_->authority_index.has_value() == config_->authority_key.has_value(),
               "ChainActor: authority index and key go together");
 }
@@ -132,7 +133,7 @@ Status ChainActor::on_synced(SyncedBlocks& m) {
 Status ChainActor::on_approval(InboundApproval& m) {
   const Hash256& hash = m.approval.block_hash;
   const Approval& approval = m.approval.approval;
-  if (Status s = check_approval(spec_, hash, approval); !s) {
+  if (Status s = check_approval(spec_, hash, approval, cache()); !s) {
     if (routes_.penalize) routes_.penalize(m.from, kPenaltyInvalidApproval, s.message());
     return Status::ok();
   }
@@ -152,7 +153,7 @@ Status ChainActor::on_approval(InboundApproval& m) {
 Status ChainActor::on_tx(InboundTx& m) {
   const Hash256 hash = ledger_tx_hash(m.tx);
   if (mempool_.count(hash) != 0) return Status::ok();
-  if (!verify_ledger_tx_signature(m.tx)) {
+  if (!cache()->verify_keyed(hash, [&] { return verify_ledger_tx_signature(m.tx); })) {
     if (m.from && routes_.penalize) routes_.penalize(*m.from, kPenaltyInvalidTx, "tx: bad signature");
     return Status::ok();
   }
@@ -227,7 +228,7 @@ void ChainActor::pump() {
     if (const BlockTree::Entry* known = tree_->get(hash)) {
       (void)known;
       for (const Approval& a : p.block.approvals) {
-        if (check_approval(spec_, hash, a)) (void)tree_->add_approval(hash, a);
+        if (check_approval(spec_, hash, a, cache())) (void)tree_->add_approval(hash, a);
       }
       complete_batch(p.batch, tree_->head_height());
       continue;
@@ -277,7 +278,7 @@ Status ChainActor::validate(const Pending& p, const Hash256& hash) {
   const ParentInfo info{parent->hash, parent->block.block.height, parent->block.block.slot};
   const std::uint64_t slot_now =
       p.origin == Origin::kLoad ? std::numeric_limits<std::uint64_t>::max() - 1 : local_slot();
-  if (Status s = check_block_header(spec_, p.block, hash, info, slot_now); !s) return s;
+  if (Status s = check_block_header(spec_, p.block, hash, info, slot_now, cache()); !s) return s;
   if (!tree_->extends_finalized(parent->hash)) {
     return Status::invalid_argument("block: parent: conflicts with the finalized chain");
   }

@@ -35,6 +35,7 @@
 #include "core/chain/block_tree.h"
 #include "core/chain/chain_observer.h"
 #include "core/chain/chain_spec.h"
+#include "core/crypto/verify_cache.h"
 #include "core/execution/engine_actor.h"
 #include "core/network/messages.h"
 #include "core/storage/storage_actor.h"
@@ -120,6 +121,9 @@ struct ChainConfig {
   Duration storage_timeout = 10s;
   EvmAddress fee_recipient{};
   ChainObserver* observer = nullptr;  // not owned; may be null
+  // Memo of signature checks (approvals, mempool txs). REQUIRES: set; used only from this
+  // actor's strand unless the runtime is single-threaded (the simulator shares one).
+  std::shared_ptr<VerifyCache> verify_cache;
 };
 
 class ChainActor final : public actor::Actor<ChainMsg> {
@@ -189,6 +193,7 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   std::vector<LedgerTx> mempool_candidates() const;
 
   StatusMessage status_message() const;
+  VerifyCache* cache() const { return config_->verify_cache.get(); }
   std::uint64_t local_slot();
   Hash256 aux_rand();
 

@@ -11,6 +11,7 @@
 #include "core/chain/chain_observer.h"
 #include "core/chain/chain_spec.h"
 #include "core/crypto/keys.h"
+#include "core/crypto/verify_cache.h"
 #include "core/runtime/node_id.h"
 #include "core/runtime/time.h"
 
@@ -24,6 +25,11 @@ struct NodeConfig {
   std::vector<NodeId> peers;
   EvmAddress fee_recipient{};
   ChainObserver* observer = nullptr;  // not owned
+  // Signature-check memos (DESIGN.md §5). Absent: the node makes one per verifying actor.
+  // The simulator passes one shared instance to every node (single-threaded, so safe);
+  // a multi-threaded runtime must not share one between actors.
+  std::shared_ptr<VerifyCache> chain_verify_cache;
+  std::shared_ptr<VerifyCache> engine_verify_cache;
 
   // Limits (TigerStyle: every queue bounded).
   std::size_t mempool_max = 20'000;

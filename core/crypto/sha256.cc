@@ -6,11 +6,25 @@
 
 namespace alys {
 
+namespace {
+// OpenSSL 3 resolves EVP_sha256() to a provider implementation on every init, under a
+// global lock (a third of a sim run's hashing time). Fetch it once: an immutable handle,
+// initialised thread-safely, never freed (it lives as long as the process).
+const EVP_MD* sha256_md() {
+  static const EVP_MD* const md = [] {
+    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    ALYS_ASSERT(fetched != nullptr, "sha256: EVP_MD_fetch failed");
+    return fetched;
+  }();
+  return md;
+}
+}  // namespace
+
 void Sha256::CtxDeleter::operator()(evp_md_ctx_st* ctx) const { EVP_MD_CTX_free(ctx); }
 
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
   ALYS_ASSERT(ctx_ != nullptr, "sha256: EVP_MD_CTX_new failed");
-  ALYS_ASSERT(EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) == 1,
+  ALYS_ASSERT(EVP_DigestInit_ex(ctx_.get(), sha256_md(), nullptr) == 1,
               "sha256: EVP_DigestInit_ex failed");
 }
 
@@ -50,7 +64,7 @@ Hash256 Sha256::finalize() {
 Hash256 sha256(ByteView data) {
   Hash256 out;
   unsigned int len = 0;
-  ALYS_ASSERT(EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) == 1 &&
+  ALYS_ASSERT(EVP_Digest(data.data(), data.size(), out.data(), &len, sha256_md(), nullptr) == 1 &&
                   len == Hash256::kSize,
               "sha256: EVP_Digest failed");
   return out;

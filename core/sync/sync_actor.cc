@@ -1,6 +1,7 @@
 #include "core/sync/sync_actor.h"
 
 #include <algorithm>
+#include <set>
 
 #include "core/chain/limits.h"
 
@@ -252,6 +253,12 @@ void SyncActor::restart_from_finalized() {
   next_import_height_ = next_request_height_ = from;
   refresh_local();
   schedule();
+}
+
+std::vector<NodeId> SyncActor::serving_peers() const {
+  std::set<NodeId> out;
+  for (const auto& [id, range] : in_flight_) out.insert(range.peer);
+  return {out.begin(), out.end()};
 }
 
 SyncProgress SyncActor::progress() const {

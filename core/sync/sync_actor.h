@@ -100,6 +100,10 @@ class SyncActor final : public actor::Actor<SyncMsg> {
 
   Status pre_start() override;
   Status receive(SyncMsg& message) override;
+  // For tests and metrics on a single-threaded runtime (the actor's strand otherwise).
+  SyncProgress progress() const;
+  // Peers with a range request in flight, in id order (tests: "kill the server").
+  std::vector<NodeId> serving_peers() const;
 
  private:
   struct Peer {
@@ -125,7 +129,6 @@ class SyncActor final : public actor::Actor<SyncMsg> {
   void import_next();
   void restart_from_finalized();
   std::uint64_t best_peer_height() const;
-  SyncProgress progress() const;
 
   SyncConfig config_;
   SyncRoutes routes_;

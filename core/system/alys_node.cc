@@ -75,10 +75,16 @@ void AlysNode::build_tree() {
                                          SupervisorOptions{Strategy::kOneForOne, 10, 30s});
   const ChainSpec spec = *config_.spec;
   const Hash256 genesis_hash = genesis_hash_;
-  execution::EngineFactory engine_factory = [spec, genesis_hash](Env& env) {
+  auto engine_cache = config_.engine_verify_cache ? config_.engine_verify_cache
+                                                  : std::make_shared<VerifyCache>();
+  execution::EngineFactory engine_factory = [spec, genesis_hash, engine_cache](Env& env) {
     auto ledger = Ledger::from_genesis(spec.allocations);
-    return std::make_unique<execution::EmbeddedEngine>(env.executor(), genesis_hash,
-                                                       std::move(*ledger));
+    auto engine = std::make_unique<execution::EmbeddedEngine>(env.executor(), genesis_hash,
+                                                              std::move(*ledger));
+    engine->set_signature_check([engine_cache](const LedgerTx& tx, const Hash256& tx_hash) {
+      return engine_cache->verify_keyed(tx_hash, [&] { return verify_ledger_tx_signature(tx); });
+    });
+    return engine;
   };
   engine_ = chain_sup.spawn<execution::EngineActor>(
       with_breaker(child("engine"), actor::CircuitBreakerConfig{5, 10s, 1}),
@@ -94,6 +100,8 @@ void AlysNode::build_tree() {
   chain_config->storage_timeout = config_.storage_timeout;
   chain_config->fee_recipient = config_.fee_recipient;
   chain_config->observer = config_.observer;
+  chain_config->verify_cache = config_.chain_verify_cache ? config_.chain_verify_cache
+                                                          : std::make_shared<VerifyCache>();
 
   auto refs = refs_;
   chain::ChainRoutes chain_routes;

@@ -94,5 +94,48 @@ TEST(ChainScenario, EachActorKindCrashIsAbsorbed) {
   EXPECT_EQ(r.nodes[1].actor_restarts.at("chain"), 0u);
 }
 
+TEST(ChainScenario, NodeFarBehindSyncsAndSurvivesLosingItsServer) {
+  ChainOptions o;
+  o.seed = 9;
+  o.duration = 70min;  // about 2,100 blocks before the last node starts
+  o.miner_mean = 60s;
+  o.late_nodes = {6};  // a full node
+  o.late_start = 4100s;
+  o.settle = 60s;
+  // Lives through the run; the scheduled polls point at it.
+  struct Probe {
+    std::vector<NodeId> killed;
+    std::function<void()> poll;
+  } probe;
+  auto* killed = &probe.killed;
+  o.setup = [&probe](sim::World& world) {
+    // Poll the syncing node every 5 ms; the first time it has ranges in flight, kill the
+    // peer serving them (mid-range) and bring it back a minute later.
+    probe.poll = [&world, &probe] {
+      auto* node = dynamic_cast<AlysNode*>(world.program(6));
+      auto* sync = node ? dynamic_cast<sync::SyncActor*>(node->sync().cell().instance()) : nullptr;
+      if (sync != nullptr && !sync->serving_peers().empty()) {
+        const NodeId victim = sync->serving_peers().front();
+        probe.killed.push_back(victim);
+        world.crash(victim, sim::CrashDurability::kKeepAll);
+        world.schedule_at(world.now() + 60s, sim::EventKind::kCustom, victim,
+                          [&world, victim] { world.restart(victim); });
+        return;
+      }
+      world.schedule_at(world.now() + 5ms, sim::EventKind::kCustom, 6, [&probe] { probe.poll(); });
+    };
+    world.schedule_at(Instant{} + 4100s, sim::EventKind::kCustom, 6, [&probe] { probe.poll(); });
+  };
+  const ChainResult r = run_chain(o);
+  EXPECT_TRUE(r.ok()) << describe(r);
+  EXPECT_GT(r.nodes[6].head_height, 2000u);
+  EXPECT_EQ(r.nodes[6].head, r.nodes[1].head);
+  EXPECT_GT(r.nodes[6].sync.blocks_imported, 1900u);
+  // Ranges asked of the killed servers were asked again of others.
+  ASSERT_EQ(killed->size(), 1u);
+  EXPECT_GT(r.nodes[6].sync.range_retries, 0u);
+  EXPECT_EQ(r.nodes[6].sync.state, sync::SyncState::kSynced);
+}
+
 }  // namespace
 }  // namespace alys::scenarios
