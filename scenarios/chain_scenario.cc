@@ -105,13 +105,13 @@ class Workload {
 
   Workload(sim::World& world, ChainRecorder& recorder, std::size_t accounts, std::size_t nodes)
       : world_(world), recorder_(recorder), rng_(world.stream("workload")), nodes_(nodes) {
-    for (std::size_t i = 0; i < accounts; ++i) keys_.push_back(account_key(i));
+    for (std::size_t i = 0; i < accounts; ++i) keys_.emplace_back(account_key(i));
     nonces_.assign(accounts, 0);
     in_flight_.resize(accounts);
   }
 
   static Wei initial_balance() { return Wei::from_sat(100'000'000'000ULL); }  // 1,000 BTC
-  EvmAddress address(std::size_t i) const { return account_address(keys_[i].xonly_public_key()); }
+  EvmAddress address(std::size_t i) const { return account_address(keys_[i].public_key()); }
 
   void tick(bool submit_new) {
     const std::size_t n = keys_.size();
@@ -164,7 +164,7 @@ class Workload {
   ChainRecorder& recorder_;
   Xoshiro256ss rng_;
   std::size_t nodes_;
-  std::vector<SecretKey> keys_;
+  std::vector<SchnorrSigner> keys_;
   std::vector<std::uint64_t> nonces_;
   std::vector<std::optional<Sent>> in_flight_;
   std::vector<Sent> all_;

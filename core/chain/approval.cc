@@ -12,10 +12,10 @@ Hash256 approval_message(const Hash256& block_hash) {
   return tagged_hash("alys/approval", block_hash.view());
 }
 
-Approval sign_approval(const SecretKey& key, std::uint32_t authority_index,
+Approval sign_approval(const SchnorrSigner& signer, std::uint32_t authority_index,
                        const Hash256& block_hash, const Hash256& aux_rand) {
   const Hash256 msg = approval_message(block_hash);
-  const SchnorrSignature sig = schnorr_sign(key, msg.view(), aux_rand);
+  const SchnorrSignature sig = signer.sign(msg.view(), aux_rand);
   Approval out;
   out.authority_index = authority_index;
   out.signature = sig.bytes();

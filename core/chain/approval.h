@@ -6,6 +6,7 @@
 #include "core/chain/block.h"
 #include "core/chain/chain_spec.h"
 #include "core/crypto/keys.h"
+#include "core/crypto/schnorr.h"
 #include "core/crypto/verify_cache.h"
 #include "core/runtime/status.h"
 
@@ -13,7 +14,7 @@ namespace alys {
 
 Hash256 approval_message(const Hash256& block_hash);
 
-Approval sign_approval(const SecretKey& key, std::uint32_t authority_index,
+Approval sign_approval(const SchnorrSigner& signer, std::uint32_t authority_index,
                        const Hash256& block_hash, const Hash256& aux_rand);
 
 // Ok iff the index names an authority of `spec` and the signature is that authority's over

@@ -39,6 +39,7 @@ ChainActor::ChainActor(std::shared_ptr<const ChainConfig> config, ChainRoutes ro
       storage_(std::move(storage)) {
   ALYS_ASSERT(!spec_.authorities.empty(), "ChainActor: no authorities");
   ALYS_ASSERT(config_->verify_cache != nullptr, "ChainActor: no verify cache");
+  if (config_->authority_key) signer_.emplace(*config_->authority_key);
   ALYS_ASSERT(config_->authority_index.has_value() == config_->authority_key.has_value(),
               "ChainActor: authority index and key go together");
 }
@@ -514,7 +515,7 @@ Status ChainActor::on_signature_guard(actor::Reply<bool>& r) {
   }
   signed_slots_.insert(req.slot);
   const std::uint32_t me = *config_->authority_index;
-  const Approval approval = sign_approval(*config_->authority_key, me, req.hash, aux_rand());
+  const Approval approval = sign_approval(*signer_, me, req.hash, aux_rand());
   if (config_->observer) {
     config_->observer->on_signed(env().id(), me, req.slot, req.hash, req.as_proposer);
   }

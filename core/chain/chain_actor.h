@@ -199,6 +199,7 @@ class ChainActor final : public actor::Actor<ChainMsg> {
 
   std::shared_ptr<const ChainConfig> config_;
   const ChainSpec& spec_;
+  std::optional<SchnorrSigner> signer_;  // set iff this node is an authority
   ChainRoutes routes_;
   actor::ActorRef<execution::EngineMsg> engine_;
   actor::ActorRef<storage::StorageMsg> storage_;

@@ -33,12 +33,27 @@ class SchnorrSignature {
 
  private:
   friend SchnorrSignature schnorr_sign(const SecretKey&, ByteView, const Hash256&);
+  friend class SchnorrSigner;
   SchnorrSignature() = default;
   std::array<std::uint8_t, kSize> bytes_{};
 };
 
 // BIP-340 Sign(sk, m) with auxiliary randomness `aux_rand`.
 SchnorrSignature schnorr_sign(const SecretKey& key, ByteView message, const Hash256& aux_rand);
+
+// A secret key with its keypair precomputed: signing with it skips the public-key
+// derivation schnorr_sign(SecretKey, ...) does on every call (half of its cost). Same
+// signatures as schnorr_sign with the same key, message and aux_rand.
+class SchnorrSigner {
+ public:
+  explicit SchnorrSigner(const SecretKey& key);
+  const XOnlyPublicKey& public_key() const { return public_key_; }
+  SchnorrSignature sign(ByteView message, const Hash256& aux_rand) const;
+
+ private:
+  std::array<std::uint8_t, 96> keypair_{};  // libsecp256k1's opaque secp256k1_keypair
+  XOnlyPublicKey public_key_;
+};
 
 // BIP-340 Verify(pk, m, sig). True iff the signature is valid.
 bool schnorr_verify(const XOnlyPublicKey& key, ByteView message, const SchnorrSignature& sig);

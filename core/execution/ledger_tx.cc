@@ -37,6 +37,12 @@ void sign_ledger_tx(LedgerTx& tx, const SecretKey& key, const Hash256& aux_rand)
   tx.signature = schnorr_sign(key, msg.view(), aux_rand).bytes();
 }
 
+void sign_ledger_tx(LedgerTx& tx, const SchnorrSigner& signer, const Hash256& aux_rand) {
+  tx.sender_key = signer.public_key().bytes();
+  const Hash256 msg = ledger_tx_signing_hash(tx);
+  tx.signature = signer.sign(msg.view(), aux_rand).bytes();
+}
+
 bool verify_ledger_tx_signature(const LedgerTx& tx) {
   auto key = XOnlyPublicKey::from_bytes(tx.sender_key);
   if (!key) return false;  // not a curve point: no signature can verify

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "core/crypto/keys.h"
+#include "core/crypto/schnorr.h"
 #include "core/types/evm_address.h"
 #include "core/types/hash256.h"
 #include "core/types/wei.h"
@@ -52,6 +53,8 @@ Hash256 ledger_tx_hash(const LedgerTx& tx);
 
 // Sets sender_key from `key` and signs. aux_rand as in schnorr_sign.
 void sign_ledger_tx(LedgerTx& tx, const SecretKey& key, const Hash256& aux_rand);
+// The same with a precomputed keypair (workloads signing many transactions).
+void sign_ledger_tx(LedgerTx& tx, const SchnorrSigner& signer, const Hash256& aux_rand);
 // True iff sender_key is a valid x-only key and the signature verifies.
 bool verify_ledger_tx_signature(const LedgerTx& tx);
 

@@ -69,7 +69,11 @@ void AlysNode::build_tree() {
   // Storage first: the chain loads from it.
   auto storage_sup = root.spawn_supervisor(child("storage-sup"),
                                            SupervisorOptions{Strategy::kOneForOne, 5, 30s});
-  storage_ = storage_sup.spawn<storage::StorageActor>(child("storage"));
+  storage_ = storage_sup.spawn<storage::StorageActor>([] {
+    ChildOptions o = storage::storage_actor_options("storage");  // batched writes
+    o.registered = true;
+    return o;
+  }());
 
   auto chain_sup = root.spawn_supervisor(child("chain-sup"),
                                          SupervisorOptions{Strategy::kOneForOne, 10, 30s});

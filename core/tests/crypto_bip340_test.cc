@@ -100,3 +100,25 @@ RC_GTEST_PROP(SchnorrProperty, SignThenVerify,
 
 }  // namespace
 }  // namespace alys
+
+namespace alys {
+namespace {
+
+// The precomputed-keypair signer is an optimisation only: same signatures, same key.
+TEST(SchnorrSigner, SignsExactlyLikeSchnorrSign) {
+  for (std::uint8_t i = 1; i < 20; ++i) {
+    Bytes raw(32, i);
+    const SecretKey key = *SecretKey::from_bytes(raw);
+    const SchnorrSigner signer(key);
+    EXPECT_EQ(signer.public_key(), key.xonly_public_key());
+    Bytes msg(i, static_cast<std::uint8_t>(0xa0 + i));
+    Hash256 aux;
+    aux.data()[0] = i;
+    const SchnorrSignature a = signer.sign(msg, aux);
+    EXPECT_EQ(a, schnorr_sign(key, msg, aux));
+    EXPECT_TRUE(schnorr_verify(signer.public_key(), msg, a));
+  }
+}
+
+}  // namespace
+}  // namespace alys
