@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "harness/chain_command.h"
 #include "harness/commands.h"
 
 namespace {
@@ -61,6 +62,25 @@ int main(int argc, char** argv) {
       ->check(DurationValidator())->capture_default_str();
   det_cmd->add_flag("--quiet", quiet, "No progress lines");
 
+  alys::harness::ChainArgs chain;
+  std::string chain_duration = "10m", chain_miner = "30s", chain_log = "off";
+  auto* chain_cmd = app.add_subcommand(
+      "chain", "Run Alys nodes (federation authorities + full nodes) on the simulator with\n"
+               "Aura slots, a merged miner and a transfer workload, then check heads,\n"
+               "block validity, proposers, double signing, finality and transfers.");
+  chain_cmd->add_option("--seed", chain.seed, "World seed")->capture_default_str();
+  chain_cmd->add_option("--authorities", chain.authorities, "Federation members (1..64)")
+      ->capture_default_str();
+  chain_cmd->add_option("--full-nodes", chain.full_nodes, "Non-signing nodes")->capture_default_str();
+  chain_cmd->add_option("--duration", chain_duration, "Simulated time with workload")
+      ->check(DurationValidator())->capture_default_str();
+  chain_cmd->add_option("--tx-rate", chain.tx_per_sec, "Transfers submitted per simulated second")
+      ->capture_default_str();
+  chain_cmd->add_option("--miner-mean", chain_miner, "Mean wait between AuxPoW solutions")
+      ->check(DurationValidator())->capture_default_str();
+  chain_cmd->add_option("--log", chain_log, "Print node log lines: trace|debug|info|warn|error|off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -80,6 +100,12 @@ int main(int argc, char** argv) {
     demo.chaos = !no_chaos;
     alys::parse_log_level(demo_log, demo.log_level);
     return alys::harness::run_demo_command(demo, std::cout);
+  }
+  if (chain_cmd->parsed()) {
+    chain.duration = to_duration(chain_duration);
+    chain.miner_mean = to_duration(chain_miner);
+    alys::parse_log_level(chain_log, chain.log_level);
+    return alys::harness::run_chain_command(chain, std::cout);
   }
   if (det_cmd->parsed()) {
     auto seeds = alys::harness::parse_seed_range(det_seeds);
