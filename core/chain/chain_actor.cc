@@ -296,8 +296,18 @@ Status ChainActor::on_executed(actor::Reply<execution::ExecutedPayload>& r) {
   std::unique_ptr<ImportInFlight> flight = std::move(in_flight_);
   if (!r.result) {
     const Status& err = r.result.error();
-    if (err.code() == kEngineUnknownParent && flight->pending.origin != Origin::kLoad) {
-      // The engine restarted and lost its states: replay our chain into it, then retry.
+    if (err.code() == kEngineUnknownParent && flight->pending.origin == Origin::kLoad) {
+      // A block from our own disk (or our own tree) whose parent state the engine pruned
+      // at finality: it was validated and executed when first imported, and the engine
+      // keeps the finalized state the chain continues from. Take it without execution.
+      on_imported(flight->pending, flight->hash);
+      pump();
+      return Status::ok();
+    }
+    if (err.code() == kEngineUnknownParent && replayed_for_ != flight->hash) {
+      // The engine restarted and lost its states: replay our chain into it, then retry
+      // (once per block: a second miss means the parent state is gone for good).
+      replayed_for_ = flight->hash;
       enqueue(std::move(flight->pending), /*front=*/true);
       replay_engine();
       return Status::ok();
@@ -362,6 +372,8 @@ void ChainActor::apply_finality_from(const HeadChange& change) {
       if (config_->observer) {
         config_->observer->on_finalized(env().id(), header->range_end, header->height);
       }
+      // Lets the engine drop states below finality (it keeps a bounded table).
+      (void)tell(engine_, execution::ForkchoiceUpdate{tree_->head().hash, header->range_end});
     }
     return;
   }

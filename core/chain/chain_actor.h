@@ -226,6 +226,7 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   std::map<Hash256, LedgerTx> mempool_;
   std::deque<Hash256> mempool_order_;
   std::optional<SignedBlock> pending_proposal_;
+  std::optional<Hash256> replayed_for_;  // the block whose kNotFound last caused a replay
 };
 
 }  // namespace alys::chain

@@ -94,6 +94,33 @@ TEST(ChainScenario, EachActorKindCrashIsAbsorbed) {
   EXPECT_EQ(r.nodes[1].actor_restarts.at("chain"), 0u);
 }
 
+// More blocks than the engine keeps states (4,096): it prunes at finality, and restarts
+// of the chain actor (re-import from disk over a pruned engine) and of whole nodes still
+// converge.
+TEST(ChainScenario, LongChainPrunesEngineStatesAndSurvivesRestarts) {
+  ChainOptions o;
+  o.seed = 21;
+  o.slot_ms = 500;
+  o.duration = 40min;  // ~4,800 blocks
+  o.miner_mean = 10s;
+  o.tx_per_sec = 1;
+  o.setup = [](sim::World& world) {
+    world.schedule_at(Instant{} + 35min, sim::EventKind::kCustom, 3, [&world] {
+      if (auto* node = dynamic_cast<AlysNode*>(world.program(3))) {
+        (void)node->chain().tell(chain::ChainCrashForTest{});
+      }
+    });
+    world.schedule_at(Instant{} + 36min, sim::EventKind::kCustom, 4,
+                      [&world] { world.crash(4, sim::CrashDurability::kSeeded); });
+    world.schedule_at(Instant{} + 36min + 2s, sim::EventKind::kCustom, 4,
+                      [&world] { world.restart(4); });
+  };
+  const ChainResult r = run_chain(o);
+  EXPECT_TRUE(r.ok()) << describe(r);
+  EXPECT_GT(r.nodes[0].head_height, 4500u);
+  EXPECT_EQ(r.nodes[3].actor_restarts.at("chain"), 1u);
+}
+
 TEST(ChainScenario, NodeFarBehindSyncsAndSurvivesLosingItsServer) {
   ChainOptions o;
   o.seed = 9;
