@@ -9,6 +9,9 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "core/chain/codec.h"
@@ -193,6 +196,45 @@ TEST(FrameCodec, HugeCountsInTinyFramesFailFast) {
   EXPECT_EQ(frame_error_hex("0105" "0100000000000000" "fe00000002"),
             "frame: blocks_by_range_response: block count: count 33554432 exceeds the maximum "
             "1024");
+}
+
+// The fuzz seeds are written by an independent encoder (core/fuzz/corpus/make_corpus.py):
+// every one must decode and re-encode to the same bytes, which cross-checks the format.
+TEST(FrameCodec, FuzzSeedsFromThePythonEncoderDecode) {
+  namespace fs = std::filesystem;
+  const fs::path corpus = fs::path(ALYS_CORE_TEST_DATA) / ".." / ".." / "fuzz" / "corpus";
+  const auto read_all = [](const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  std::size_t seen = 0;
+  for (const std::string dir : {"ledger_tx", "signed_block", "auxpow_header", "frame"}) {
+    for (const auto& entry : fs::directory_iterator(corpus / dir)) {
+      const Bytes bytes = read_all(entry.path());
+      const std::string name = dir + "/" + entry.path().filename().string();
+      Bytes again;
+      if (dir == "ledger_tx") {
+        auto v = decode_ledger_tx(bytes);
+        ASSERT_TRUE(v.has_value()) << name << ": " << v.error().message();
+        again = encode_ledger_tx(*v);
+      } else if (dir == "signed_block") {
+        auto v = decode_signed_block(bytes);
+        ASSERT_TRUE(v.has_value()) << name << ": " << v.error().message();
+        again = encode_signed_block(*v);
+      } else if (dir == "auxpow_header") {
+        auto v = decode_auxpow_header(bytes);
+        ASSERT_TRUE(v.has_value()) << name << ": " << v.error().message();
+        again = encode_auxpow_header(*v);
+      } else {
+        auto v = decode_frame(bytes);
+        ASSERT_TRUE(v.has_value()) << name << ": " << v.error().message();
+        again = encode_frame(*v);
+      }
+      EXPECT_EQ(again, bytes) << name;
+      ++seen;
+    }
+  }
+  EXPECT_GE(seen, 4u);
 }
 
 // --- properties ----------------------------------------------------------------------
