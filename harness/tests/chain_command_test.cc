@@ -5,6 +5,8 @@
 
 #include "harness/chain_command.h"
 #include "harness/commands.h"
+#include "harness/determinism.h"
+#include "scenarios/chain_scenario.h"
 
 namespace alys::harness {
 namespace {
@@ -41,6 +43,20 @@ TEST(ChainCommand, ReplayCommandCarriesEveryArgument) {
   EXPECT_NE(cmd.find("--seed 99"), std::string::npos);
   EXPECT_NE(cmd.find("--tx-rate 3"), std::string::npos);
   EXPECT_NE(cmd.find("--duration 10m"), std::string::npos);
+}
+
+// The chain scenario under the heap-perturbing determinism check: node trees, actors,
+// ledger and codecs must not depend on addresses.
+TEST(ChainCommand, ChainRunsAreDeterministicUnderHeapPerturbation) {
+  const DeterminismReport report = check_determinism(SeedRange{1, 3}, [](std::uint64_t seed) {
+    scenarios::ChainOptions o;
+    o.seed = seed;
+    o.duration = 2min;
+    o.tx_per_sec = 3;
+    return scenarios::run_chain(o).stats.trace_hash;
+  });
+  EXPECT_EQ(report.seeds, 3u);
+  EXPECT_TRUE(report.ok());
 }
 
 }  // namespace

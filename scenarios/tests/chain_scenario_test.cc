@@ -164,5 +164,46 @@ TEST(ChainScenario, NodeFarBehindSyncsAndSurvivesLosingItsServer) {
   EXPECT_EQ(r.nodes[6].sync.state, sync::SyncState::kSynced);
 }
 
+// "Same seed, same trace hash" for the acceptance runs: restarts with lost writes, actor
+// crashes through the test hooks, and a late node syncing (shortened so the test stays
+// fast); each twice.
+TEST(ChainScenario, FaultRunsReplayBitForBit) {
+  std::vector<ChainOptions> runs;
+  {
+    ChainOptions o;
+    o.seed = 31;
+    o.duration = 3min;
+    o.tx_per_sec = 2;
+    o.setup = [](sim::World& world) {
+      world.schedule_at(Instant{} + 61s, sim::EventKind::kCustom, 1,
+                        [&world] { world.crash(1, sim::CrashDurability::kSeeded); });
+      world.schedule_at(Instant{} + 64s, sim::EventKind::kCustom, 1, [&world] { world.restart(1); });
+      world.schedule_at(Instant{} + 90s, sim::EventKind::kCustom, 2, [&world] {
+        if (auto* n = dynamic_cast<AlysNode*>(world.program(2))) {
+          (void)n->engine().tell(execution::EngineCrashForTest{});
+          (void)n->network().tell(net::CrashForTest{});
+        }
+      });
+    };
+    runs.push_back(o);
+  }
+  {
+    ChainOptions o;
+    o.seed = 32;
+    o.duration = 5min;
+    o.late_nodes = {6};
+    o.late_start = 200s;
+    runs.push_back(o);
+  }
+  for (const ChainOptions& o : runs) {
+    const ChainResult a = run_chain(o);
+    const ChainResult b = run_chain(o);
+    EXPECT_TRUE(a.ok()) << describe(a);
+    EXPECT_EQ(a.stats.trace_hash, b.stats.trace_hash) << "seed " << o.seed;
+    EXPECT_EQ(a.stats.events, b.stats.events) << "seed " << o.seed;
+    EXPECT_EQ(a.nodes[0].head, b.nodes[0].head) << "seed " << o.seed;
+  }
+}
+
 }  // namespace
 }  // namespace alys::scenarios
