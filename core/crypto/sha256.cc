@@ -1,72 +1,52 @@
+// See sha256.h for why the SHA256_* primitives and not EVP.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "core/crypto/sha256.h"
 
-#include <openssl/evp.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <cstring>
 
 #include "core/runtime/assert.h"
 
 namespace alys {
 
 namespace {
-// OpenSSL 3 resolves EVP_sha256() to a provider implementation on every init, under a
-// global lock (a third of a sim run's hashing time). Fetch it once: an immutable handle,
-// initialised thread-safely, never freed (it lives as long as the process).
-const EVP_MD* sha256_md() {
-  static const EVP_MD* const md = [] {
-    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    ALYS_ASSERT(fetched != nullptr, "sha256: EVP_MD_fetch failed");
-    return fetched;
-  }();
-  return md;
+static_assert(sizeof(SHA256_CTX) <= 128, "SHA256_CTX does not fit Sha256's storage");
+
+SHA256_CTX* ctx_of(std::array<std::uint8_t, 128>& storage) {
+  return reinterpret_cast<SHA256_CTX*>(storage.data());
 }
 }  // namespace
 
-void Sha256::CtxDeleter::operator()(evp_md_ctx_st* ctx) const { EVP_MD_CTX_free(ctx); }
-
-Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
-  ALYS_ASSERT(ctx_ != nullptr, "sha256: EVP_MD_CTX_new failed");
-  ALYS_ASSERT(EVP_DigestInit_ex(ctx_.get(), sha256_md(), nullptr) == 1,
-              "sha256: EVP_DigestInit_ex failed");
-}
-
-Sha256::Sha256(const Sha256& other) : ctx_(EVP_MD_CTX_new()), finalized_(other.finalized_) {
-  ALYS_ASSERT(ctx_ != nullptr, "sha256: EVP_MD_CTX_new failed");
-  ALYS_ASSERT(EVP_MD_CTX_copy_ex(ctx_.get(), other.ctx_.get()) == 1,
-              "sha256: EVP_MD_CTX_copy_ex failed");
-}
-
-Sha256& Sha256::operator=(const Sha256& other) {
-  if (this != &other) {
-    Sha256 copy(other);
-    *this = std::move(copy);
-  }
-  return *this;
+Sha256::Sha256() {
+  ALYS_ASSERT(SHA256_Init(ctx_of(ctx_)) == 1, "sha256: SHA256_Init failed");
 }
 
 Sha256& Sha256::update(ByteView data) {
-  ALYS_ASSERT(ctx_ != nullptr && !finalized_, "sha256: update after finalize or move");
+  ALYS_ASSERT(!finalized_, "sha256: update after finalize");
   if (!data.empty()) {
-    ALYS_ASSERT(EVP_DigestUpdate(ctx_.get(), data.data(), data.size()) == 1,
-                "sha256: EVP_DigestUpdate failed");
+    ALYS_ASSERT(SHA256_Update(ctx_of(ctx_), data.data(), data.size()) == 1,
+                "sha256: SHA256_Update failed");
   }
   return *this;
 }
 
 Hash256 Sha256::finalize() {
-  ALYS_ASSERT(ctx_ != nullptr && !finalized_, "sha256: finalize twice or after move");
+  ALYS_ASSERT(!finalized_, "sha256: finalize twice");
   Hash256 out;
-  unsigned int len = 0;
-  ALYS_ASSERT(EVP_DigestFinal_ex(ctx_.get(), out.data(), &len) == 1 && len == Hash256::kSize,
-              "sha256: EVP_DigestFinal_ex failed");
+  ALYS_ASSERT(SHA256_Final(out.data(), ctx_of(ctx_)) == 1, "sha256: SHA256_Final failed");
   finalized_ = true;
   return out;
 }
 
 Hash256 sha256(ByteView data) {
+  // Not the one-shot SHA256(): in OpenSSL 3 it goes through EVP (fetch, locks).
+  SHA256_CTX ctx;
+  ALYS_ASSERT(SHA256_Init(&ctx) == 1 && SHA256_Update(&ctx, data.data(), data.size()) == 1,
+              "sha256: SHA256_Init/Update failed");
   Hash256 out;
-  unsigned int len = 0;
-  ALYS_ASSERT(EVP_Digest(data.data(), data.size(), out.data(), &len, sha256_md(), nullptr) == 1 &&
-                  len == Hash256::kSize,
-              "sha256: EVP_Digest failed");
+  ALYS_ASSERT(SHA256_Final(out.data(), &ctx) == 1, "sha256: SHA256_Final failed");
   return out;
 }
 

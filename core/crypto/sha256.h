@@ -1,37 +1,38 @@
-// SHA-256 (FIPS 180-4) and Bitcoin's double SHA-256, backed by OpenSSL libcrypto (EVP).
+// SHA-256 (FIPS 180-4) and Bitcoin's double SHA-256, backed by OpenSSL libcrypto.
 //
 // Sha256 is an incremental hasher: update() any number of times, then finalize() once.
 // REQUIRES: no update()/finalize() after finalize() (asserted). A Sha256 can be copied
-// to fork a midstate (used by tagged hashes). OpenSSL failures are bugs (asserted), never
-// input errors: hashing accepts every byte string.
+// to fork a midstate (used by tagged hashes); copies are plain value copies. Hashing
+// accepts every byte string; OpenSSL failures are bugs (asserted).
+//
+// Implementation: OpenSSL's one-shot SHA256_* primitives rather than EVP. EVP allocates a
+// context and dispatches through a provider on every digest, which cost more than the
+// hashing itself for the short inputs we hash most (block ids, tagged hashes, signature
+// memo keys): same digests, several times faster. Those primitives are deprecated in
+// OpenSSL 3 but stable; only sha256.cc includes them.
 #pragma once
 
-#include <memory>
+#include <array>
+#include <cstdint>
 
 #include "core/types/bytes.h"
 #include "core/types/hash256.h"
-
-struct evp_md_ctx_st;
 
 namespace alys {
 
 class Sha256 {
  public:
   Sha256();
-  Sha256(const Sha256& other);
-  Sha256& operator=(const Sha256& other);
-  Sha256(Sha256&&) noexcept = default;
-  Sha256& operator=(Sha256&&) noexcept = default;
-  ~Sha256() = default;
+  Sha256(const Sha256&) = default;
+  Sha256& operator=(const Sha256&) = default;
 
   Sha256& update(ByteView data);
   Hash256 finalize();
 
  private:
-  struct CtxDeleter {
-    void operator()(evp_md_ctx_st* ctx) const;
-  };
-  std::unique_ptr<evp_md_ctx_st, CtxDeleter> ctx_;
+  // OpenSSL's SHA256_CTX (112 bytes on every platform we build), held opaquely so this
+  // header does not pull in OpenSSL.
+  alignas(8) std::array<std::uint8_t, 128> ctx_{};
   bool finalized_ = false;
 };
 

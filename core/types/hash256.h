@@ -47,9 +47,24 @@ class Hash256 {
   static constexpr std::size_t size() { return kSize; }
 
   friend bool operator==(const Hash256&, const Hash256&) = default;
-  friend auto operator<=>(const Hash256&, const Hash256&) = default;
+  // Lexicographic over the bytes, as the defaulted form, but a word at a time: hashes key
+  // the chain's maps and the defaulted form called memcmp for every comparison.
+  friend std::strong_ordering operator<=>(const Hash256& a, const Hash256& b) {
+    for (std::size_t i = 0; i < kSize; i += 8) {
+      const std::uint64_t x = a.be64(i);
+      const std::uint64_t y = b.be64(i);
+      if (x != y) return x < y ? std::strong_ordering::less : std::strong_ordering::greater;
+    }
+    return std::strong_ordering::equal;
+  }
 
  private:
+  // Bytes [i, i+8) as a big-endian integer (so integer order is byte order).
+  std::uint64_t be64(std::size_t i) const {
+    std::uint64_t v = 0;
+    for (std::size_t k = 0; k < 8; ++k) v = (v << 8) | bytes_[i + k];
+    return v;
+  }
   std::array<std::uint8_t, kSize> bytes_{};
 };
 
