@@ -50,9 +50,13 @@ class ChainRecorder final : public ChainObserver {
 
   void on_block_imported(NodeId node, const SignedBlock& block, const Hash256& hash) override {
     auto& info = blocks_[hash];
-    if (info.importers.empty()) info.block = block;
+    if (info.importers.empty()) {
+      info.block = block;
+      for (const LedgerTx& tx : block.block.payload.transactions) {
+        included_.insert(ledger_tx_hash(tx));
+      }
+    }
     info.importers.insert(node);
-    for (const LedgerTx& tx : block.block.payload.transactions) included_.insert(ledger_tx_hash(tx));
   }
   void on_head(NodeId node, const Hash256& hash, std::uint64_t height) override {
     heads_[node] = {hash, height};

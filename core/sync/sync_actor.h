@@ -89,7 +89,7 @@ struct SyncConfig {
   std::uint32_t range_blocks = 128;  // <= limits::kMaxBlocksPerRange
   std::uint32_t parallel_ranges = 4;
   Duration range_timeout = 5s;
-  Duration status_interval = 4s;
+  Duration status_interval = 10s;  // gossip reveals lag sooner (orphans); this is the backstop
   std::size_t buffered_blocks_max = 4096;  // reorder buffer bound
 };
 
