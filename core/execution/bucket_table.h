@@ -28,6 +28,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -85,12 +87,20 @@ class BucketTable {
   // where an empty bucket's digest is all zeros and a non-empty one is
   // tagged_hash(bucket_tag, index u32 || entries in key order). Refreshes the cached
   // digests of changed buckets (hence `mutable` caches; see the thread rules above).
+  // The root itself is cached too: most blocks leave a table unchanged (no peg-ins, or no
+  // transactions), and hashing the 256 digests then dominated a simulated block.
   Hash256 root(std::string_view bucket_tag, std::string_view root_tag) const {
-    if (dirty_.any()) refresh(bucket_tag);
+    if (dirty_.any()) {
+      refresh(bucket_tag);
+      root_cache_.reset();
+    }
+    if (root_cache_ && root_cache_->first == root_tag) return root_cache_->second;
     ByteWriter w(8 + kBuckets * Hash256::kSize);
     w.u64le(size_);
     for (const Hash256& d : digests_) w.hash(d);
-    return tagged_hash(root_tag, w.data());
+    const Hash256 root = tagged_hash(root_tag, w.data());
+    root_cache_.emplace(std::string(root_tag), root);
+    return root;
   }
 
  private:
@@ -139,6 +149,7 @@ class BucketTable {
   std::size_t size_ = 0;
   mutable std::vector<Hash256> digests_;
   mutable std::bitset<kBuckets> dirty_;
+  mutable std::optional<std::pair<std::string, Hash256>> root_cache_;  // valid while !dirty_
 };
 
 // Bucket index from every byte of a fixed-size key: a portable SplitMix-style fold, so
