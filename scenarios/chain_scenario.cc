@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "chaos/nemesis.h"
 #include "core/bitcoin/auxpow.h"
 #include "core/crypto/tagged_hash.h"
 #include "core/execution/block_execution.h"
@@ -352,6 +353,7 @@ ChainResult run_chain(const ChainOptions& options) {
   }
 
   const Instant end_of_load = Instant{} + options.duration;
+  std::size_t fault_count = 0;
   Workload workload(world, recorder, options.accounts, total);
   Miner miner(world, total, options.miner_mean);
   miner.schedule(end_of_load);
@@ -366,6 +368,16 @@ ChainResult run_chain(const ChainOptions& options) {
       }
     };
     world.schedule_at(Instant{} + gap, sim::EventKind::kCustom, 0x776f726b, arrive);
+  }
+  if (options.chaos) {
+    chaos::NemesisConfig nemesis;
+    nemesis.nodes = total;
+    nemesis.active_for = options.duration;
+    nemesis.max_down = 1;
+    nemesis.clock_faults = options.clock_faults;
+    const chaos::Schedule schedule = chaos::random_schedule(options.seed, nemesis);
+    chaos::schedule_faults(world, schedule);
+    fault_count = schedule.size();
   }
   if (options.setup) options.setup(world);
 
@@ -402,6 +414,7 @@ ChainResult run_chain(const ChainOptions& options) {
   result.blocks = recorder.blocks_.size();
   result.txs_submitted = workload.all().size();
   result.auxpow_submitted = miner.submitted;
+  result.faults = fault_count;
 
   for (std::size_t i = 1; i < total; ++i) {
     if (result.nodes[i].head != result.nodes[0].head) {

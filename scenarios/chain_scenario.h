@@ -44,6 +44,11 @@ struct ChainOptions {
   std::uint64_t max_blocks_without_pow = 50'000;
   LogLevel log_level = LogLevel::kOff;
   sim::LogSink log_sink;
+  // Seeded random faults (chaos/nemesis.h) during `duration`: crashes (at most one node
+  // down: f = 1 for five authorities), partitions, clogs; clock faults optional. The
+  // quiet `settle` tail follows.
+  bool chaos = false;
+  bool clock_faults = false;
   // Called once after the nodes were added, before running: schedule faults here.
   std::function<void(sim::World&)> setup;
   // Nodes that start later (by index): added at `late_start` instead of time 0.
@@ -71,6 +76,7 @@ struct ChainResult {
   std::uint64_t txs_applied = 0;
   std::uint64_t auxpow_submitted = 0;
   std::uint64_t max_finalized = 0;
+  std::size_t faults = 0;  // scheduled by the nemesis
   bool ok() const { return failures.empty(); }
 };
 

@@ -92,31 +92,26 @@ void BlockTree::set_finalized(const ChainPoint& point) {
 }
 
 BlockTree::PowView BlockTree::pow_view(const Hash256& tip) const {
+  // Finality as the tip's own ancestry defines it: the newest AuxPoW header on it finalizes
+  // up to its range_end (genesis when there is none). Never the node's local finalized
+  // point: a header that finalized on a branch since abandoned is not part of this chain,
+  // and validity must be a function of the chain, or nodes with different histories split.
   PowView view;
-  view.first_height = finalized_.height + 1;
   const Entry* e = get(tip);
   ALYS_ASSERT(e != nullptr, "BlockTree::pow_view: unknown tip");
-  bool found_pow = false;
-  while (e->block.block.height > finalized_.height) {
+  std::optional<Hash256> branch_final;
+  while (e->block.block.height > 0) {
+    if (branch_final && e->hash == *branch_final) break;
     view.unfinalized.push_back(e->hash);
-    if (!found_pow && e->block.block.auxpow_header) {
-      found_pow = true;
+    if (!branch_final && e->block.block.auxpow_header) {
       view.last_pow_height = e->block.block.height;
       view.last_pow_bits = e->block.block.auxpow_header->bits;
+      branch_final = e->block.block.auxpow_header->range_end;
     }
     e = get(e->block.block.parent_hash);
     ALYS_ASSERT(e != nullptr, "BlockTree::pow_view: broken ancestry");
   }
-  ALYS_ASSERT(e->hash == finalized_.hash, "BlockTree::pow_view: tip off the finalized chain");
-  // Below finality: keep walking only to find the last AuxPoW-carrying block.
-  while (!found_pow && e->block.block.height > 0) {
-    if (e->block.block.auxpow_header) {
-      found_pow = true;
-      view.last_pow_height = e->block.block.height;
-      view.last_pow_bits = e->block.block.auxpow_header->bits;
-    }
-    e = get(e->block.block.parent_hash);
-  }
+  view.first_height = e->block.block.height + 1;
   std::reverse(view.unfinalized.begin(), view.unfinalized.end());
   return view;
 }

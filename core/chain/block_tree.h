@@ -71,9 +71,10 @@ class BlockTree {
   // finalized height; asserted).
   void set_finalized(const ChainPoint& point);
 
-  // What an AuxPoW on top of `tip` must cover, along tip's ancestry: the blocks after the
-  // finalized one up to tip (height order), and the last block carrying an AuxPoW header
-  // (height 0 and no bits when none since genesis). REQUIRES: extends_finalized(tip).
+  // What an AuxPoW on top of `tip` must cover, by tip's ancestry alone: the blocks after
+  // the range_end of the newest AuxPoW header on that ancestry (genesis if none) up to
+  // tip, in height order, and that header's block height and bits (0 / none if none).
+  // The node's own finalized point plays no part: validity must depend on the chain only.
   struct PowView {
     std::vector<Hash256> unfinalized;
     std::uint64_t first_height = 0;

@@ -248,8 +248,9 @@ void ChainActor::pump() {
       continue;
     }
     if (Status s = validate(p, hash); !s) {
-      ALYS_LOG(env().log(), kInfo, "chain: block {} h{} rejected: {}", hash.to_hex().substr(0, 12),
-               p.block.block.height, s.message());
+      ALYS_LOG(env().log(), kInfo, "chain: block {} h{} rejected: {} (finalized h{}, head h{})",
+               hash.to_hex().substr(0, 12), p.block.block.height, s.message(),
+               tree_->finalized().height, tree_->head_height());
       if (config_->observer) config_->observer->on_block_rejected(env().id(), hash, s);
       if (p.from && routes_.penalize) routes_.penalize(*p.from, kPenaltyInvalidBlock, s.message());
       complete_batch(p.batch, s);
@@ -369,6 +370,8 @@ void ChainActor::apply_finality_from(const HeadChange& change) {
     if (!header) continue;
     if (header->height > tree_->finalized().height) {
       tree_->set_finalized(ChainPoint{header->range_end, header->height});
+      ALYS_LOG(env().log(), kInfo, "chain: finalized h{} {} (header in h{})", header->height,
+               header->range_end.to_hex().substr(0, 12), e->block.block.height);
       if (config_->observer) {
         config_->observer->on_finalized(env().id(), header->range_end, header->height);
       }
@@ -388,8 +391,11 @@ void ChainActor::persist(const HeadChange& change, const Hash256& hash, bool fin
       msg.write.canonical.emplace_back(h, *tree_->canonical_at(h));
     }
     msg.write.head = storage::ChainPointer{tree_->head().hash, tree_->head_height()};
-    msg.write.finalized =
-        storage::ChainPointer{tree_->finalized().hash, tree_->finalized().height};
+    // Genesis is rebuilt from the spec, never stored: only a real finalized block is.
+    if (tree_->finalized().height > 0) {
+      msg.write.finalized =
+          storage::ChainPointer{tree_->finalized().hash, tree_->finalized().height};
+    }
   }
   // Finalized data must survive a crash; the rest may be re-fetched from peers.
   msg.sync = finality_moved;

@@ -48,13 +48,14 @@ class TreeBuilder {
 
   // Inserts `name` on `parent` (a name); returns the HeadChange.
   HeadChange add(const std::string& name, const std::string& parent,
-                 std::optional<std::uint32_t> pow_bits = std::nullopt) {
+                 std::optional<std::uint32_t> pow_bits = std::nullopt,
+                 std::optional<std::string> range_end = std::nullopt) {
     const Hash256 p = names_.at(parent);
     SignedBlock b = child(p, tree_.get(p)->block.block.height + 1, name);
     if (pow_bits) {
       AuxPowHeader h;
       h.range_start = label_hash("arbitrary start " + name);
-      h.range_end = label_hash("arbitrary end " + name);
+      h.range_end = range_end ? names_.at(*range_end) : label_hash("arbitrary end " + name);
       h.bits = *pow_bits;
       h.chain_id = 7;
       h.height = b.block.height;
@@ -278,33 +279,36 @@ TEST(BlockTree, PowViewFollowsTheTipsOwnAncestry) {
   EXPECT_EQ(v.last_pow_height, 2u);
 }
 
-TEST(BlockTree, PowViewAfterFinalityStartsAboveFinalizedAndStillFindsPow) {
+// The range an AuxPoW must cover is a function of the chain: it starts after the
+// range_end of the newest header on the tip's ancestry, whatever the node finalized
+// locally (a header on an abandoned branch must not change what is valid here).
+TEST(BlockTree, PowViewFollowsTheBranchsOwnFinalityNotTheNodes) {
   TreeBuilder t;
   t.add("a1", "G");
-  t.add("a2", "a1", 0x1d00ffffu);
+  t.add("a2", "a1", 0x1d00ffffu, "a1");  // finalizes up to a1
   t.add_chain("a2", {"a3", "a4", "a5"});
-  t.tree().set_finalized(t.point("a3"));
   BlockTree::PowView v = t.tree().pow_view(t["a5"]);
-  EXPECT_EQ(v.first_height, 4u);
-  EXPECT_EQ(v.unfinalized, (std::vector<Hash256>{t["a4"], t["a5"]}));
-  // The PoW block is now below finality; it is still the last one.
+  EXPECT_EQ(v.first_height, 2u);
+  EXPECT_EQ(v.unfinalized, (std::vector<Hash256>{t["a2"], t["a3"], t["a4"], t["a5"]}));
   EXPECT_EQ(v.last_pow_height, 2u);
   EXPECT_EQ(v.last_pow_bits, 0x1d00ffffu);
-
-  // The finalized block itself carrying the PoW (the usual case: it finalized the range).
-  TreeBuilder u;
-  u.add("a1", "G");
-  u.add("a2", "a1", 0x1e0fffffu);
-  u.add("a3", "a2");
-  u.tree().set_finalized(u.point("a2"));
-  v = u.tree().pow_view(u["a3"]);
-  EXPECT_EQ(v.unfinalized, (std::vector<Hash256>{u["a3"]}));
-  EXPECT_EQ(v.last_pow_height, 2u);
+  // The node's own finality moving does not change it.
+  t.tree().set_finalized(t.point("a3"));
+  EXPECT_EQ(t.tree().pow_view(t["a5"]).unfinalized, v.unfinalized);
+  // Before any header: everything since genesis, no bits.
+  v = t.tree().pow_view(t["a1"]);
+  EXPECT_EQ(v.first_height, 1u);
+  EXPECT_EQ(v.unfinalized, (std::vector<Hash256>{t["a1"]}));
+  EXPECT_EQ(v.last_pow_height, 0u);
+  EXPECT_FALSE(v.last_pow_bits.has_value());
+  // A newer header takes over: a4 finalizes up to a3.
+  t.add("a6", "a5", 0x1e0fffffu, "a3");
+  t.add("a7", "a6");
+  v = t.tree().pow_view(t["a7"]);
+  EXPECT_EQ(v.first_height, 4u);
+  EXPECT_EQ(v.unfinalized, (std::vector<Hash256>{t["a4"], t["a5"], t["a6"], t["a7"]}));
+  EXPECT_EQ(v.last_pow_height, 6u);
   EXPECT_EQ(v.last_pow_bits, 0x1e0fffffu);
-  v = u.tree().pow_view(u["a2"]);
-  EXPECT_TRUE(v.unfinalized.empty());
-  EXPECT_EQ(v.first_height, 3u);
-  EXPECT_EQ(v.last_pow_height, 2u);
 }
 
 TEST(BlockTree, ApprovalQuorumIsAlysTwoThirds) {
