@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <deque>
 #include <set>
 
 #include "chaos/nemesis.h"
@@ -54,7 +55,7 @@ class ChainRecorder final : public ChainObserver {
     if (info.importers.empty()) {
       info.block = block;
       for (const LedgerTx& tx : block.block.payload.transactions) {
-        included_.insert(ledger_tx_hash(tx));
+        tx_blocks_[ledger_tx_hash(tx)].push_back(hash);
       }
     }
     info.importers.insert(node);
@@ -64,6 +65,12 @@ class ChainRecorder final : public ChainObserver {
   }
   void on_finalized(NodeId node, const Hash256& hash, std::uint64_t height) override {
     finalized_[node] = {hash, height};
+    // Every ancestor of a finalized block is final.
+    for (Hash256 h = hash; final_blocks_.insert(h).second;) {
+      auto it = blocks_.find(h);
+      if (it == blocks_.end()) break;
+      h = it->second.block.block.parent_hash;
+    }
     auto [it, inserted] = finalized_at_.emplace(height, hash);
     if (!inserted && it->second != hash) {
       conflicts_.push_back(fmt::format("height {}: n{} finalized {} but {} was finalized before",
@@ -80,12 +87,25 @@ class ChainRecorder final : public ChainObserver {
     }
   }
   void on_block_rejected(NodeId node, const Hash256& hash, const Status& why) override {
+    // Only context-free invalidity contradicts another node's import (see the observer).
+    if (why.code() != StatusCode::kInvalidArgument) return;
     rejections_.push_back({node, hash, why.message(), world_.now()});
   }
 
   sim::World& world_;
   std::map<Hash256, BlockInfo> blocks_;
-  std::set<Hash256> included_;  // tx hashes seen in any imported block
+  // A transaction is final once a block carrying it is an ancestor of a finalized one.
+  bool tx_final(const Hash256& tx) const {
+    auto it = tx_blocks_.find(tx);
+    if (it == tx_blocks_.end()) return false;
+    for (const Hash256& b : it->second) {
+      if (final_blocks_.count(b) != 0) return true;
+    }
+    return false;
+  }
+
+  std::map<Hash256, std::vector<Hash256>> tx_blocks_;  // tx hash -> blocks carrying it
+  std::set<Hash256> final_blocks_;
   std::vector<ChainPoint> heads_;
   std::vector<ChainPoint> finalized_;
   std::map<std::uint64_t, Hash256> finalized_at_;
@@ -97,9 +117,11 @@ class ChainRecorder final : public ChainObserver {
 
 namespace {
 
-// The transfer workload: each account has at most one transfer in flight; the next one is
-// sent once the previous one was seen in a block, and an unseen one is re-sent (same tx)
-// to another node after `resend_after`.
+// The transfer workload: each arrival sends a transfer from a random account (up to
+// kMaxInFlight not-yet-final ones per account, consecutive nonces). Like a wallet, it
+// waits for finality (a block below some node's finalized point): a transfer not final
+// after 20 s — in a block a reorg abandoned, in the mempool of a node that crashed, or
+// dropped for arriving before its predecessor — is sent again (same tx) to a random node.
 class Workload {
  public:
   struct Sent {
@@ -113,29 +135,31 @@ class Workload {
     for (std::size_t i = 0; i < accounts; ++i) keys_.emplace_back(account_key(i));
     nonces_.assign(accounts, 0);
     in_flight_.resize(accounts);
+    endpoint_.resize(accounts);
+    for (std::size_t i = 0; i < accounts; ++i) endpoint_[i] = static_cast<NodeId>(i % nodes);
   }
+  static constexpr std::size_t kMaxInFlight = 16;
 
   static Wei initial_balance() { return Wei::from_sat(100'000'000'000ULL); }  // 1,000 BTC
   EvmAddress address(std::size_t i) const { return account_address(keys_[i].public_key()); }
 
   void tick(bool submit_new) {
     const std::size_t n = keys_.size();
-    // Resend or retire in-flight transfers.
+    // Retire final transfers (in nonce order), resend stale ones.
     for (std::size_t i = 0; i < n; ++i) {
-      auto& f = in_flight_[i];
-      if (!f) continue;
-      if (recorder_.included_.count(f->hash) != 0) {
-        f.reset();
-        continue;
-      }
-      if (world_.now() - f->sent_at >= 20s) {
-        f->sent_at = world_.now();
-        submit(f->tx);
+      auto& queue = in_flight_[i];
+      while (!queue.empty() && recorder_.tx_final(queue.front().hash)) queue.pop_front();
+      if (queue.empty() || world_.now() - queue.front().sent_at < 20s) continue;
+      pick_endpoint(i);
+      for (Sent& f : queue) {
+        if (recorder_.tx_final(f.hash)) continue;
+        f.sent_at = world_.now();
+        submit(i, f.tx);
       }
     }
     if (!submit_new) return;
     const std::size_t from = uniform_below(rng_, n);
-    if (in_flight_[from]) return;  // busy: skip this arrival
+    if (in_flight_[from].size() >= kMaxInFlight) return;  // busy: skip this arrival
     std::size_t to = uniform_below(rng_, n - 1);
     if (to >= from) ++to;
     LedgerTx tx;
@@ -146,22 +170,33 @@ class Workload {
     tx.fee = Wei::from_u64(1'000'000'000ULL * (1 + uniform_below(rng_, 10)));
     sign_ledger_tx(tx, keys_[from], Hash256{});
     const Hash256 hash = ledger_tx_hash(tx);
-    in_flight_[from] = Sent{tx, hash, world_.now()};
+    in_flight_[from].push_back(Sent{tx, hash, world_.now()});
     all_.push_back(Sent{tx, hash, world_.now()});
-    submit(tx);
+    submit(from, tx);
   }
 
   const std::vector<Sent>& all() const { return all_; }
 
  private:
-  void submit(const LedgerTx& tx) {
-    // A random node that is up; none up: the resend timer retries later.
+  // Each account talks to one node at a time (its wallet's endpoint), so its transfers
+  // reach a mempool in nonce order; a resend round picks a new endpoint (the old one may
+  // be down) and sends every stale transfer of the account there, in order.
+  void submit(std::size_t account, const LedgerTx& tx) {
+    auto* program = dynamic_cast<AlysNode*>(world_.program(endpoint_[account]));
+    if (program == nullptr) {
+      pick_endpoint(account);
+      program = dynamic_cast<AlysNode*>(world_.program(endpoint_[account]));
+    }
+    if (program == nullptr) return;  // nothing up: the next resend round retries
+    (void)program->chain().tell(chain::InboundTx{std::nullopt, tx});
+  }
+  void pick_endpoint(std::size_t account) {
     for (std::size_t attempt = 0; attempt < nodes_; ++attempt) {
       const auto node = static_cast<NodeId>(uniform_below(rng_, nodes_));
-      auto* program = dynamic_cast<AlysNode*>(world_.program(node));
-      if (program == nullptr) continue;
-      (void)program->chain().tell(chain::InboundTx{std::nullopt, tx});
-      return;
+      if (world_.is_up(node)) {
+        endpoint_[account] = node;
+        return;
+      }
     }
   }
 
@@ -171,7 +206,8 @@ class Workload {
   std::size_t nodes_;
   std::vector<SchnorrSigner> keys_;
   std::vector<std::uint64_t> nonces_;
-  std::vector<std::optional<Sent>> in_flight_;
+  std::vector<std::deque<Sent>> in_flight_;
+  std::vector<NodeId> endpoint_;  // per account
   std::vector<Sent> all_;
 };
 

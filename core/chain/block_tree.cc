@@ -29,12 +29,17 @@ HeadChange BlockTree::insert(SignedBlock block, const Hash256& hash) {
   Entry entry{std::move(block), hash, next_order_++, {}};
   for (const Approval& a : entry.block.approvals) entry.approvers.insert(a.authority_index);
   auto [it, inserted] = entries_.emplace(hash, std::move(entry));
+  children_[it->second.block.block.parent_hash].push_back(hash);
+  return consider_head(it->second);
+}
+
+HeadChange BlockTree::consider_head(const Entry& e) {
   HeadChange change;
   change.old_height = head_height();
-  const Entry& added = it->second;
-  // Longest chain; a strictly higher block wins, ties keep the first seen (current head).
-  if (added.block.block.height > head_height() && extends_finalized(hash)) {
-    rebuild_canonical_from(added, change);
+  // Longest approved chain; a strictly higher block wins, ties keep the current head.
+  if (e.approvers.size() >= approval_quorum(authority_count_) &&
+      e.block.block.height > head_height() && extends_finalized(e.hash)) {
+    rebuild_canonical_from(e, change);
   }
   return change;
 }
@@ -52,24 +57,36 @@ void BlockTree::rebuild_canonical_from(const Entry& new_head, HeadChange& change
   }
   change.changed = true;
   change.fork_height = e->block.block.height;
+  change.abandoned.assign(canonical_.begin() + static_cast<std::ptrdiff_t>(change.fork_height + 1),
+                          canonical_.end());
   canonical_.resize(change.fork_height + 1);
   for (auto it = branch.rbegin(); it != branch.rend(); ++it) canonical_.push_back(*it);
   ALYS_ASSERT(canonical_.size() == new_height + 1, "BlockTree: canonical index size");
   head_ = &new_head;
 }
 
-bool BlockTree::add_approval(const Hash256& hash, const Approval& approval) {
+ApprovalAdded BlockTree::add_approval(const Hash256& hash, const Approval& approval) {
+  ApprovalAdded out;
   auto it = entries_.find(hash);
-  if (it == entries_.end()) return false;
+  if (it == entries_.end()) return out;
   Entry& e = it->second;
-  if (!e.approvers.insert(approval.authority_index).second) return false;
+  if (!e.approvers.insert(approval.authority_index).second) return out;
   e.block.approvals.push_back(approval);
-  return true;
+  out.added = true;
+  out.change = consider_head(e);
+  return out;
+}
+
+const std::vector<Hash256>& BlockTree::children(const Hash256& hash) const {
+  static const std::vector<Hash256> kNone;
+  auto it = children_.find(hash);
+  return it == children_.end() ? kNone : it->second;
 }
 
 bool BlockTree::approved(const Hash256& hash) const {
   const Entry* e = get(hash);
-  return e != nullptr && e->approvers.size() >= approval_quorum(authority_count_);
+  if (e == nullptr) return false;
+  return e == genesis_ || e->approvers.size() >= approval_quorum(authority_count_);
 }
 
 std::optional<Hash256> BlockTree::canonical_at(std::uint64_t height) const {

@@ -3,8 +3,12 @@
 //
 //   insert()      adds a valid, executed block whose parent is present. REQUIRES: parent
 //                 present, hash not present (asserted).
-//   head          the highest block; among equal heights the one inserted first (so a
-//                 node never switches between equal-height forks).
+//   head          the highest APPROVED block (a quorum of authorities signed it, as Alys
+//                 imports a block once its aggregate approval holds); among equal
+//                 heights the one approved first, so a node never switches between
+//                 equal-height forks. Genesis counts as approved. A block enters the tree
+//                 when valid and executed; it can become head only once approved, which
+//                 insert() or add_approval() may decide.
 //   canonical     the head's ancestry by height, kept as an index; a head change reports
 //                 the fork point (reorg) through the returned HeadChange.
 //   finalized     set by an imported block's AuxPoW header (range_end). Blocks that do not
@@ -36,6 +40,13 @@ struct HeadChange {
   // below the old head's height).
   std::uint64_t fork_height = 0;
   std::uint64_t old_height = 0;
+  // The old canonical blocks above fork_height (a reorg abandoned them), in height order.
+  std::vector<Hash256> abandoned;
+};
+
+struct ApprovalAdded {
+  bool added = false;  // a new authority for that block
+  HeadChange change;   // the block became approved and the new head
 };
 
 class BlockTree {
@@ -57,9 +68,12 @@ class BlockTree {
   std::size_t size() const { return entries_.size(); }
 
   HeadChange insert(SignedBlock block, const Hash256& hash);
-  // Adds an approval (already signature-checked). True if it was new.
-  bool add_approval(const Hash256& hash, const Approval& approval);
+  // Adds an approval (already signature-checked) to a block of the tree, kept in the
+  // block's approvals list too (so it is stored and served with the block).
+  ApprovalAdded add_approval(const Hash256& hash, const Approval& approval);
   bool approved(const Hash256& hash) const;
+  // Blocks of the tree whose parent is `hash`, in insertion order.
+  const std::vector<Hash256>& children(const Hash256& hash) const;
 
   // Canonical chain access (the head's ancestry).
   std::optional<Hash256> canonical_at(std::uint64_t height) const;
@@ -85,9 +99,12 @@ class BlockTree {
 
  private:
   void rebuild_canonical_from(const Entry& new_head, HeadChange& change);
+  // Moves the head to `e` if it is approved, higher than the head and on finality.
+  HeadChange consider_head(const Entry& e);
 
   std::size_t authority_count_;
   std::map<Hash256, Entry> entries_;
+  std::map<Hash256, std::vector<Hash256>> children_;
   const Entry* head_ = nullptr;
   const Entry* genesis_ = nullptr;
   std::vector<Hash256> canonical_;  // index = height

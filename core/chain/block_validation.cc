@@ -23,7 +23,8 @@ Status check_block_header(const ChainSpec& spec, const SignedBlock& signed_block
         fmt::format("block: slot: {} not above parent slot {}", b.slot, parent.slot));
   }
   if (b.slot > local_slot + 1) {
-    return Status::invalid_argument(
+    // Contextual (the local clock), not invalid: failed_precondition.
+    return Status::failed_precondition(
         fmt::format("block: slot: {} is from the future (local slot {})", b.slot, local_slot));
   }
   if (signed_block.approvals.empty()) return Status::invalid_argument("block: approvals: none");

@@ -9,6 +9,8 @@
 //   proposer   approvals[0] is the Aura proposer of the slot (authorities[slot mod n])
 //   approvals  every approval signs this hash, indices distinct and in range, at most n
 //   shape      at most spec.max_txs_per_block transactions
+// Errors are kInvalidArgument (the block is invalid anywhere) except "from the future",
+// which depends on the local clock: kFailedPrecondition.
 #pragma once
 
 #include <cstdint>

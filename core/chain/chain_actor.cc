@@ -139,8 +139,12 @@ Status ChainActor::on_approval(InboundApproval& m) {
     return Status::ok();
   }
   if (tree_->contains(hash)) {
-    if (tree_->add_approval(hash, approval)) {
-      if (routes_.gossip) routes_.gossip(WireMessage{m.approval}, m.from);
+    const ApprovalAdded added = tree_->add_approval(hash, approval);
+    if (added.added && routes_.gossip) routes_.gossip(WireMessage{m.approval}, m.from);
+    if (added.change.changed) {
+      persist_block(hash);  // stored with the approvals that made it head
+      on_head_change(added.change, true);
+      maybe_approve_children(hash);
     }
     return Status::ok();
   }
@@ -229,7 +233,12 @@ void ChainActor::pump() {
     if (const BlockTree::Entry* known = tree_->get(hash)) {
       (void)known;
       for (const Approval& a : p.block.approvals) {
-        if (check_approval(spec_, hash, a, cache())) (void)tree_->add_approval(hash, a);
+        if (!check_approval(spec_, hash, a, cache())) continue;
+        const ApprovalAdded added = tree_->add_approval(hash, a);
+        if (added.change.changed) {
+          if (p.origin != Origin::kLoad) persist_block(hash);
+          on_head_change(added.change, p.origin != Origin::kLoad);
+        }
       }
       complete_batch(p.batch, tree_->head_height());
       continue;
@@ -282,7 +291,8 @@ Status ChainActor::validate(const Pending& p, const Hash256& hash) {
       p.origin == Origin::kLoad ? std::numeric_limits<std::uint64_t>::max() - 1 : local_slot();
   if (Status s = check_block_header(spec_, p.block, hash, info, slot_now, cache()); !s) return s;
   if (!tree_->extends_finalized(parent->hash)) {
-    return Status::invalid_argument("block: parent: conflicts with the finalized chain");
+    // Contextual: valid elsewhere, but below what this node saw finalized.
+    return Status::failed_precondition("block: parent: conflicts with the finalized chain");
   }
   if (p.block.block.auxpow_header) {
     const BlockTree::PowView view = tree_->pow_view(parent->hash);
@@ -335,31 +345,50 @@ Status ChainActor::on_executed(actor::Reply<execution::ExecutedPayload>& r) {
 }
 
 void ChainActor::on_imported(const Pending& p, const Hash256& hash) {
-  const std::uint64_t finalized_before = tree_->finalized().height;
-  const HeadChange change = tree_->insert(p.block, hash);
-  if (auto it = pending_approvals_.find(hash); it != pending_approvals_.end()) {
-    for (const Approval& a : it->second) (void)tree_->add_approval(hash, a);
-    pending_approval_count_ -= it->second.size();
-    pending_approvals_.erase(it);
-  }
+  const bool from_disk = p.origin == Origin::kLoad;
+  HeadChange change = tree_->insert(p.block, hash);
   if (config_->observer) config_->observer->on_block_imported(env().id(), p.block, hash);
-  if (change.changed) {
-    apply_finality_from(change);
-    mempool_remove_included(p.block.block);
-    if (config_->observer) {
-      config_->observer->on_head(env().id(), tree_->head().hash, tree_->head_height());
+  // Store the block first, then whatever head change it (or its waiting approvals) made.
+  if (!from_disk) persist_block(hash);
+  on_head_change(change, !from_disk);
+  if (auto it = pending_approvals_.find(hash); it != pending_approvals_.end()) {
+    std::vector<Approval> waiting = std::move(it->second);
+    pending_approval_count_ -= waiting.size();
+    pending_approvals_.erase(it);
+    for (const Approval& a : waiting) {
+      const ApprovalAdded added = tree_->add_approval(hash, a);
+      if (added.change.changed) {
+        if (!from_disk) persist_block(hash);
+        on_head_change(added.change, !from_disk);
+      }
     }
-  }
-  if (p.origin != Origin::kLoad) {
-    persist(change, hash, tree_->finalized().height != finalized_before);
   }
   if ((p.origin == Origin::kGossip || p.origin == Origin::kLocal) && routes_.gossip) {
     routes_.gossip(WireMessage{NewBlock{tree_->get(hash)->block}}, p.from);
   }
-  if (p.origin != Origin::kLoad) maybe_approve(hash);
-  if (queued_pow_ && queued_pow_->height <= tree_->finalized().height) queued_pow_.reset();
+  if (!from_disk) maybe_approve(hash);
   release_orphans(hash);
   complete_batch(p.batch, tree_->head_height());
+}
+
+void ChainActor::on_head_change(const HeadChange& change, bool persist_it) {
+  if (!change.changed) return;
+  const std::uint64_t finalized_before = tree_->finalized().height;
+  apply_finality_from(change);
+  // Transactions of abandoned blocks go back to the mempool; those now on the chain leave.
+  for (const Hash256& h : change.abandoned) {
+    if (const BlockTree::Entry* e = tree_->get(h)) {
+      for (const LedgerTx& tx : e->block.block.payload.transactions) mempool_add(tx);
+    }
+  }
+  for (std::uint64_t h = change.fork_height + 1; h <= tree_->head_height(); ++h) {
+    mempool_remove_included(tree_->get(*tree_->canonical_at(h))->block.block);
+  }
+  if (config_->observer) {
+    config_->observer->on_head(env().id(), tree_->head().hash, tree_->head_height());
+  }
+  if (queued_pow_ && queued_pow_->height <= tree_->finalized().height) queued_pow_.reset();
+  if (persist_it) persist_head(change, tree_->finalized().height != finalized_before);
 }
 
 void ChainActor::apply_finality_from(const HeadChange& change) {
@@ -382,20 +411,22 @@ void ChainActor::apply_finality_from(const HeadChange& change) {
   }
 }
 
-void ChainActor::persist(const HeadChange& change, const Hash256& hash, bool finality_moved) {
+void ChainActor::persist_block(const Hash256& hash) {
   storage::PersistChain msg;
   msg.write.blocks.push_back(tree_->get(hash)->block);
-  if (change.changed) {
-    msg.write.truncate_canonical_above = change.fork_height;
-    for (std::uint64_t h = change.fork_height + 1; h <= tree_->head_height(); ++h) {
-      msg.write.canonical.emplace_back(h, *tree_->canonical_at(h));
-    }
-    msg.write.head = storage::ChainPointer{tree_->head().hash, tree_->head_height()};
-    // Genesis is rebuilt from the spec, never stored: only a real finalized block is.
-    if (tree_->finalized().height > 0) {
-      msg.write.finalized =
-          storage::ChainPointer{tree_->finalized().hash, tree_->finalized().height};
-    }
+  (void)tell(storage_, std::move(msg));
+}
+
+void ChainActor::persist_head(const HeadChange& change, bool finality_moved) {
+  storage::PersistChain msg;
+  msg.write.truncate_canonical_above = change.fork_height;
+  for (std::uint64_t h = change.fork_height + 1; h <= tree_->head_height(); ++h) {
+    msg.write.canonical.emplace_back(h, *tree_->canonical_at(h));
+  }
+  msg.write.head = storage::ChainPointer{tree_->head().hash, tree_->head_height()};
+  // Genesis is rebuilt from the spec, never stored: only a real finalized block is.
+  if (tree_->finalized().height > 0) {
+    msg.write.finalized = storage::ChainPointer{tree_->finalized().hash, tree_->finalized().height};
   }
   // Finalized data must survive a crash; the rest may be re-fetched from peers.
   msg.sync = finality_moved;
@@ -494,6 +525,9 @@ Status ChainActor::on_built(actor::Reply<execution::BuiltPayload>& r) {
              r.result.error().message());
     return Status::ok();
   }
+  // Candidates that did not apply leave the mempool (stale nonces would otherwise crowd
+  // the front of it forever); clients resubmit what they still want.
+  for (const TxReceipt& skipped : r.result.value().skipped_txs) mempool_.erase(skipped.tx_hash);
   const BlockTree::Entry& head = tree_->head();
   if (local_slot() != slot || head.block.block.slot >= slot) {
     building_slot_.reset();  // too late, or someone else's block arrived meanwhile
@@ -548,8 +582,14 @@ Status ChainActor::on_signature_guard(actor::Reply<bool>& r) {
     pump();
     return Status::ok();
   }
-  if (tree_->add_approval(req.hash, approval) && routes_.gossip) {
+  const ApprovalAdded added = tree_->add_approval(req.hash, approval);
+  if (added.added && routes_.gossip) {
     routes_.gossip(WireMessage{ApproveBlock{req.hash, approval}}, std::nullopt);
+  }
+  if (added.change.changed) {
+    persist_block(req.hash);
+    on_head_change(added.change, true);
+    maybe_approve_children(req.hash);
   }
   return Status::ok();
 }
@@ -561,11 +601,17 @@ void ChainActor::maybe_approve(const Hash256& hash) {
   if (e->approvers.count(*config_->authority_index) != 0) return;
   if (signed_slots_.count(slot) != 0) return;
   if (highest_signed_slot_ && slot <= *highest_signed_slot_) return;
-  // Approve only blocks on our canonical chain near the head: old blocks (sync, load)
-  // are history, not votes.
-  if (tree_->canonical_at(e->block.block.height) != hash) return;
+  // Approve only a block that extends our head (members build on, and vote for, the
+  // chain they saw first) and is recent: old blocks (sync, load) are history, not votes.
+  if (e->block.block.parent_hash != tree_->head().hash) return;
   if (slot + 2 < local_slot()) return;
   request_signature(slot, hash, /*as_proposer=*/false);
+}
+
+void ChainActor::maybe_approve_children(const Hash256& parent) {
+  // A block that arrived before its parent was approved waited; the parent is head now.
+  const std::vector<Hash256> children = tree_->children(parent);  // maybe_approve may insert
+  for (const Hash256& child : children) maybe_approve(child);
 }
 
 std::uint32_t ChainActor::expected_bits(const BlockTree::PowView& view) const {
@@ -585,10 +631,10 @@ std::optional<AuxPowHeader> ChainActor::pow_for(const Hash256& parent) const {
 Result<AuxWork> ChainActor::aux_work() const {
   if (!ready_) return Status::unavailable("chain: still loading");
   const BlockTree::PowView view = tree_->pow_view(tree_->head().hash);
-  // Alys bundles the signed-but-unfinalized blocks; ours: the approved prefix.
-  std::size_t n = 0;
-  while (n < view.unfinalized.size() && tree_->approved(view.unfinalized[n])) ++n;
-  if (n == 0) return Status::unavailable("chain: no approved unfinalized blocks");
+  // Alys bundles the signed-but-unfinalized blocks: the canonical chain up to the head,
+  // which is approved (and so accepts its ancestors).
+  const std::size_t n = view.unfinalized.size();
+  if (n == 0) return Status::unavailable("chain: no unfinalized blocks");
   AuxWork work;
   const std::span<const Hash256> range(view.unfinalized.data(), n);
   work.aux_hash = auxpow_aggregate_hash(range);

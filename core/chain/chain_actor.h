@@ -172,8 +172,10 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   Status validate(const Pending& p, const Hash256& hash);
   void finish_import(Status result);
   void on_imported(const Pending& p, const Hash256& hash);
+  void on_head_change(const HeadChange& change, bool persist_it);
   void apply_finality_from(const HeadChange& change);
-  void persist(const HeadChange& change, const Hash256& hash, bool finality_moved);
+  void persist_block(const Hash256& hash);
+  void persist_head(const HeadChange& change, bool finality_moved);
   void release_orphans(const Hash256& parent);
   void complete_batch(std::uint64_t batch, Result<std::uint64_t> result);
   void replay_engine();
@@ -183,6 +185,7 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   void propose(std::uint64_t slot);
   void request_signature(std::uint64_t slot, const Hash256& hash, bool as_proposer);
   void maybe_approve(const Hash256& hash);
+  void maybe_approve_children(const Hash256& parent);
   std::optional<AuxPowHeader> pow_for(const Hash256& parent) const;
   Result<AuxWork> aux_work() const;
   std::uint32_t expected_bits(const BlockTree::PowView& view) const;

@@ -23,7 +23,9 @@ class ChainObserver {
   // This node's authority key signed `hash` for `slot` (as proposer or approver).
   virtual void on_signed(NodeId /*node*/, std::uint32_t /*authority*/, std::uint64_t /*slot*/,
                          const Hash256& /*hash*/, bool /*as_proposer*/) {}
-  // A block was refused (the evidence a failure report cites).
+  // A block was refused (the evidence a failure report cites). kInvalidArgument: invalid
+  // anywhere (signature, proposer, execution...); kFailedPrecondition: refused here for a
+  // local reason (below this node's finality, from the future by its clock).
   virtual void on_block_rejected(NodeId /*node*/, const Hash256& /*hash*/,
                                  const Status& /*why*/) {}
 };

@@ -6,8 +6,8 @@
 
 namespace alys::net {
 
-Hello make_hello(std::uint32_t chain_id, const Hash256& genesis, const SecretKey& key,
-                 NodeId from, NodeId to) {
+Hello make_hello(std::uint32_t chain_id, const Hash256& genesis, const SecretKey& key, NodeId from,
+                 NodeId to) {
   Hello h;
   h.chain_id = chain_id;
   h.genesis = genesis;

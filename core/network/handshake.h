@@ -19,8 +19,8 @@ namespace alys::net {
 
 // Our Hello to `to`. Signed with zero aux randomness (BIP-340 allows it; the nonce still
 // depends on key and message), so the same inputs give the same frame bytes in every run.
-Hello make_hello(std::uint32_t chain_id, const Hash256& genesis, const SecretKey& key,
-                 NodeId from, NodeId to);
+Hello make_hello(std::uint32_t chain_id, const Hash256& genesis, const SecretKey& key, NodeId from,
+                 NodeId to);
 
 enum class HelloVerdict : std::uint8_t {
   kOk,

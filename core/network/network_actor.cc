@@ -41,7 +41,9 @@ std::string_view goodbye_reason_name(GoodbyeReason r) {
 
 Status validate(const NetworkConfig& c) {
   if (!c.node_key) return Status::invalid_argument("network: node_key: required");
-  if (c.seen_cache_max == 0) return Status::invalid_argument("network: seen_cache_max: must be > 0");
+  if (c.seen_cache_max == 0) {
+    return Status::invalid_argument("network: seen_cache_max: must be > 0");
+  }
   if (c.ban_threshold >= 0) {
     return Status::invalid_argument("network: ban_threshold: must be negative");
   }
@@ -137,7 +139,9 @@ void NetworkActor::pre_restart(const Status& /*reason*/) {
 
 void NetworkActor::pre_stop() {
   for (auto& [id, p] : table_.all()) {
-    if (p.connected && p.phase == Phase::kReady) send_message(id, p, Goodbye{GoodbyeReason::kShutdown});
+    if (p.connected && p.phase == Phase::kReady) {
+      send_message(id, p, Goodbye{GoodbyeReason::kShutdown});
+    }
   }
   all_gone();
   detach();
@@ -530,7 +534,8 @@ void NetworkActor::ban(NodeId id, Peer& p, std::string_view reason) {
 void NetworkActor::send_hello(NodeId id, Peer& p) {
   ++p.hellos_sent;
   p.last_hello_sent = env().clock().now();
-  send_message(id, p, make_hello(config_.chain_id, config_.genesis, *config_.node_key, self_id_, id));
+  send_message(id, p,
+               make_hello(config_.chain_id, config_.genesis, *config_.node_key, self_id_, id));
 }
 
 bool NetworkActor::send_frame(NodeId id, Peer& p, ByteView frame) {
@@ -553,8 +558,15 @@ bool NetworkActor::send_message(NodeId id, Peer& p, const WireMessage& msg) {
 std::optional<PeerView> NetworkActor::peer(NodeId id) const {
   const Peer* p = table_.find(id);
   if (p == nullptr) return std::nullopt;
-  return PeerView{id, p->state(), p->score.value(), p->bans, p->configured, p->frames_in,
-                  p->frames_out};
+  PeerView v;
+  v.id = id;
+  v.state = p->state();
+  v.score = p->score.value();
+  v.bans = p->bans;
+  v.configured = p->configured;
+  v.frames_in = p->frames_in;
+  v.frames_out = p->frames_out;
+  return v;
 }
 
 std::vector<PeerView> NetworkActor::peers() const {

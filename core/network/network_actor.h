@@ -8,9 +8,11 @@
 // message to this actor (frames copied), stamped with this instance's random epoch; a
 // restarted instance ignores what an earlier instance's adapter queued (it cannot know
 // what that instance already did with it) and instead adopts the connections the transport
-// reports as up. The adapter is detached in pre_restart and pre_stop (and by the
-// destructor, if still attached). The actor dials every configured peer (connect); the
-// transport keeps those connections up and redials after a break.
+// reports as up: configured peers' at once (is_connected), others' on their first frame.
+// The adapter is detached in pre_restart and pre_stop (and by the destructor, if still
+// attached). The actor dials every configured peer (connect); the transport keeps those
+// connections up and redials after a break. pre_stop also says Goodbye(kShutdown) to every
+// ready peer.
 //
 // Handshake. On every new connection each side sends Hello (handshake.h) first. A peer is
 // ready once we sent ours and received its valid Hello; on_peer_ready fires then. A Hello
@@ -171,8 +173,7 @@ struct CrashForTest {};
 
 using NetworkMsg =
     std::variant<Gossip, SendTo, Penalize, TransportPeerUp, TransportPeerDown, TransportFrame,
-                 PingTick, DecayTick, Unban, Redial, HelloTimeout, CloseAfterGoodbye,
-                 CrashForTest>;
+                 PingTick, DecayTick, Unban, Redial, HelloTimeout, CloseAfterGoodbye, CrashForTest>;
 
 // --- observation ------------------------------------------------------------------------
 struct NetworkMetrics {
@@ -188,8 +189,8 @@ struct NetworkMetrics {
   std::uint64_t handshakes = 0;          // peers that became ready
   std::uint64_t hello_failures = 0;      // Hellos that failed check_hello
   std::uint64_t hello_timeouts = 0;
-  std::uint64_t hello_replies = 0;       // Hellos answered on a ready connection
-  std::uint64_t pong_timeouts = 0;       // reconnects after max_missed_pongs
+  std::uint64_t hello_replies = 0;  // Hellos answered on a ready connection
+  std::uint64_t pong_timeouts = 0;  // reconnects after max_missed_pongs
   std::uint64_t bans = 0;
   std::uint64_t goodbyes_received = 0;
 };

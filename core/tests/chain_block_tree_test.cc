@@ -29,6 +29,15 @@ SignedBlock genesis_block() {
   return make_genesis(spec, label_hash("genesis state"));
 }
 
+// Approvals from authorities 0..n-1 (the tree does not check signatures): approved.
+void approve_by_all(SignedBlock& b, std::size_t n) {
+  for (std::uint32_t i = 0; i < n; ++i) {
+    Approval a;
+    a.authority_index = i;
+    b.approvals.push_back(a);
+  }
+}
+
 // A block on `parent` at `height`; `tag` makes siblings distinct.
 SignedBlock child(const Hash256& parent, std::uint64_t height, const std::string& tag) {
   SignedBlock b;
@@ -42,16 +51,18 @@ SignedBlock child(const Hash256& parent, std::uint64_t height, const std::string
 // A tree plus named blocks, for readable tests.
 class TreeBuilder {
  public:
-  explicit TreeBuilder(std::size_t authorities = 4) : tree_(genesis_block(), authorities) {
+  explicit TreeBuilder(std::size_t authorities = 4)
+      : authorities_(authorities), tree_(genesis_block(), authorities) {
     names_["G"] = tree_.genesis().hash;
   }
 
   // Inserts `name` on `parent` (a name); returns the HeadChange.
   HeadChange add(const std::string& name, const std::string& parent,
                  std::optional<std::uint32_t> pow_bits = std::nullopt,
-                 std::optional<std::string> range_end = std::nullopt) {
+                 std::optional<std::string> range_end = std::nullopt, bool approved = true) {
     const Hash256 p = names_.at(parent);
     SignedBlock b = child(p, tree_.get(p)->block.block.height + 1, name);
+    if (approved) approve_by_all(b, authorities_);
     if (pow_bits) {
       AuxPowHeader h;
       h.range_start = label_hash("arbitrary start " + name);
@@ -81,6 +92,7 @@ class TreeBuilder {
   }
 
  private:
+  std::size_t authorities_;
   BlockTree tree_;
   std::map<std::string, Hash256> names_;
 };
@@ -331,31 +343,34 @@ TEST(BlockTree, AddApprovalDedupes) {
 
   Approval a;
   a.authority_index = 1;
-  EXPECT_FALSE(t.tree().add_approval(h, a));  // the proposer's own, already carried
+  EXPECT_FALSE(t.tree().add_approval(h, a).added);  // the proposer's own, already carried
   a.authority_index = 2;
-  EXPECT_TRUE(t.tree().add_approval(h, a));
-  EXPECT_FALSE(t.tree().add_approval(h, a));
+  EXPECT_TRUE(t.tree().add_approval(h, a).added);
+  EXPECT_FALSE(t.tree().add_approval(h, a).added);
   a.signature[0] = 0x99;  // another signature, same authority: still a duplicate
-  EXPECT_FALSE(t.tree().add_approval(h, a));
+  EXPECT_FALSE(t.tree().add_approval(h, a).added);
   EXPECT_EQ(t.tree().get(h)->approvers, (std::set<std::uint32_t>{1, 2}));
   EXPECT_EQ(t.tree().get(h)->block.approvals.size(), 2u);
-  EXPECT_FALSE(t.tree().add_approval(label_hash("unknown block"), a));
+  EXPECT_FALSE(t.tree().add_approval(label_hash("unknown block"), a).added);
   EXPECT_FALSE(t.tree().approved(label_hash("unknown block")));
 }
 
 TEST(BlockTree, ApprovedFlipsExactlyAtQuorum) {
   for (std::size_t n = 1; n <= 7; ++n) {
     TreeBuilder t(n);
-    t.add("a1", "G");
+    t.add("a1", "G", std::nullopt, std::nullopt, /*approved=*/false);
     const Hash256 h = t["a1"];
     const std::size_t q = approval_quorum(n);
     for (std::uint32_t i = 0; i < n; ++i) {
       EXPECT_EQ(t.tree().approved(h), i >= q) << "n=" << n << " approvals=" << i;
       Approval a;
       a.authority_index = i;
-      EXPECT_TRUE(t.tree().add_approval(h, a));
+      const ApprovalAdded added = t.tree().add_approval(h, a);
+      EXPECT_TRUE(added.added);
+      // Reaching the quorum (and only that) makes the block head.
+      EXPECT_EQ(added.change.changed, i + 1 == q) << "n=" << n << " approvals=" << i + 1;
       // A duplicate never moves the count.
-      EXPECT_FALSE(t.tree().add_approval(h, a));
+      EXPECT_FALSE(t.tree().add_approval(h, a).added);
       EXPECT_EQ(t.tree().approved(h), i + 1 >= q) << "n=" << n << " approvals=" << i + 1;
     }
   }
@@ -372,6 +387,37 @@ TEST(BlockTree, ApprovalsCarriedByTheInsertedBlockCount) {
   const Hash256 h = block_hash(b.block);
   t.tree().insert(b, h);
   EXPECT_TRUE(t.tree().approved(h));
+}
+
+// Fork choice counts approved blocks only: a higher block waits for its quorum.
+TEST(BlockTree, UnapprovedBlockNeverBecomesHeadUntilItsQuorum) {
+  TreeBuilder t(4);  // quorum 3
+  t.add("a1", "G");
+  const HeadChange none = t.add("a2", "a1", std::nullopt, std::nullopt, /*approved=*/false);
+  EXPECT_FALSE(none.changed);
+  EXPECT_EQ(t.tree().head().hash, t["a1"]);
+  Approval a;
+  for (std::uint32_t i : {0u, 1u}) {
+    a.authority_index = i;
+    EXPECT_FALSE(t.tree().add_approval(t["a2"], a).change.changed);
+  }
+  a.authority_index = 3;
+  const ApprovalAdded third = t.tree().add_approval(t["a2"], a);
+  EXPECT_TRUE(third.change.changed);
+  EXPECT_EQ(third.change.fork_height, 1u);
+  EXPECT_EQ(t.tree().head().hash, t["a2"]);
+  EXPECT_EQ(t.tree().get(t["a2"])->block.approvals.size(), 3u);
+}
+
+// A reorg reports the blocks it abandoned (their transactions go back to the mempool).
+TEST(BlockTree, ReorgListsAbandonedBlocks) {
+  TreeBuilder t;
+  t.add_chain("G", {"a1", "a2"});
+  t.add_chain("G", {"b1", "b2"});
+  const HeadChange change = t.add("b3", "b2");
+  EXPECT_TRUE(change.changed);
+  EXPECT_EQ(change.fork_height, 0u);
+  EXPECT_EQ(change.abandoned, (std::vector<Hash256>{t["a1"], t["a2"]}));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -395,6 +441,7 @@ RC_GTEST_PROP(BlockTreeProperty, HeadIsFirstSeenMaximalAndCanonicalIsItsAncestry
   for (std::size_t i = 1; i <= n; ++i) {
     // Hashes depend on the parent's, so compute them in index (parent-first) order.
     blocks[i] = child(hash[parent[i]], height[i], "node" + std::to_string(i));
+    approve_by_all(blocks[i], 4);
     hash[i] = block_hash(blocks[i].block);
   }
   auto node_of = [&](const Hash256& h) {

@@ -70,7 +70,8 @@ TEST(SeenCache, GossipIdIsSha256OfTheFrame) {
 // holds more than max ids.
 RC_GTEST_PROP(SeenCacheProp, MatchesFifoModelAndStaysBounded, ()) {
   const auto max = *rc::gen::inRange<std::size_t>(1, 16);
-  const auto ops = *rc::gen::container<std::vector<std::uint8_t>>(rc::gen::inRange<std::uint8_t>(0, 40));
+  const auto ops =
+      *rc::gen::container<std::vector<std::uint8_t>>(rc::gen::inRange<std::uint8_t>(0, 40));
   SeenCache c(max);
   std::deque<std::uint8_t> model;
   for (std::uint8_t v : ops) {
@@ -196,10 +197,8 @@ TEST_F(HelloFixture, WrongChainOrGenesisIsWrongChain) {
 
 TEST_F(HelloFixture, WrongIdsOrSignatureAreBadHandshakes) {
   // Replayed to another node, or claimed by another sender.
-  EXPECT_EQ(check_hello(hello, chain, genesis, /*self=*/3, 2).verdict,
-            HelloVerdict::kBadHandshake);
-  EXPECT_EQ(check_hello(hello, chain, genesis, 1, /*peer=*/3).verdict,
-            HelloVerdict::kBadHandshake);
+  EXPECT_EQ(check_hello(hello, chain, genesis, /*self=*/3, 2).verdict, HelloVerdict::kBadHandshake);
+  EXPECT_EQ(check_hello(hello, chain, genesis, 1, /*peer=*/3).verdict, HelloVerdict::kBadHandshake);
   Hello tampered = hello;
   tampered.signature[10] ^= 1;
   EXPECT_EQ(check_hello(tampered, chain, genesis, 1, 2).verdict, HelloVerdict::kBadHandshake);

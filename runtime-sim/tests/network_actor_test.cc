@@ -2,6 +2,8 @@
 // an ActorSystem with the NetworkActor under its root, its routes bound to a test Recorder
 // (which, like the chain actor will, re-gossips gossip it receives with except = source).
 // Misbehaving peers are raw ScriptPrograms that write frames straight to the transport.
+#include "core/network/network_actor.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -20,7 +22,6 @@
 #include "core/crypto/sha256.h"
 #include "core/network/frame_codec.h"
 #include "core/network/handshake.h"
-#include "core/network/network_actor.h"
 #include "runtime-sim/tests/test_util.h"
 
 namespace alys::sim {
@@ -78,8 +79,8 @@ struct Recorder {
   bool alternation_broken = false;  // ready/gone must alternate per peer
 
   std::size_t messages_from(NodeId peer) const {
-    return static_cast<std::size_t>(std::count_if(
-        messages.begin(), messages.end(), [&](const auto& m) { return m.first == peer; }));
+    return static_cast<std::size_t>(std::count_if(messages.begin(), messages.end(),
+                                                  [&](const auto& m) { return m.first == peer; }));
   }
   std::map<std::uint64_t, int> approval_counts() const {
     std::map<std::uint64_t, int> out;
@@ -215,7 +216,8 @@ TEST(NetworkActorSim, HandshakeMakesEveryPairReadyOnBothSides) {
 
 TEST(NetworkActorSim, SameSeedSameRun) {
   auto run = [](std::uint64_t seed) {
-    Cluster c(4, [](NodeId i) { return all_but(i, 4); }, seed);
+    Cluster c(
+        4, [](NodeId i) { return all_but(i, 4); }, seed);
     c.w.run_until(at(2s));
     c.tell(0, Gossip{approval(1), std::nullopt});
     c.w.run_until(at(5s));
@@ -233,14 +235,16 @@ class WrongNetwork : public ::testing::TestWithParam<bool> {};
 
 TEST_P(WrongNetwork, NeverReadyAndBanned) {
   const bool wrong_genesis = GetParam();
-  Cluster c(3, [](NodeId i) { return all_but(i, 3); }, 3, true, [&](NodeId i, NetworkConfig& cfg) {
-    if (i != 2) return;
-    if (wrong_genesis) {
-      cfg.genesis = hash_of(1);
-    } else {
-      cfg.chain_id = kChain + 1;
-    }
-  });
+  Cluster c(
+      3, [](NodeId i) { return all_but(i, 3); }, 3, true,
+      [&](NodeId i, NetworkConfig& cfg) {
+        if (i != 2) return;
+        if (wrong_genesis) {
+          cfg.genesis = hash_of(1);
+        } else {
+          cfg.chain_id = kChain + 1;
+        }
+      });
   c.w.run_until(at(5s));
   for (NodeId i : {0u, 1u}) {
     EXPECT_EQ(c.recs[i].ready_now, std::set<NodeId>{1u - i});
@@ -300,17 +304,20 @@ TEST(NetworkActorSim, GossipReachesEveryNodeOnceAlongALine) {
 }
 
 TEST(NetworkActorSim, GossipReachesEveryNodeOnceAroundARing) {
-  expect_gossip_exactly_once(5, [](NodeId i) { return std::vector<NodeId>{(i + 1) % 5}; }, true);
+  expect_gossip_exactly_once(
+      5, [](NodeId i) { return std::vector<NodeId>{(i + 1) % 5}; }, true);
 }
 
 TEST(NetworkActorSim, GossipReachesEveryNodeOnceInAFullMesh) {
-  expect_gossip_exactly_once(4, [](NodeId i) { return all_but(i, 4); }, true);
+  expect_gossip_exactly_once(
+      4, [](NodeId i) { return all_but(i, 4); }, true);
 }
 
 TEST(NetworkActorSim, NetworkDoesNotForwardGossipByItself) {
   // Without a consumer that re-gossips, a line delivers one hop only.
-  Cluster c(3, [](NodeId i) { return i + 1 < 3 ? std::vector<NodeId>{i + 1} : std::vector<NodeId>{}; },
-            5, /*regossip=*/false);
+  Cluster c(
+      3, [](NodeId i) { return i + 1 < 3 ? std::vector<NodeId>{i + 1} : std::vector<NodeId>{}; }, 5,
+      /*regossip=*/false);
   c.w.run_until(at(3s));
   c.tell(0, Gossip{approval(1), std::nullopt});
   c.tell(1, Gossip{approval(2), NodeId{2}});  // except: node 2 must not get it
@@ -323,10 +330,12 @@ TEST(NetworkActorSim, NetworkDoesNotForwardGossipByItself) {
 TEST(NetworkActorSim, SeenCacheStaysBoundedUnderAFloodOfDistinctMessages) {
   constexpr std::size_t kMax = 64;
   constexpr std::uint64_t kFlood = 1500;
-  Cluster c(2, [](NodeId i) { return all_but(i, 2); }, 9, true, [](NodeId, NetworkConfig& cfg) {
-    cfg.seen_cache_max = kMax;
-    cfg.max_frames_per_sec_per_peer = 0;  // unlimited: this test is about memory
-  });
+  Cluster c(
+      2, [](NodeId i) { return all_but(i, 2); }, 9, true,
+      [](NodeId, NetworkConfig& cfg) {
+        cfg.seen_cache_max = kMax;
+        cfg.max_frames_per_sec_per_peer = 0;  // unlimited: this test is about memory
+      });
   c.w.run_until(at(3s));
   for (std::uint64_t k = 0; k < kFlood; ++k) {
     c.tell(0, Gossip{approval(k), std::nullopt});
@@ -364,7 +373,8 @@ ScriptProgram::Hooks raw_peer(NodeId target, RawStats* stats, bool answer_pings 
   h.up = [stats](ScriptProgram& p, NodeId peer) {
     ++stats->connections;
     const NodeId self = p.env().id();
-    p.env().transport().send(peer, encode_frame(net::make_hello(kChain, kGenesis, key_of(self), self, peer)));
+    p.env().transport().send(
+        peer, encode_frame(net::make_hello(kChain, kGenesis, key_of(self), self, peer)));
     p.env().transport().send(peer, encode_frame(approval(50'000 + stats->connections)));
   };
   h.frame = [stats, answer_pings](ScriptProgram& p, NodeId peer, ByteView frame) {
@@ -460,7 +470,8 @@ TEST(NetworkActorSim, FramesBeforeTheHandshakeArePenalizedAndDropped) {
   // No Hello within hello_timeout (2s): penalty and the connection is dropped.
   w.run_until(at(3s));
   EXPECT_GE(net_of(w, 0).metrics().hello_timeouts, 1u);
-  EXPECT_LE(net_of(w, 0).peer(1)->score, -(net::Penalties{}.before_ready + net::Penalties{}.hello_timeout));
+  EXPECT_LE(net_of(w, 0).peer(1)->score,
+            -(net::Penalties{}.before_ready + net::Penalties{}.hello_timeout));
   EXPECT_TRUE(recs[0].ready_count.empty());
 }
 
@@ -508,7 +519,8 @@ TEST(NetworkActorSim, APeerThatStopsAnsweringPingsIsReconnected) {
 // ------------------------------------------------------------------------ scoring
 
 TEST(NetworkActorSim, PenalizeBansAConfiguredPeerAndRedialsAfterTheBan) {
-  Cluster c(2, [](NodeId i) { return all_but(i, 2); }, 13);
+  Cluster c(
+      2, [](NodeId i) { return all_but(i, 2); }, 13);
   c.w.run_until(at(2s));
   ASSERT_EQ(c.recs[0].ready_now, std::set<NodeId>{1});
   c.tell(0, net::Penalize{1, 60, "invalid block"});
@@ -539,8 +551,9 @@ TEST(NetworkActorSim, PenalizeBansAConfiguredPeerAndRedialsAfterTheBan) {
 }
 
 TEST(NetworkActorSim, ScoresDecayBackTowardZero) {
-  Cluster c(2, [](NodeId i) { return all_but(i, 2); }, 14,
-            true, [](NodeId, NetworkConfig& cfg) { cfg.decay_points = 5; });
+  Cluster c(
+      2, [](NodeId i) { return all_but(i, 2); }, 14, true,
+      [](NodeId, NetworkConfig& cfg) { cfg.decay_points = 5; });
   c.w.run_until(at(2s));
   c.tell(0, net::Penalize{1, 50, "test"});
   c.w.run_for(10ms);
@@ -556,7 +569,8 @@ TEST(NetworkActorSim, ScoresDecayBackTowardZero) {
 // ------------------------------------------------------------------------ faults
 
 TEST(NetworkActorSim, PartitionThenHealMakesPeersReadyAgain) {
-  Cluster c(3, [](NodeId i) { return all_but(i, 3); }, 17);
+  Cluster c(
+      3, [](NodeId i) { return all_but(i, 3); }, 17);
   c.w.run_until(at(3s));
   c.w.network().partition({{0}, {1, 2}});
   c.w.run_until(at(8s));
@@ -580,13 +594,14 @@ TEST(NetworkActorSim, PartitionThenHealMakesPeersReadyAgain) {
 }
 
 TEST(NetworkActorSim, CrashForTestRestartsTheActorAndPeersBecomeReadyAgain) {
-  Cluster c(3, [](NodeId i) { return all_but(i, 3); }, 19);
-  c.w.run_until(at(3s));
+  Cluster c(
+      3, [](NodeId i) { return all_but(i, 3); }, 19);
+  c.w.run_until(at(3500ms));  // mid-way between pings (1s apart)
   ASSERT_EQ(c.recs[0].ready_now.size(), 2u);
   c.tell(0, net::CrashForTest{});
   // The new instance adopts the live connections at once: ready again within a round trip
-  // or two, long before the next ping (1s) could have revealed them.
-  c.w.run_until(at(3s) + 200ms);
+  // or two, before the next ping could have revealed them.
+  c.w.run_until(at(3700ms));
   EXPECT_EQ(c.recs[0].ready_now.size(), 2u);
   c.w.run_until(at(6s));
   EXPECT_EQ(node(c.w, 0).ref().cell().stats().restarts, 1u);
@@ -614,7 +629,8 @@ TEST(NetworkActorSim, CrashForTestRestartsTheActorAndPeersBecomeReadyAgain) {
 // Two restarts in a row: the peers get two fresh Hellos and answer, and the restarted
 // side must not answer those answers (nor they its), or Hellos would bounce forever.
 TEST(NetworkActorSim, BackToBackRestartsDoNotStartAHelloStorm) {
-  Cluster c(2, [](NodeId i) { return all_but(i, 2); }, 29);
+  Cluster c(
+      2, [](NodeId i) { return all_but(i, 2); }, 29);
   c.w.run_until(at(3s));
   c.tell(0, net::CrashForTest{});
   c.tell(0, net::CrashForTest{});
@@ -630,7 +646,8 @@ TEST(NetworkActorSim, BackToBackRestartsDoNotStartAHelloStorm) {
 }
 
 TEST(NetworkActorSim, ANodeCrashAndRestartHandshakesAgain) {
-  Cluster c(3, [](NodeId i) { return all_but(i, 3); }, 23);
+  Cluster c(
+      3, [](NodeId i) { return all_but(i, 3); }, 23);
   c.w.run_until(at(3s));
   c.w.crash(2);
   c.w.run_until(at(6s));
@@ -649,7 +666,8 @@ TEST(NetworkActorSim, AcrossSeedsFaultsHealAndGossipIsExactlyOnce) {
   for (std::uint64_t seed = 100; seed < 130; ++seed) {
     SCOPED_TRACE(seed);
     constexpr std::size_t kN = 4;
-    Cluster c(kN, [](NodeId i) { return all_but(i, kN); }, seed);
+    Cluster c(
+        kN, [](NodeId i) { return all_but(i, kN); }, seed);
     c.w.run_until(at(2s));
     const auto victim = static_cast<NodeId>(seed % kN);
     c.tell(victim, net::CrashForTest{});
@@ -687,7 +705,8 @@ TEST(NetworkActorSim, AcrossSeedsAHostileNetworkRecovers) {
     wc.network.loss_ppm = 2'000;
     wc.network.latency.tail_ppm = 50'000;
     wc.network.latency.tail_max = 3s;
-    Cluster c(kN, [](NodeId i) { return all_but(i, kN); }, seed, true, nullptr, wc);
+    Cluster c(
+        kN, [](NodeId i) { return all_but(i, kN); }, seed, true, nullptr, wc);
     c.w.run_until(at(2s));
     for (std::uint64_t k = 0; k < 40; ++k) {
       c.tell(static_cast<NodeId>(k % kN), Gossip{approval(k), std::nullopt});
