@@ -162,7 +162,7 @@ Status ChainActor::on_tx(InboundTx& m) {
     if (m.from && routes_.penalize) routes_.penalize(*m.from, kPenaltyInvalidTx, "tx: bad signature");
     return Status::ok();
   }
-  mempool_add(m.tx);
+  mempool_add(m.tx, hash);
   if (routes_.gossip) routes_.gossip(WireMessage{NewTx{m.tx}}, m.from);
   return Status::ok();
 }
@@ -378,7 +378,9 @@ void ChainActor::on_head_change(const HeadChange& change, bool persist_it) {
   // Transactions of abandoned blocks go back to the mempool; those now on the chain leave.
   for (const Hash256& h : change.abandoned) {
     if (const BlockTree::Entry* e = tree_->get(h)) {
-      for (const LedgerTx& tx : e->block.block.payload.transactions) mempool_add(tx);
+      for (const LedgerTx& tx : e->block.block.payload.transactions) {
+        mempool_add(tx, ledger_tx_hash(tx));
+      }
     }
   }
   for (std::uint64_t h = change.fork_height + 1; h <= tree_->head_height(); ++h) {
@@ -650,7 +652,7 @@ Result<AuxWork> ChainActor::aux_work() const {
 
 // --- mempool ---------------------------------------------------------------------------
 
-void ChainActor::mempool_add(const LedgerTx& tx) {
+void ChainActor::mempool_add(const LedgerTx& tx, const Hash256& hash) {
   if (mempool_.size() >= config_->mempool_max) {
     // Drop the oldest: bounded memory beats completeness for gossip.
     while (!mempool_order_.empty() && mempool_.size() >= config_->mempool_max) {
@@ -658,11 +660,11 @@ void ChainActor::mempool_add(const LedgerTx& tx) {
       mempool_order_.pop_front();
     }
   }
-  const Hash256 hash = ledger_tx_hash(tx);
   if (mempool_.emplace(hash, tx).second) mempool_order_.push_back(hash);
 }
 
 void ChainActor::mempool_remove_included(const ConsensusBlock& block) {
+  if (mempool_.empty()) return;  // the common case on followers: skip hashing every tx
   for (const LedgerTx& tx : block.payload.transactions) mempool_.erase(ledger_tx_hash(tx));
   while (!mempool_order_.empty() && mempool_.count(mempool_order_.front()) == 0) {
     mempool_order_.pop_front();

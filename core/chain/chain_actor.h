@@ -191,7 +191,7 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   std::uint32_t expected_bits(const BlockTree::PowView& view) const;
 
   // Mempool.
-  void mempool_add(const LedgerTx& tx);
+  void mempool_add(const LedgerTx& tx, const Hash256& hash);  // hash = ledger_tx_hash(tx)
   void mempool_remove_included(const ConsensusBlock& block);
   std::vector<LedgerTx> mempool_candidates() const;
 
