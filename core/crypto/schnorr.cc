@@ -33,41 +33,47 @@ Result<SchnorrSignature> SchnorrSignature::from_hex(std::string_view hex) {
 
 std::string SchnorrSignature::to_hex() const { return alys::to_hex(view()); }
 
-SchnorrSignature schnorr_sign(const SecretKey& key, ByteView message, const Hash256& aux_rand) {
-  secp256k1_keypair keypair;
-  ALYS_ASSERT(secp256k1_keypair_create(secp256k1_ctx(), &keypair, key.bytes().data()) == 1,
-              "keypair_create failed on a validated secret key");
+namespace {
+// BIP-340 signing with a prepared keypair: the one body both signing entry points share.
+std::array<std::uint8_t, SchnorrSignature::kSize> sign_with(const secp256k1_keypair& keypair,
+                                                          ByteView message,
+                                                          const Hash256& aux_rand) {
   secp256k1_schnorrsig_extraparams params = SECP256K1_SCHNORRSIG_EXTRAPARAMS_INIT;
   // libsecp256k1 takes a non-const pointer but only reads the 32 bytes.
   std::array<std::uint8_t, 32> aux = aux_rand.bytes();
   params.ndata = aux.data();
-  SchnorrSignature sig;
-  ALYS_ASSERT(secp256k1_schnorrsig_sign_custom(secp256k1_ctx(), sig.bytes_.data(),
-                                               message.data(), message.size(), &keypair,
-                                               &params) == 1,
+  std::array<std::uint8_t, SchnorrSignature::kSize> sig{};
+  ALYS_ASSERT(secp256k1_schnorrsig_sign_custom(secp256k1_ctx(), sig.data(), message.data(),
+                                               message.size(), &keypair, &params) == 1,
               "schnorrsig_sign_custom failed");
+  return sig;
+}
+
+secp256k1_keypair make_keypair(const SecretKey& key) {
+  secp256k1_keypair keypair;
+  ALYS_ASSERT(secp256k1_keypair_create(secp256k1_ctx(), &keypair, key.bytes().data()) == 1,
+              "keypair_create failed on a validated secret key");
+  return keypair;
+}
+}  // namespace
+
+SchnorrSignature schnorr_sign(const SecretKey& key, ByteView message, const Hash256& aux_rand) {
+  SchnorrSignature sig;
+  sig.bytes_ = sign_with(make_keypair(key), message, aux_rand);
   return sig;
 }
 
 SchnorrSigner::SchnorrSigner(const SecretKey& key) : public_key_(key.xonly_public_key()) {
   static_assert(sizeof(secp256k1_keypair) == sizeof(keypair_), "keypair layout");
-  secp256k1_keypair keypair;
-  ALYS_ASSERT(secp256k1_keypair_create(secp256k1_ctx(), &keypair, key.bytes().data()) == 1,
-              "keypair_create failed on a validated secret key");
+  const secp256k1_keypair keypair = make_keypair(key);
   std::memcpy(keypair_.data(), &keypair, sizeof(keypair));
 }
 
 SchnorrSignature SchnorrSigner::sign(ByteView message, const Hash256& aux_rand) const {
   secp256k1_keypair keypair;
   std::memcpy(&keypair, keypair_.data(), sizeof(keypair));
-  secp256k1_schnorrsig_extraparams params = SECP256K1_SCHNORRSIG_EXTRAPARAMS_INIT;
-  std::array<std::uint8_t, 32> aux = aux_rand.bytes();
-  params.ndata = aux.data();
   SchnorrSignature sig;
-  ALYS_ASSERT(secp256k1_schnorrsig_sign_custom(secp256k1_ctx(), sig.bytes_.data(),
-                                               message.data(), message.size(), &keypair,
-                                               &params) == 1,
-              "schnorrsig_sign_custom failed");
+  sig.bytes_ = sign_with(keypair, message, aux_rand);
   return sig;
 }
 
