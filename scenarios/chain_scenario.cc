@@ -414,6 +414,20 @@ ChainResult run_chain(const ChainOptions& options) {
     const chaos::Schedule schedule = chaos::random_schedule(options.seed, nemesis);
     chaos::schedule_faults(world, schedule);
     fault_count = schedule.size();
+    if (options.clock_faults) {
+      // The quiet tail starts with every wall clock resynchronised (NTP after the faults):
+      // liveness is checked once the faults, clock skew included, are over.
+      world.schedule_at(end_of_load, sim::EventKind::kFault, 0x6e7470, [&world, total, &wc] {
+        const std::int64_t true_ms =
+            wc.clocks.epoch_unix_ms + (world.now() - Instant{}).count() / 1'000'000;
+        for (std::size_t i = 0; i < total; ++i) {
+          sim::SimClock& clock = world.clock(static_cast<NodeId>(i));
+          clock.set_drift_ppm(0);
+          clock.jump(true_ms - clock.unix_ms());
+        }
+        world.log_world("fault: clocks resynchronised");
+      });
+    }
   }
   if (options.setup) options.setup(world);
 

@@ -45,8 +45,8 @@ struct ChainOptions {
   LogLevel log_level = LogLevel::kOff;
   sim::LogSink log_sink;
   // Seeded random faults (chaos/nemesis.h) during `duration`: crashes (at most one node
-  // down: f = 1 for five authorities), partitions, clogs; clock faults optional. The
-  // quiet `settle` tail follows.
+  // down: f = 1 for five authorities), partitions, clogs; clock jumps and drift optional
+  // (every clock is resynchronised when the quiet `settle` tail starts).
   bool chaos = false;
   bool clock_faults = false;
   // Called once after the nodes were added, before running: schedule faults here.

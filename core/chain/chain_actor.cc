@@ -261,7 +261,11 @@ void ChainActor::pump() {
                hash.to_hex().substr(0, 12), p.block.block.height, s.message(),
                tree_->finalized().height, tree_->head_height());
       if (config_->observer) config_->observer->on_block_rejected(env().id(), hash, s);
-      if (p.from && routes_.penalize) routes_.penalize(*p.from, kPenaltyInvalidBlock, s.message());
+      // Only a block invalid anywhere is the sender's fault: one refused for a local
+      // reason (our clock behind, below our finality) must not get honest peers banned.
+      if (p.from && routes_.penalize && s.code() == StatusCode::kInvalidArgument) {
+        routes_.penalize(*p.from, kPenaltyInvalidBlock, s.message());
+      }
       complete_batch(p.batch, s);
       continue;
     }

@@ -164,8 +164,8 @@ TEST(ChainScenario, NodeFarBehindSyncsAndSurvivesLosingItsServer) {
   EXPECT_EQ(r.nodes[6].sync.state, sync::SyncState::kSynced);
 }
 
-// Seeded chaos (crashes with lost writes, partitions, clogs; at most one node down): every
-// checker holds after the quiet tail. This sweep found the AuxPoW-range and genesis
+// Seeded chaos (crashes with lost writes, partitions, clogs, clock jumps and drift; at
+// most one node down): every checker holds after the quiet tail. This sweep found the AuxPoW-range and genesis
 // pointer bugs and the need for approved-head fork choice.
 TEST(ChainScenario, ChecksHoldUnderSeededChaos) {
   for (std::uint64_t seed = 1; seed <= 12; ++seed) {
@@ -175,6 +175,7 @@ TEST(ChainScenario, ChecksHoldUnderSeededChaos) {
     o.settle = 60s;
     o.tx_per_sec = 2;
     o.chaos = true;
+    o.clock_faults = seed % 2 == 0;  // jumps and drift on half the seeds
     const ChainResult r = run_chain(o);
     EXPECT_GT(r.faults, 5u) << "seed " << seed;
     EXPECT_TRUE(r.ok()) << "seed " << seed << "\n" << describe(r);
