@@ -11,11 +11,14 @@
 namespace alys::harness {
 
 std::string chain_replay_command(const ChainArgs& a) {
-  return fmt::format(
+  std::string cmd = fmt::format(
       "alys-sim chain --seed {} --authorities {} --full-nodes {} --duration {} --tx-rate {} "
       "--miner-mean {}",
       a.seed, a.authorities, a.full_nodes, format_duration(a.duration), a.tx_per_sec,
       format_duration(a.miner_mean));
+  if (a.chaos) cmd += " --chaos";
+  if (a.clock_faults) cmd += " --clock-faults";
+  return cmd;
 }
 
 int run_chain_command(const ChainArgs& args, std::ostream& out) {
@@ -25,6 +28,10 @@ int run_chain_command(const ChainArgs& args, std::ostream& out) {
   }
   if (args.authorities + args.full_nodes > 256) {
     out << "alys-sim chain: at most 256 nodes in all\n";
+    return kExitBadInput;
+  }
+  if (args.clock_faults && !args.chaos) {
+    out << "alys-sim chain: --clock-faults needs --chaos\n";
     return kExitBadInput;
   }
   if (args.miner_mean <= Duration::zero()) {
@@ -38,13 +45,17 @@ int run_chain_command(const ChainArgs& args, std::ostream& out) {
   o.duration = args.duration;
   o.tx_per_sec = args.tx_per_sec;
   o.miner_mean = args.miner_mean;
+  o.chaos = args.chaos;
+  o.clock_faults = args.clock_faults;
   o.log_level = args.log_level;
   if (args.log_level != LogLevel::kOff) {
     o.log_sink = [&out](std::string_view line) { out << line << "\n"; };
   }
-  out << fmt::format("chain: seed {}, {} authorities + {} full nodes, {} simulated, {} tx/s\n",
+  out << fmt::format("chain: seed {}, {} authorities + {} full nodes, {} simulated, {} tx/s, "
+                     "chaos {}{}\n",
                      args.seed, args.authorities, args.full_nodes, format_duration(args.duration),
-                     args.tx_per_sec);
+                     args.tx_per_sec, args.chaos ? "on" : "off",
+                     args.clock_faults ? " (with clock faults)" : "");
   const auto start = std::chrono::steady_clock::now();
   const scenarios::ChainResult r = scenarios::run_chain(o);
   const double wall_s =
@@ -55,6 +66,7 @@ int run_chain_command(const ChainArgs& args, std::ostream& out) {
                      r.blocks, r.nodes.empty() ? 0 : r.nodes[0].head_height, r.max_finalized,
                      r.auxpow_submitted);
   out << fmt::format("transfers: {} submitted, {} applied\n", r.txs_submitted, r.txs_applied);
+  if (args.chaos) out << fmt::format("faults: {} scheduled\n", r.faults);
   out << "trace hash: " << reports::hex64(r.stats.trace_hash) << "\n";
   for (const auto& f : r.failures) {
     out << fmt::format("FAILED {} at {}: {}\n", f.checker, format_duration(f.at - Instant{}),

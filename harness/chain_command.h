@@ -19,6 +19,8 @@ struct ChainArgs {
   Duration duration = 10min;
   std::uint32_t tx_per_sec = 10;
   Duration miner_mean = 30s;
+  bool chaos = false;         // seeded nemesis: crashes, partitions, clogs
+  bool clock_faults = false;  // with chaos: clock jumps and drift too
   LogLevel log_level = LogLevel::kOff;
 };
 

@@ -78,6 +78,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   chain_cmd->add_option("--miner-mean", chain_miner, "Mean wait between AuxPoW solutions")
       ->check(DurationValidator())->capture_default_str();
+  chain_cmd->add_flag("--chaos", chain.chaos,
+                      "Seeded faults during --duration (crashes, partitions, clogs), then a quiet tail");
+  chain_cmd->add_flag("--clock-faults", chain.clock_faults,
+                      "With --chaos: clock jumps and drift too (clocks resync for the quiet tail)");
   chain_cmd->add_option("--log", chain_log, "Print node log lines: trace|debug|info|warn|error|off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))->capture_default_str();
 

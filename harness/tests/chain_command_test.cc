@@ -35,6 +35,23 @@ TEST(ChainCommand, BadInputIsExitTwoNamingTheFlag) {
   EXPECT_NE(out2.str().find("--miner-mean"), std::string::npos);
 }
 
+TEST(ChainCommand, ChaosRunPassesAndCountsFaults) {
+  ChainArgs args;
+  args.seed = 6;
+  args.duration = 3min;
+  args.tx_per_sec = 2;
+  args.chaos = true;
+  args.clock_faults = true;
+  std::ostringstream out;
+  EXPECT_EQ(run_chain_command(args, out), kExitPass) << out.str();
+  EXPECT_NE(out.str().find("faults: "), std::string::npos);
+  EXPECT_NE(chain_replay_command(args).find("--chaos --clock-faults"), std::string::npos);
+  args.chaos = false;
+  std::ostringstream bad;
+  EXPECT_EQ(run_chain_command(args, bad), kExitBadInput);
+  EXPECT_NE(bad.str().find("--clock-faults"), std::string::npos);
+}
+
 TEST(ChainCommand, ReplayCommandCarriesEveryArgument) {
   ChainArgs args;
   args.seed = 99;
