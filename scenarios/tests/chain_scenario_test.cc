@@ -94,6 +94,20 @@ TEST(ChainScenario, EachActorKindCrashIsAbsorbed) {
   EXPECT_EQ(r.nodes[1].actor_restarts.at("chain"), 0u);
 }
 
+// Alys halts block production once max_blocks_without_pow blocks sit above finality, and
+// resumes when an AuxPoW arrives (here: never, so the head stays at the limit).
+TEST(ChainScenario, ProductionHaltsWithoutAuxPow) {
+  ChainOptions o;
+  o.seed = 13;
+  o.duration = 3min;  // 90 slots
+  o.max_blocks_without_pow = 20;
+  o.miner_mean = 1000h;  // no AuxPoW within the run
+  const ChainResult r = run_chain(o);
+  EXPECT_TRUE(r.ok()) << describe(r);
+  EXPECT_EQ(r.max_finalized, 0u);
+  for (const NodeSummary& n : r.nodes) EXPECT_EQ(n.head_height, 20u);
+}
+
 // More blocks than the engine keeps states (4,096): it prunes at finality, and restarts
 // of the chain actor (re-import from disk over a pruned engine) and of whole nodes still
 // converge.
