@@ -17,21 +17,19 @@ namespace {
 
 std::string short_hex(const Hash256& h) { return h.to_hex().substr(0, 12); }
 
-SecretKey account_key(std::size_t index) {
-  Bytes seed = to_bytes("alys/sim/account");
+// A fixed key per (role, index): the same in every run, independent of the seed.
+SecretKey derived_key(std::string_view role, std::size_t index) {
+  Bytes seed = to_bytes(role);
   seed.push_back(static_cast<std::uint8_t>(index));
   seed.push_back(static_cast<std::uint8_t>(index >> 8));
   return *SecretKey::from_bytes(tagged_hash("alys/sim/key", seed).view());
 }
+
+SecretKey account_key(std::size_t index) { return derived_key("alys/sim/account", index); }
 
 }  // namespace
 
-SecretKey sim_node_key(std::size_t index) {
-  Bytes seed = to_bytes("alys/sim/node");
-  seed.push_back(static_cast<std::uint8_t>(index));
-  seed.push_back(static_cast<std::uint8_t>(index >> 8));
-  return *SecretKey::from_bytes(tagged_hash("alys/sim/key", seed).view());
-}
+SecretKey sim_node_key(std::size_t index) { return derived_key("alys/sim/node", index); }
 
 // Evidence from every node's chain actor (ChainObserver), shared by the checkers.
 class ChainRecorder final : public ChainObserver {

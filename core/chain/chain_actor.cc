@@ -56,8 +56,6 @@ Status ChainActor::pre_start() {
   return Status::ok();
 }
 
-void ChainActor::pre_stop() {}
-
 Status ChainActor::receive(ChainMsg& message) {
   return std::visit(
       [this](auto& m) -> Status {

@@ -135,7 +135,6 @@ class ChainActor final : public actor::Actor<ChainMsg> {
 
   Status pre_start() override;
   Status receive(ChainMsg& message) override;
-  void pre_stop() override;
 
  private:
   struct Pending {
