@@ -1,6 +1,7 @@
 #include "core/crypto/keys.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include <fmt/format.h>
 #include <secp256k1_extrakeys.h>
@@ -42,6 +43,8 @@ XOnlyPublicKey SecretKey::xonly_public_key() const {
   XOnlyPublicKey out;
   ALYS_ASSERT(secp256k1_xonly_pubkey_serialize(secp256k1_ctx(), out.bytes_.data(), &xonly) == 1,
               "xonly_pubkey_serialize failed");
+  static_assert(sizeof(xonly) == sizeof(out.parsed_), "secp256k1_xonly_pubkey layout");
+  std::memcpy(out.parsed_.data(), &xonly, sizeof(xonly));
   return out;
 }
 
@@ -69,6 +72,8 @@ Result<XOnlyPublicKey> XOnlyPublicKey::from_bytes(ByteView bytes) {
   }
   XOnlyPublicKey key;
   std::copy(bytes.begin(), bytes.end(), key.bytes_.begin());
+  static_assert(sizeof(parsed) == sizeof(key.parsed_), "secp256k1_xonly_pubkey layout");
+  std::memcpy(key.parsed_.data(), &parsed, sizeof(parsed));
   return key;
 }
 
@@ -104,9 +109,10 @@ Result<PublicKey> PublicKey::from_hex(std::string_view hex) {
 }
 
 XOnlyPublicKey PublicKey::xonly() const {
-  XOnlyPublicKey out;
-  std::copy(bytes_.begin() + 1, bytes_.end(), out.bytes_.begin());
-  return out;
+  // The x coordinate of a valid point is a valid x-only key.
+  auto out = XOnlyPublicKey::from_bytes(ByteView{bytes_.data() + 1, XOnlyPublicKey::kSize});
+  ALYS_ASSERT(out.has_value(), "x-only form of a valid point failed to parse");
+  return *out;
 }
 
 }  // namespace alys

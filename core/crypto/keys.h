@@ -57,14 +57,24 @@ class XOnlyPublicKey {
   ByteView view() const { return {bytes_.data(), bytes_.size()}; }
   std::string to_hex() const;
 
-  friend bool operator==(const XOnlyPublicKey&, const XOnlyPublicKey&) = default;
-  friend auto operator<=>(const XOnlyPublicKey&, const XOnlyPublicKey&) = default;
+  // Equality and order are those of the 32 bytes.
+  friend bool operator==(const XOnlyPublicKey& a, const XOnlyPublicKey& b) {
+    return a.bytes_ == b.bytes_;
+  }
+  friend auto operator<=>(const XOnlyPublicKey& a, const XOnlyPublicKey& b) {
+    return a.bytes_ <=> b.bytes_;
+  }
+
+  // libsecp256k1's parsed form (secp256k1_xonly_pubkey, 64 opaque bytes), kept so that
+  // verifying with a key does not decompress the point again (a field square root).
+  const std::array<std::uint8_t, 64>& parsed() const { return parsed_; }
 
  private:
   friend class SecretKey;
   friend class PublicKey;
   XOnlyPublicKey() = default;
   std::array<std::uint8_t, kSize> bytes_{};
+  std::array<std::uint8_t, 64> parsed_{};
 };
 
 class PublicKey {

@@ -79,8 +79,8 @@ SchnorrSignature SchnorrSigner::sign(ByteView message, const Hash256& aux_rand) 
 
 bool schnorr_verify(const XOnlyPublicKey& key, ByteView message, const SchnorrSignature& sig) {
   secp256k1_xonly_pubkey pubkey;
-  ALYS_ASSERT(secp256k1_xonly_pubkey_parse(secp256k1_ctx(), &pubkey, key.bytes().data()) == 1,
-              "xonly_pubkey_parse failed on a validated key");
+  static_assert(sizeof(pubkey) == sizeof(key.parsed()), "secp256k1_xonly_pubkey layout");
+  std::memcpy(&pubkey, key.parsed().data(), sizeof(pubkey));
   return secp256k1_schnorrsig_verify(secp256k1_ctx(), sig.bytes().data(), message.data(),
                                      message.size(), &pubkey) == 1;
 }
