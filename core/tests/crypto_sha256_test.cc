@@ -48,6 +48,30 @@ TEST(TaggedHash, MatchesDefinition) {
   EXPECT_EQ(tagged_hash("BIP0340/challenge", as_bytes("msg")), sha256(pre));
 }
 
+// Tag midstates are memoized: the digest must not depend on which tags came before or on
+// whether the memo is full (more distinct tags than it keeps), repeated in both orders.
+TEST(TaggedHash, MemoizedMidstatesMatchTheDefinition) {
+  auto by_definition = [](const std::string& tag, ByteView data) {
+    const Hash256 t = sha256(as_bytes(tag));
+    Bytes pre;
+    append(pre, t.view());
+    append(pre, t.view());
+    append(pre, data);
+    return sha256(pre);
+  };
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 64; ++i) {
+      const int k = round == 0 ? i : 63 - i;
+      const std::string tag = "test/tag-" + std::to_string(k);
+      const std::string data(static_cast<std::size_t>(k), 'x');
+      EXPECT_EQ(tagged_hash(tag, as_bytes(data)), by_definition(tag, as_bytes(data))) << tag;
+      Sha256 h = tagged_hasher(tag);
+      h.update(as_bytes(data));
+      EXPECT_EQ(h.finalize(), by_definition(tag, as_bytes(data))) << tag;
+    }
+  }
+}
+
 RC_GTEST_PROP(Sha256Property, SplitPointDoesNotMatter,
               (const std::vector<std::uint8_t>& data, std::size_t split)) {
   const std::size_t cut = data.empty() ? 0 : split % (data.size() + 1);
