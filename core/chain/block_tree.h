@@ -22,6 +22,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_map>
 #include <vector>
 
 #include "core/chain/block.h"
@@ -103,8 +104,11 @@ class BlockTree {
   HeadChange consider_head(const Entry& e);
 
   std::size_t authority_count_;
-  std::map<Hash256, Entry> entries_;
-  std::map<Hash256, std::vector<Hash256>> children_;
+  // Hash-keyed and never iterated: lookups only (block hashes are not chosen by peers
+  // freely, since every block carries an authority's signature). Nodes keep their
+  // addresses, so Entry pointers stay valid as the maps grow.
+  std::unordered_map<Hash256, Entry, Hash256Hasher> entries_;
+  std::unordered_map<Hash256, std::vector<Hash256>, Hash256Hasher> children_;
   const Entry* head_ = nullptr;
   const Entry* genesis_ = nullptr;
   std::vector<Hash256> canonical_;  // index = height

@@ -46,17 +46,10 @@ class VerifyCache {
   std::size_t size() const { return results_.size(); }
 
  private:
-  struct HashOfHash {
-    std::size_t operator()(const Hash256& h) const {
-      std::size_t v = 0;
-      for (int i = 0; i < 8; ++i) v = (v << 8) | h.data()[i];
-      return v;
-    }
-  };
   void remember(const Hash256& key, bool ok);
 
   std::size_t capacity_;
-  std::unordered_map<Hash256, bool, HashOfHash> results_;
+  std::unordered_map<Hash256, bool, Hash256Hasher> results_;
   std::deque<Hash256> order_;
   std::uint64_t hits_ = 0;
   std::uint64_t misses_ = 0;

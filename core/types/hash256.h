@@ -10,6 +10,7 @@
 #include <array>
 #include <compare>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -46,7 +47,13 @@ class Hash256 {
   const std::array<std::uint8_t, kSize>& bytes() const { return bytes_; }
   static constexpr std::size_t size() { return kSize; }
 
-  friend bool operator==(const Hash256&, const Hash256&) = default;
+  // Word-wise (the defaulted form called memcmp; hashes are compared on every lookup).
+  friend bool operator==(const Hash256& a, const Hash256& b) {
+    std::uint64_t x[4], y[4];
+    std::memcpy(x, a.bytes_.data(), kSize);
+    std::memcpy(y, b.bytes_.data(), kSize);
+    return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3])) == 0;
+  }
   // Lexicographic over the bytes, as the defaulted form, but a word at a time: hashes key
   // the chain's maps and the defaulted form called memcmp for every comparison.
   friend std::strong_ordering operator<=>(const Hash256& a, const Hash256& b) {
@@ -66,6 +73,18 @@ class Hash256 {
     return v;
   }
   std::array<std::uint8_t, kSize> bytes_{};
+};
+
+// For unordered containers keyed by hashes the chain computed (block hashes, tx hashes,
+// SHA-256 identities): their bytes are already uniform, so eight of them are the hash.
+// Only for containers that are never iterated where order could matter (DESIGN.md §5),
+// and never for keys a peer chooses freely.
+struct Hash256Hasher {
+  std::size_t operator()(const Hash256& h) const noexcept {
+    std::uint64_t v;
+    std::memcpy(&v, h.data(), sizeof v);
+    return static_cast<std::size_t>(v);
+  }
 };
 
 }  // namespace alys
