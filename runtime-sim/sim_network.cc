@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/runtime/assert.h"
 #include "core/runtime/random.h"
 #include "runtime-sim/world.h"
 
@@ -18,7 +19,9 @@ class SimNetwork::Endpoint final : public Transport {
   void set_handler(TransportHandler* handler) override { handler_ = handler; }
   void connect(NodeId peer) override { net_.want(self_, peer); }
   void disconnect(NodeId peer) override { net_.unwant(self_, peer); }
-  bool send(NodeId peer, ByteView frame) override { return net_.send(self_, peer, frame); }
+  bool send_shared(NodeId peer, SharedFrame frame) override {
+    return net_.send(self_, peer, std::move(frame));
+  }
   bool is_connected(NodeId peer) const override { return net_.is_connected(self_, peer); }
 
   TransportHandler* handler_ = nullptr;
@@ -146,9 +149,10 @@ void SimNetwork::established(NodeId self, NodeId peer, std::uint64_t epoch) {
   if (auto* h = endpoints_[self]->handler_) h->on_peer_up(peer);
 }
 
-bool SimNetwork::send(NodeId self, NodeId peer, ByteView frame) {
+bool SimNetwork::send(NodeId self, NodeId peer, SharedFrame frame) {
+  ALYS_ASSERT(frame != nullptr, "SimNetwork::send: null frame");
   if (peer >= endpoints_.size() || peer == self) return false;
-  if (frame.size() > Transport::kMaxFrameBytes) return false;
+  if (frame->size() > Transport::kMaxFrameBytes) return false;
   Conn& c = conn(self, peer);
   const std::uint64_t seen = c.up_epoch[end_of(self, peer)];
   if (seen == 0) return false;
@@ -166,21 +170,21 @@ bool SimNetwork::send(NodeId self, NodeId peer, ByteView frame) {
   }
   const Instant at = next_arrival(c, self, peer);
   world_.schedule_for(peer, at, EventKind::kFrame, pair_detail(self, peer),
-                      [this, self, peer, epoch = seen, bytes = Bytes(frame.begin(), frame.end())] {
-                        deliver(self, peer, epoch, bytes);
+                      [this, self, peer, epoch = seen, frame = std::move(frame)] {
+                        deliver(self, peer, epoch, frame);
                       });
   return true;
 }
 
-void SimNetwork::deliver(NodeId from, NodeId to, std::uint64_t epoch, const Bytes& frame) {
+void SimNetwork::deliver(NodeId from, NodeId to, std::uint64_t epoch, const SharedFrame& frame) {
   Conn& c = conn(from, to);
   if (c.epoch != epoch) {
     ++stats_.frames_lost;
     return;
   }
   ++stats_.frames_delivered;
-  world_.fold_trace_bytes(frame);
-  if (auto* h = endpoints_[to]->handler_) h->on_frame(from, frame);
+  world_.fold_trace_bytes(*frame);
+  if (auto* h = endpoints_[to]->handler_) h->on_shared_frame(from, frame);
 }
 
 bool SimNetwork::is_connected(NodeId self, NodeId peer) const {

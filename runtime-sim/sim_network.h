@@ -96,14 +96,14 @@ class SimNetwork {
   // Transport operations of node `self`.
   void want(NodeId self, NodeId peer);
   void unwant(NodeId self, NodeId peer);
-  bool send(NodeId self, NodeId peer, ByteView frame);
+  bool send(NodeId self, NodeId peer, SharedFrame frame);
   bool is_connected(NodeId self, NodeId peer) const;
 
   void schedule_attempt(NodeId self, NodeId peer, Duration delay);
   void attempt(NodeId self, NodeId peer);
   void accept(NodeId dialler, NodeId self, std::uint64_t epoch);
   void established(NodeId self, NodeId peer, std::uint64_t epoch);
-  void deliver(NodeId from, NodeId to, std::uint64_t epoch, const Bytes& frame);
+  void deliver(NodeId from, NodeId to, std::uint64_t epoch, const SharedFrame& frame);
   void fail(NodeId a, NodeId b);
   void notify_down(NodeId self, NodeId peer, std::uint64_t epoch);
 

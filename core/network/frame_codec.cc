@@ -261,4 +261,10 @@ Result<WireMessage> decode_frame(ByteView frame) {
   return message;
 }
 
+std::optional<std::size_t> peek_frame_kind(ByteView frame) {
+  if (frame.size() < 2 || frame[0] != limits::kWireVersion) return std::nullopt;
+  if (frame[1] == 0 || frame[1] > std::variant_size_v<WireMessage>) return std::nullopt;
+  return std::size_t{frame[1]} - 1u;
+}
+
 }  // namespace alys

@@ -16,6 +16,9 @@
 // Transport::kMaxFrameBytes (encode each block once and sum the sizes).
 #pragma once
 
+#include <cstddef>
+#include <optional>
+
 #include "core/network/messages.h"
 #include "core/runtime/status.h"
 #include "core/types/bytes.h"
@@ -24,5 +27,10 @@ namespace alys {
 
 Bytes encode_frame(const WireMessage& message);
 Result<WireMessage> decode_frame(ByteView frame);
+
+// The kind a frame announces (the WireMessage variant index), from its first two bytes
+// without decoding the body: nullopt if the frame is too short, of another version or of
+// an unknown kind. A frame with a kind may still fail decode_frame.
+std::optional<std::size_t> peek_frame_kind(ByteView frame);
 
 }  // namespace alys

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <utility>
 
+#include <fmt/format.h>
+
+#include "core/crypto/tagged_hash.h"
 #include "core/network/frame_codec.h"
 #include "core/network/handshake.h"
 #include "core/runtime/log.h"
@@ -18,9 +21,24 @@ bool is_network_own(const WireMessage& m) {
          std::holds_alternative<Pong>(m) || std::holds_alternative<Goodbye>(m);
 }
 
-bool is_gossip(const WireMessage& m) {
-  return std::holds_alternative<NewBlock>(m) || std::holds_alternative<ApproveBlock>(m) ||
-         std::holds_alternative<NewTx>(m) || std::holds_alternative<QueuePow>(m);
+template <typename T>
+constexpr std::size_t kind_of = WireMessage(std::in_place_type<T>).index();
+
+bool is_gossip_kind(std::size_t kind) {
+  return kind == kind_of<NewBlock> || kind == kind_of<ApproveBlock> || kind == kind_of<NewTx> ||
+         kind == kind_of<QueuePow>;
+}
+
+bool is_gossip(const WireMessage& m) { return is_gossip_kind(m.index()); }
+
+// Keys the seen cache's hash with a secret of this node, so its probe layout cannot be
+// predicted by peers (see seen_cache.h).
+std::uint64_t seen_salt(const std::optional<SecretKey>& key) {
+  if (!key) return 0;
+  const Hash256 h = tagged_hash("alys/seen-cache-salt", key->view());
+  std::uint64_t salt = 0;
+  for (int i = 0; i < 8; ++i) salt = (salt << 8) | h.data()[i];
+  return salt;
 }
 
 std::string_view goodbye_reason_name(GoodbyeReason r) {
@@ -41,8 +59,9 @@ std::string_view goodbye_reason_name(GoodbyeReason r) {
 
 Status validate(const NetworkConfig& c) {
   if (!c.node_key) return Status::invalid_argument("network: node_key: required");
-  if (c.seen_cache_max == 0) {
-    return Status::invalid_argument("network: seen_cache_max: must be > 0");
+  if (c.seen_cache_max == 0 || c.seen_cache_max > kMaxSeenCacheEntries) {
+    return Status::invalid_argument(
+        fmt::format("network: seen_cache_max: must be in 1..{}", kMaxSeenCacheEntries));
   }
   if (c.ban_threshold >= 0) {
     return Status::invalid_argument("network: ban_threshold: must be negative");
@@ -88,7 +107,10 @@ class NetworkActor::Adapter final : public TransportHandler {
   void on_peer_up(NodeId peer) override { (void)self_.tell(TransportPeerUp{epoch_, peer}); }
   void on_peer_down(NodeId peer) override { (void)self_.tell(TransportPeerDown{epoch_, peer}); }
   void on_frame(NodeId peer, ByteView frame) override {
-    (void)self_.tell(TransportFrame{epoch_, peer, Bytes(frame.begin(), frame.end())});
+    on_shared_frame(peer, share_frame(Bytes(frame.begin(), frame.end())));
+  }
+  void on_shared_frame(NodeId peer, const SharedFrame& frame) override {
+    (void)self_.tell(TransportFrame{epoch_, peer, frame});
   }
 
  private:
@@ -99,7 +121,8 @@ class NetworkActor::Adapter final : public TransportHandler {
 NetworkActor::NetworkActor(NetworkConfig config, InboundRoutes routes)
     : config_(std::move(config)),
       routes_(std::move(routes)),
-      seen_(std::max<std::size_t>(config_.seen_cache_max, 1)) {}
+      seen_(std::clamp<std::size_t>(config_.seen_cache_max, 1, kMaxSeenCacheEntries),
+            seen_salt(config_.node_key)) {}
 
 // Only if pre_stop/pre_restart did not run (the actor ended Failed): a dangling handler
 // in the transport would be worse than touching the transport from a destructor.
@@ -188,9 +211,9 @@ Status NetworkActor::handle(Gossip& m) {
     ALYS_LOG(env().log(), kWarn, "network: refused to gossip a {}", wire_message_name(m.msg));
     return Status::ok();
   }
-  const Bytes frame = encode_frame(m.msg);
+  const SharedFrame frame = share_frame(encode_frame(m.msg));
   // Recorded even when no peer is ready, so the echo of our own message is dropped.
-  seen_.insert(gossip_id(frame));
+  seen_.insert(gossip_id(*frame));
   for (NodeId id : table_.ready(m.except)) send_frame(id, *table_.find(id), frame);
   return Status::ok();
 }
@@ -287,13 +310,28 @@ Status NetworkActor::handle(TransportFrame& m) {
     penalize(id, *p, config_.penalties.rate_limited, "over the frame rate limit");
     return Status::ok();
   }
-  Result<WireMessage> decoded = decode_frame(m.frame);
+  // Gossip already handled is dropped before decoding: in a mesh most gossip frames are
+  // copies. Only ids of frames that decoded are recorded, so a frame dropped here is
+  // byte-identical to one that decoded. Before the handshake nothing is dropped this way,
+  // so early gossip still meets the "message before hello" rule.
+  std::optional<Hash256> gid;
+  if (p->phase == Phase::kReady) {
+    p->heard_since_ping = true;
+    if (const auto kind = peek_frame_kind(*m.frame); kind && is_gossip_kind(*kind)) {
+      gid = gossip_id(*m.frame);
+      if (seen_.contains(*gid)) {
+        ++metrics_.duplicates_dropped;
+        return Status::ok();
+      }
+    }
+  }
+  Result<WireMessage> decoded = decode_frame(*m.frame);
   if (!decoded) {
     ++metrics_.bad_frames;
     penalize(id, *p, config_.penalties.bad_frame, decoded.error().message());
     return Status::ok();
   }
-  on_wire(id, *p, m.frame, std::move(decoded).value());
+  on_wire(id, *p, *m.frame, gid, std::move(decoded).value());
   return Status::ok();
 }
 
@@ -302,6 +340,14 @@ Status NetworkActor::handle(TransportFrame& m) {
 Status NetworkActor::handle(PingTick& /*m*/) {
   for (NodeId id : table_.ready()) {
     Peer& p = *table_.find(id);
+    if (p.heard_since_ping) {
+      // Traffic since the last tick already proved the connection alive: no Ping needed
+      // (on a busy chain that is every tick, and pings would be a sixth of all frames).
+      p.heard_since_ping = false;
+      p.ping_outstanding.reset();
+      p.missed_pongs = 0;
+      continue;
+    }
     if (p.ping_outstanding) {
       if (++p.missed_pongs >= config_.max_missed_pongs) {
         ++metrics_.pong_timeouts;
@@ -377,6 +423,7 @@ void NetworkActor::begin_connection(Peer& p) {
   p.hellos_received = 0;
   p.ping_outstanding.reset();
   p.missed_pongs = 0;
+  p.heard_since_ping = false;
   p.close_pending = false;
   p.bucket.reset();
   if (config_.max_frames_per_sec_per_peer > 0) {
@@ -393,7 +440,8 @@ void NetworkActor::start_handshake(NodeId id, Peer& p, bool adopted) {
   start_timer(config_.hello_timeout, HelloTimeout{id, p.conn_seq});
 }
 
-void NetworkActor::on_wire(NodeId id, Peer& p, ByteView frame, WireMessage msg) {
+void NetworkActor::on_wire(NodeId id, Peer& p, ByteView frame,
+                           const std::optional<Hash256>& gossip_id_of_frame, WireMessage msg) {
   if (const auto* hello = std::get_if<Hello>(&msg)) return on_hello(id, p, *hello);
   if (const auto* bye = std::get_if<Goodbye>(&msg)) return on_goodbye(id, p, *bye);
   if (p.phase != Phase::kReady) {
@@ -414,7 +462,7 @@ void NetworkActor::on_wire(NodeId id, Peer& p, ByteView frame, WireMessage msg) 
     return;
   }
   if (is_gossip(msg)) {
-    const Hash256 gid = gossip_id(frame);
+    const Hash256 gid = gossip_id_of_frame ? *gossip_id_of_frame : gossip_id(frame);
     if (!seen_.insert(gid)) {
       ++metrics_.duplicates_dropped;
       return;
@@ -538,8 +586,8 @@ void NetworkActor::send_hello(NodeId id, Peer& p) {
                make_hello(config_.chain_id, config_.genesis, *config_.node_key, self_id_, id));
 }
 
-bool NetworkActor::send_frame(NodeId id, Peer& p, ByteView frame) {
-  if (!env().transport().send(id, frame)) {
+bool NetworkActor::send_frame(NodeId id, Peer& p, const SharedFrame& frame) {
+  if (!env().transport().send_shared(id, frame)) {
     ++metrics_.send_failures;
     return false;
   }
@@ -549,8 +597,7 @@ bool NetworkActor::send_frame(NodeId id, Peer& p, ByteView frame) {
 }
 
 bool NetworkActor::send_message(NodeId id, Peer& p, const WireMessage& msg) {
-  const Bytes frame = encode_frame(msg);
-  return send_frame(id, p, frame);
+  return send_frame(id, p, share_frame(encode_frame(msg)));
 }
 
 // --- observation ----------------------------------------------------------------------

@@ -44,8 +44,10 @@
 // Requests and responses (Status*, BlocksByRange*) are routed without dedupe; SendTo sends
 // one message to one ready peer (else it is dropped and counted in send_failures). Ping /
 // Pong / Hello / Goodbye are the network's own: never routed, refused in SendTo/Gossip.
-// Liveness: every ping_interval each ready peer gets a Ping; max_missed_pongs unanswered in
-// a row → reconnect (no penalty: a slow link is not misbehaviour).
+// Liveness: every ping_interval each ready peer that sent nothing since the last tick gets a
+// Ping (any frame proves the connection alive, as a Pong does, and clears missed pongs);
+// max_missed_pongs unanswered in a row → reconnect (no penalty: a slow link is not
+// misbehaviour).
 //
 // Scoring (peer_score.h). Penalize{peer, points, reason} (e.g. from the chain actor for an
 // invalid block), undecodable frames, rate-limit excess, pre-handshake traffic and hello
@@ -91,13 +93,15 @@
 
 namespace alys::net {
 
+inline constexpr std::size_t kMaxSeenCacheEntries = std::size_t{1} << 24;
+
 struct NetworkConfig {
   std::uint32_t chain_id = 0;
   Hash256 genesis;
   // REQUIRED (SecretKey has no empty state): the node key that signs our Hellos.
   std::optional<SecretKey> node_key;
   std::vector<NodeId> peers;  // dialed on start; redialed after bans
-  std::size_t seen_cache_max = 16384;
+  std::size_t seen_cache_max = 16384;  // 1..kMaxSeenCacheEntries
   int ban_threshold = -100;  // < 0; banned when the score is at or below it
   Duration ban_duration = 60s;
   Duration hello_timeout = 5s;
@@ -149,7 +153,7 @@ struct TransportPeerDown {
 struct TransportFrame {
   std::uint64_t epoch = 0;
   NodeId peer = kNoNode;
-  Bytes frame;
+  SharedFrame frame;  // never null
 };
 // Timers (the actor's own).
 struct PingTick {};
@@ -243,7 +247,9 @@ class NetworkActor final : public actor::Actor<NetworkMsg> {
   // Connection steps.
   void begin_connection(Peer& p);
   void start_handshake(NodeId id, Peer& p, bool adopted);
-  void on_wire(NodeId id, Peer& p, ByteView frame, WireMessage msg);
+  // `gossip_id_of_frame`: the frame's gossip id if the caller already computed it.
+  void on_wire(NodeId id, Peer& p, ByteView frame, const std::optional<Hash256>& gossip_id_of_frame,
+               WireMessage msg);
   void on_hello(NodeId id, Peer& p, const Hello& hello);
   void on_goodbye(NodeId id, Peer& p, const Goodbye& bye);
   void on_gossip(NodeId id, ByteView frame, WireMessage msg);
@@ -255,7 +261,7 @@ class NetworkActor final : public actor::Actor<NetworkMsg> {
   void ban(NodeId id, Peer& p, std::string_view reason);
 
   void send_hello(NodeId id, Peer& p);
-  bool send_frame(NodeId id, Peer& p, ByteView frame);
+  bool send_frame(NodeId id, Peer& p, const SharedFrame& frame);
   bool send_message(NodeId id, Peer& p, const WireMessage& msg);
   void attach();
   void detach();

@@ -62,6 +62,8 @@ struct Peer {
   std::optional<std::uint64_t> ping_outstanding;  // nonce of the unanswered Ping
   std::uint32_t missed_pongs = 0;
   std::uint64_t next_ping_nonce = 1;
+  // A frame arrived on the ready connection since the last ping tick (it counts as a pong).
+  bool heard_since_ping = false;
 
   std::uint64_t frames_in = 0;
   std::uint64_t frames_out = 0;

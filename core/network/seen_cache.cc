@@ -1,5 +1,8 @@
 #include "core/network/seen_cache.h"
 
+#include <bit>
+#include <cstring>
+
 #include "core/crypto/sha256.h"
 #include "core/runtime/assert.h"
 
@@ -7,21 +10,70 @@ namespace alys::net {
 
 Hash256 gossip_id(ByteView frame) { return sha256(frame); }
 
-SeenCache::SeenCache(std::size_t max_entries) : max_entries_(max_entries) {
-  ALYS_ASSERT(max_entries_ > 0, "SeenCache: max_entries must be > 0");
+SeenCache::SeenCache(std::size_t max_entries, std::uint64_t salt) : salt_(salt) {
+  ALYS_ASSERT(max_entries > 0 && max_entries <= (std::size_t{1} << 30),
+              "SeenCache: max_entries must be in 1..2^30");
+  ring_.resize(max_entries);
+  index_.assign(std::bit_ceil(2 * max_entries), kEmpty);
+  mask_ = index_.size() - 1;
+}
+
+std::size_t SeenCache::home(const Hash256& id) const {
+  // Ids are SHA-256 outputs, so 8 of their bytes are as good as any; the salted bijective
+  // mix (splitmix64's finalizer) hides which of them share a probe run.
+  std::uint64_t x;
+  std::memcpy(&x, id.data(), sizeof x);
+  x ^= salt_;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return static_cast<std::size_t>(x) & mask_;
+}
+
+std::uint32_t SeenCache::find(const Hash256& id) const {
+  // The index is at most half full, so every probe run ends at an empty slot.
+  for (std::size_t i = home(id);; i = (i + 1) & mask_) {
+    const std::uint32_t slot = index_[i];
+    if (slot == kEmpty) return kEmpty;
+    if (ring_[slot - 1] == id) return slot;
+  }
+}
+
+void SeenCache::erase_from_index(const Hash256& id) {
+  std::size_t hole = home(id);
+  while (index_[hole] == kEmpty || ring_[index_[hole] - 1] != id) hole = (hole + 1) & mask_;
+  // Backward-shift deletion: pull later members of the run into the hole when the hole lies
+  // on their probe path (between their home and where they sit), so no tombstones build up.
+  for (std::size_t i = (hole + 1) & mask_; index_[i] != kEmpty; i = (i + 1) & mask_) {
+    const std::size_t h = home(ring_[index_[i] - 1]);
+    const bool hole_on_path = ((i - h) & mask_) >= ((i - hole) & mask_);
+    if (hole_on_path) {
+      index_[hole] = index_[i];
+      hole = i;
+    }
+  }
+  index_[hole] = kEmpty;
 }
 
 bool SeenCache::insert(const Hash256& id) {
-  if (!ids_.insert(id).second) return false;
-  order_.push_back(id);
-  if (order_.size() > max_entries_) {
-    ids_.erase(order_.front());
-    order_.pop_front();
-    ++evictions_;
+  std::size_t i = home(id);
+  for (; index_[i] != kEmpty; i = (i + 1) & mask_) {
+    if (ring_[index_[i] - 1] == id) return false;
   }
-  if (ids_.size() > high_water_) high_water_ = ids_.size();
-  ALYS_ASSERT(ids_.size() == order_.size() && ids_.size() <= max_entries_,
-              "SeenCache: bound broken");
+  if (size_ == ring_.size()) {
+    // Full: the slot about to be overwritten holds the oldest id.
+    erase_from_index(ring_[head_]);
+    --size_;
+    ++evictions_;
+    // The deletion may have shifted the empty slot found above; probe again.
+    for (i = home(id); index_[i] != kEmpty; i = (i + 1) & mask_) {
+    }
+  }
+  ring_[head_] = id;
+  index_[i] = static_cast<std::uint32_t>(head_ + 1);
+  head_ = head_ + 1 == ring_.size() ? 0 : head_ + 1;
+  ++size_;
+  if (size_ > high_water_) high_water_ = size_;
   return true;
 }
 

@@ -7,14 +7,18 @@
 // insert does not refresh an id, so a flood of distinct ids cannot pin old ones). An
 // evicted id that arrives again is treated as new: with max_entries far above the number
 // of messages in flight during one propagation, that only happens under a flood.
-// Memory is O(max_entries); operations are O(log max_entries). Ordered containers only, so
-// behaviour never depends on hashing or memory layout (DESIGN.md §5).
+//
+// Layout: the ids live in a ring in insertion order; an open-addressing index (linear
+// probing, backward-shift deletion) maps an id to its ring slot. Both are allocated once,
+// in the constructor, so insert and contains never allocate; both are O(1) expected.
+// Determinism (DESIGN.md §5): the index is never iterated, so answers are those of a set
+// and never depend on hashing; the hash only places ids. It is keyed by `salt` so a peer
+// cannot grind SHA-256 outputs into one probe run of a node whose salt it does not know.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
-#include <set>
+#include <vector>
 
 #include "core/types/bytes.h"
 #include "core/types/hash256.h"
@@ -28,24 +32,33 @@ Hash256 gossip_id(ByteView frame);
 
 class SeenCache {
  public:
-  // REQUIRES: max_entries > 0.
-  explicit SeenCache(std::size_t max_entries);
+  // REQUIRES: 0 < max_entries <= 2^30.
+  explicit SeenCache(std::size_t max_entries, std::uint64_t salt = 0);
 
   // Records `id`. True if it was not already present (the caller should handle the
   // message); false if it was (a duplicate).
   bool insert(const Hash256& id);
-  bool contains(const Hash256& id) const { return ids_.count(id) != 0; }
+  bool contains(const Hash256& id) const { return find(id) != kEmpty; }
 
-  std::size_t size() const { return ids_.size(); }
-  std::size_t max_entries() const { return max_entries_; }
+  std::size_t size() const { return size_; }
+  std::size_t max_entries() const { return ring_.size(); }
   // The largest size ever reached (a test checks it never exceeded max_entries).
   std::size_t high_water() const { return high_water_; }
   std::uint64_t evictions() const { return evictions_; }
 
  private:
-  std::size_t max_entries_;
-  std::set<Hash256> ids_;
-  std::deque<Hash256> order_;  // oldest first; same elements as ids_
+  static constexpr std::uint32_t kEmpty = 0;  // index slots hold ring position + 1
+
+  std::size_t home(const Hash256& id) const;
+  std::uint32_t find(const Hash256& id) const;  // ring position + 1, or kEmpty
+  void erase_from_index(const Hash256& id);
+
+  std::uint64_t salt_;
+  std::vector<Hash256> ring_;         // capacity max_entries; oldest at head_ when full
+  std::vector<std::uint32_t> index_;  // power of two >= 2 * max_entries
+  std::size_t mask_ = 0;
+  std::size_t head_ = 0;  // next ring position to write
+  std::size_t size_ = 0;
   std::size_t high_water_ = 0;
   std::uint64_t evictions_ = 0;
 };

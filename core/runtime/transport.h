@@ -14,15 +14,27 @@
 //     seen come up (on_peer_up) and not yet seen go down.
 // Callback order per peer: on_peer_up, then frames of that connection, then on_peer_down.
 // Frames larger than kMaxFrameBytes are refused (send returns false): a bug in the caller.
+//
+// Frame buffers. A frame is immutable once sent, so it travels as a SharedFrame: one
+// encoding gossiped to many peers is one buffer, which the simulator hands to the receiver
+// and a socket transport can queue for several writes, without copies. send(peer, ByteView)
+// copies into a new SharedFrame; on_shared_frame's default passes a view to on_frame.
 // Thread rules: callbacks run on the node's executor; call send/connect from it too.
 #pragma once
 
 #include <cstddef>
+#include <memory>
 
 #include "core/runtime/node_id.h"
 #include "core/types/bytes.h"
 
 namespace alys {
+
+using SharedFrame = std::shared_ptr<const Bytes>;
+
+inline SharedFrame share_frame(Bytes frame) {
+  return std::make_shared<const Bytes>(std::move(frame));
+}
 
 class TransportHandler {
  public:
@@ -30,6 +42,8 @@ class TransportHandler {
   virtual void on_peer_up(NodeId peer) = 0;
   virtual void on_peer_down(NodeId peer) = 0;
   virtual void on_frame(NodeId peer, ByteView frame) = 0;
+  // For handlers that keep the frame past the call (a mailbox): the buffer itself.
+  virtual void on_shared_frame(NodeId peer, const SharedFrame& frame) { on_frame(peer, *frame); }
 };
 
 class Transport {
@@ -41,8 +55,13 @@ class Transport {
   virtual void set_handler(TransportHandler* handler) = 0;
   virtual void connect(NodeId peer) = 0;
   virtual void disconnect(NodeId peer) = 0;
-  virtual bool send(NodeId peer, ByteView frame) = 0;
+  // REQUIRES: frame != nullptr.
+  virtual bool send_shared(NodeId peer, SharedFrame frame) = 0;
   virtual bool is_connected(NodeId peer) const = 0;
+
+  bool send(NodeId peer, ByteView frame) {
+    return send_shared(peer, share_frame(Bytes(frame.begin(), frame.end())));
+  }
 };
 
 // Connects to nothing: every send fails. For an Env whose node never talks to peers
@@ -52,7 +71,7 @@ class NullTransport final : public Transport {
   void set_handler(TransportHandler*) override {}
   void connect(NodeId) override {}
   void disconnect(NodeId) override {}
-  bool send(NodeId, ByteView) override { return false; }
+  bool send_shared(NodeId, SharedFrame) override { return false; }
   bool is_connected(NodeId) const override { return false; }
 };
 

@@ -274,9 +274,29 @@ TEST(FrameCodecProperty, EveryKindRejectsEveryStrictPrefix) {
   }
 }
 
+// The peeked kind is the decoded message's kind whenever the frame decodes (the network
+// drops duplicate gossip on the peeked kind alone).
+RC_GTEST_PROP(FrameCodecProperty, PeekedKindIsTheDecodedKind, ()) {
+  const WireMessage message = *test::gen_wire_message();
+  const Bytes frame = encode_frame(message);
+  RC_ASSERT(peek_frame_kind(frame) == std::optional<std::size_t>(message.index()));
+}
+
+TEST(FrameCodec, PeekRefusesShortForeignAndUnknownHeaders) {
+  EXPECT_EQ(peek_frame_kind(Bytes{}), std::nullopt);
+  EXPECT_EQ(peek_frame_kind(Bytes{limits::kWireVersion}), std::nullopt);
+  EXPECT_EQ(peek_frame_kind(Bytes{limits::kWireVersion + 1, 1}), std::nullopt);
+  EXPECT_EQ(peek_frame_kind(Bytes{limits::kWireVersion, 0}), std::nullopt);
+  EXPECT_EQ(peek_frame_kind(Bytes{limits::kWireVersion,
+                                  std::variant_size_v<WireMessage> + 1}),
+            std::nullopt);
+  EXPECT_EQ(peek_frame_kind(Bytes{limits::kWireVersion, 10}), std::optional<std::size_t>(9));
+}
+
 void check_canonical_or_error(ByteView frame) {
   auto m = decode_frame(frame);
   if (m.has_value()) {
+    RC_ASSERT(peek_frame_kind(frame) == std::optional<std::size_t>(m->index()));
     RC_ASSERT(equal_bytes(encode_frame(*m), frame));
   } else {
     RC_ASSERT(m.error().message().starts_with("frame: "));

@@ -69,10 +69,12 @@ TEST(SeenCache, GossipIdIsSha256OfTheFrame) {
 // Model check: the cache behaves like "the last max distinct first-insertions" and never
 // holds more than max ids.
 RC_GTEST_PROP(SeenCacheProp, MatchesFifoModelAndStaysBounded, ()) {
+  // Small tables and values so probe runs collide, wrap and get shifted by evictions.
   const auto max = *rc::gen::inRange<std::size_t>(1, 16);
+  const auto salt = *rc::gen::arbitrary<std::uint64_t>();
   const auto ops =
       *rc::gen::container<std::vector<std::uint8_t>>(rc::gen::inRange<std::uint8_t>(0, 40));
-  SeenCache c(max);
+  SeenCache c(max, salt);
   std::deque<std::uint8_t> model;
   for (std::uint8_t v : ops) {
     const bool model_new = std::find(model.begin(), model.end(), v) == model.end();
@@ -224,6 +226,8 @@ TEST(NetworkConfigValidate, NamesTheField) {
   EXPECT_NE(validate(bad).message().find("ban_threshold"), std::string::npos);
   bad = c;
   bad.seen_cache_max = 0;
+  EXPECT_NE(validate(bad).message().find("seen_cache_max"), std::string::npos);
+  bad.seen_cache_max = kMaxSeenCacheEntries + 1;
   EXPECT_NE(validate(bad).message().find("seen_cache_max"), std::string::npos);
   bad = c;
   bad.penalties.bad_frame = 0;

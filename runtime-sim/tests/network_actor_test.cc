@@ -365,9 +365,12 @@ struct RawStats {
   int pings = 0;
 };
 
+// How a raw peer reacts to a Ping.
+enum class OnPing { kPong, kIgnore, kChatter /* sends a new gossip message, never a Pong */ };
+
 // A peer that writes frames itself: on every connection to `target` it sends a valid Hello
-// and one marker gossip message (distinct per connection); it answers pings if asked.
-ScriptProgram::Hooks raw_peer(NodeId target, RawStats* stats, bool answer_pings = true) {
+// and one marker gossip message (distinct per connection); it reacts to pings per `on_ping`.
+ScriptProgram::Hooks raw_peer(NodeId target, RawStats* stats, OnPing on_ping = OnPing::kPong) {
   ScriptProgram::Hooks h;
   h.start = [target](ScriptProgram& p) { p.env().transport().connect(target); };
   h.up = [stats](ScriptProgram& p, NodeId peer) {
@@ -377,14 +380,17 @@ ScriptProgram::Hooks raw_peer(NodeId target, RawStats* stats, bool answer_pings 
         peer, encode_frame(net::make_hello(kChain, kGenesis, key_of(self), self, peer)));
     p.env().transport().send(peer, encode_frame(approval(50'000 + stats->connections)));
   };
-  h.frame = [stats, answer_pings](ScriptProgram& p, NodeId peer, ByteView frame) {
+  h.frame = [stats, on_ping](ScriptProgram& p, NodeId peer, ByteView frame) {
     Result<WireMessage> m = decode_frame(frame);
     if (!m) return;
     if (std::holds_alternative<Goodbye>(*m)) ++stats->goodbyes;
     if (std::holds_alternative<Hello>(*m)) ++stats->hellos;
     if (const auto* ping = std::get_if<Ping>(&*m)) {
       ++stats->pings;
-      if (answer_pings) p.env().transport().send(peer, encode_frame(Pong{ping->nonce}));
+      if (on_ping == OnPing::kPong) p.env().transport().send(peer, encode_frame(Pong{ping->nonce}));
+      if (on_ping == OnPing::kChatter) {
+        p.env().transport().send(peer, encode_frame(approval(70'000 + stats->pings)));
+      }
     }
   };
   return h;
@@ -503,7 +509,7 @@ TEST(NetworkActorSim, APeerThatStopsAnsweringPingsIsReconnected) {
   std::deque<Recorder> recs(1);
   World w(testing::config_with_seed(8));
   w.add_node(net_node(base_config(0, {}), &recs[0]));
-  w.add_node(script(raw_peer(0, &raw, /*answer_pings=*/false)));
+  w.add_node(script(raw_peer(0, &raw, OnPing::kIgnore)));
   w.run_until(at(2s));
   ASSERT_EQ(state_of(w, 0, 1), PeerState::kReady);
   // ping_interval 1s, 3 missed pongs: gone within a few seconds, then it redials.
@@ -514,6 +520,25 @@ TEST(NetworkActorSim, APeerThatStopsAnsweringPingsIsReconnected) {
   EXPECT_GE(raw.pings, 3);
   EXPECT_EQ(net_of(w, 0).metrics().bans, 0u);  // slow is not malicious
   EXPECT_FALSE(recs[0].alternation_broken);
+}
+
+// Any frame proves a connection alive: a peer that never sends a Pong but keeps talking is
+// not reconnected, and it is pinged only on ticks after which it stayed silent.
+TEST(NetworkActorSim, TrafficCountsAsAPong) {
+  RawStats raw;
+  std::deque<Recorder> recs(1);
+  World w(testing::config_with_seed(8));
+  w.add_node(net_node(base_config(0, {}), &recs[0]));
+  w.add_node(script(raw_peer(0, &raw, OnPing::kChatter)));
+  w.run_until(at(2s));
+  ASSERT_EQ(state_of(w, 0, 1), PeerState::kReady);
+  w.run_until(at(20s));
+  EXPECT_EQ(net_of(w, 0).metrics().pong_timeouts, 0u);
+  EXPECT_EQ(raw.connections, 1);
+  EXPECT_EQ(state_of(w, 0, 1), PeerState::kReady);
+  // ping_interval 1s: a ping every other tick (the chatter answers one, the next is skipped).
+  EXPECT_GE(raw.pings, 6);
+  EXPECT_LE(raw.pings, 12);
 }
 
 // ------------------------------------------------------------------------ scoring
@@ -702,7 +727,7 @@ TEST(NetworkActorSim, AcrossSeedsAHostileNetworkRecovers) {
     SCOPED_TRACE(seed);
     constexpr std::size_t kN = 4;
     WorldConfig wc = testing::config_with_seed(seed);
-    wc.network.loss_ppm = 2'000;
+    wc.network.loss_ppm = 20'000;
     wc.network.latency.tail_ppm = 50'000;
     wc.network.latency.tail_max = 3s;
     Cluster c(
