@@ -4,6 +4,8 @@
 
 #include <deque>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "chaos/nemesis.h"
 #include "core/bitcoin/auxpow.h"
@@ -102,8 +104,10 @@ class ChainRecorder final : public ChainObserver {
     return false;
   }
 
-  std::map<Hash256, std::vector<Hash256>> tx_blocks_;  // tx hash -> blocks carrying it
-  std::set<Hash256> final_blocks_;
+  // Lookups only, never iterated (so hashed containers cannot make reports depend on
+  // memory layout); the workload asks tx_final for every transfer it tracks.
+  std::unordered_map<Hash256, std::vector<Hash256>, Hash256Hasher> tx_blocks_;  // tx -> blocks
+  std::unordered_set<Hash256, Hash256Hasher> final_blocks_;
   std::vector<ChainPoint> heads_;
   std::vector<ChainPoint> finalized_;
   std::map<std::uint64_t, Hash256> finalized_at_;
@@ -375,7 +379,7 @@ ChainResult run_chain(const ChainOptions& options) {
 
   ChainRecorder recorder(world, total);
   // One memo for every node: each signature is verified once per run (DESIGN.md §5).
-  auto verify_cache = std::make_shared<VerifyCache>();
+  auto verify_cache = std::make_shared<VerifyCache>(VerifyCache::kDefaultCapacity, options.seed);
   EvmAddress fee_recipient{};
   fee_recipient[0] = 0xfe;
   for (std::size_t i = 0; i < total; ++i) {

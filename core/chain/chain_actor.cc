@@ -36,7 +36,8 @@ ChainActor::ChainActor(std::shared_ptr<const ChainConfig> config, ChainRoutes ro
       spec_(config_->spec),
       routes_(std::move(routes)),
       engine_(std::move(engine)),
-      storage_(std::move(storage)) {
+      storage_(std::move(storage)),
+      mempool_(0, Hash256Hasher{config_->hash_salt}) {
   ALYS_ASSERT(!spec_.authorities.empty(), "ChainActor: no authorities");
   ALYS_ASSERT(config_->verify_cache != nullptr, "ChainActor: no verify cache");
   if (config_->authority_key) signer_.emplace(*config_->authority_key);

@@ -28,6 +28,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -124,6 +125,8 @@ struct ChainConfig {
   // Memo of signature checks (approvals, mempool txs). REQUIRES: set; used only from this
   // actor's strand unless the runtime is single-threaded (the simulator shares one).
   std::shared_ptr<VerifyCache> verify_cache;
+  // Keys the mempool's hash table (Hash256Hasher); derive_hash_salt of the node key.
+  std::uint64_t hash_salt = 0;
 };
 
 class ChainActor final : public actor::Actor<ChainMsg> {
@@ -225,7 +228,9 @@ class ChainActor final : public actor::Actor<ChainMsg> {
       batches_;  // batch id -> (blocks left, done)
   std::optional<AuxPowHeader> queued_pow_;
   // Mempool: by tx hash, plus arrival order for candidate selection.
-  std::map<Hash256, LedgerTx> mempool_;
+  // Keyed by tx hash, which a peer can grind: a salted table (never iterated; the order
+  // of candidates is mempool_order_'s).
+  std::unordered_map<Hash256, LedgerTx, Hash256Hasher> mempool_;
   std::deque<Hash256> mempool_order_;
   std::optional<SignedBlock> pending_proposal_;
   std::optional<Hash256> replayed_for_;  // the block whose kNotFound last caused a replay

@@ -24,7 +24,10 @@ namespace alys {
 
 class VerifyCache {
  public:
-  explicit VerifyCache(std::size_t capacity = 1u << 17) : capacity_(capacity) {}
+  // `salt` keys the table's hash (Hash256Hasher): identities include peers' signatures.
+  static constexpr std::size_t kDefaultCapacity = std::size_t{1} << 17;
+  explicit VerifyCache(std::size_t capacity = kDefaultCapacity, std::uint64_t salt = 0)
+      : capacity_(capacity), results_(0, Hash256Hasher{salt}) {}
 
   // schnorr_verify(key, message, sig), memoized.
   bool verify(const XOnlyPublicKey& key, ByteView message, const SchnorrSignature& sig);

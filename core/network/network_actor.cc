@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "core/crypto/tagged_hash.h"
+#include "core/crypto/hash_salt.h"
 #include "core/network/frame_codec.h"
 #include "core/network/handshake.h"
 #include "core/runtime/log.h"
@@ -31,14 +31,9 @@ bool is_gossip_kind(std::size_t kind) {
 
 bool is_gossip(const WireMessage& m) { return is_gossip_kind(m.index()); }
 
-// Keys the seen cache's hash with a secret of this node, so its probe layout cannot be
-// predicted by peers (see seen_cache.h).
+// Keys the seen cache's hash with a secret of this node (see seen_cache.h).
 std::uint64_t seen_salt(const std::optional<SecretKey>& key) {
-  if (!key) return 0;
-  const Hash256 h = tagged_hash("alys/seen-cache-salt", key->view());
-  std::uint64_t salt = 0;
-  for (int i = 0; i < 8; ++i) salt = (salt << 8) | h.data()[i];
-  return salt;
+  return key ? derive_hash_salt(*key, "seen-cache") : 0;
 }
 
 std::string_view goodbye_reason_name(GoodbyeReason r) {

@@ -1,7 +1,6 @@
 #include "core/network/seen_cache.h"
 
 #include <bit>
-#include <cstring>
 
 #include "core/crypto/sha256.h"
 #include "core/runtime/assert.h"
@@ -18,17 +17,7 @@ SeenCache::SeenCache(std::size_t max_entries, std::uint64_t salt) : salt_(salt) 
   mask_ = index_.size() - 1;
 }
 
-std::size_t SeenCache::home(const Hash256& id) const {
-  // Ids are SHA-256 outputs, so 8 of their bytes are as good as any; the salted bijective
-  // mix (splitmix64's finalizer) hides which of them share a probe run.
-  std::uint64_t x;
-  std::memcpy(&x, id.data(), sizeof x);
-  x ^= salt_;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return static_cast<std::size_t>(x) & mask_;
-}
+std::size_t SeenCache::home(const Hash256& id) const { return Hash256Hasher{salt_}(id) & mask_; }
 
 std::uint32_t SeenCache::find(const Hash256& id) const {
   // The index is at most half full, so every probe run ends at an empty slot.

@@ -12,8 +12,9 @@
 // probing, backward-shift deletion) maps an id to its ring slot. Both are allocated once,
 // in the constructor, so insert and contains never allocate; both are O(1) expected.
 // Determinism (DESIGN.md §5): the index is never iterated, so answers are those of a set
-// and never depend on hashing; the hash only places ids. It is keyed by `salt` so a peer
-// cannot grind SHA-256 outputs into one probe run of a node whose salt it does not know.
+// and never depend on hashing; the hash (Hash256Hasher keyed by `salt`) only places ids, so
+// a peer cannot grind SHA-256 outputs into one probe run of a node whose salt it does not
+// know.
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,6 @@
 #include "core/system/alys_node.h"
 
+#include "core/crypto/hash_salt.h"
 #include "core/execution/embedded_engine.h"
 #include "core/execution/ledger.h"
 
@@ -79,8 +80,11 @@ void AlysNode::build_tree() {
                                          SupervisorOptions{Strategy::kOneForOne, 10, 30s});
   const ChainSpec spec = *config_.spec;
   const Hash256 genesis_hash = genesis_hash_;
-  auto engine_cache = config_.engine_verify_cache ? config_.engine_verify_cache
-                                                  : std::make_shared<VerifyCache>();
+  auto engine_cache =
+      config_.engine_verify_cache
+          ? config_.engine_verify_cache
+          : std::make_shared<VerifyCache>(VerifyCache::kDefaultCapacity,
+                                          derive_hash_salt(*config_.node_key, "engine-verify"));
   execution::EngineFactory engine_factory = [spec, genesis_hash, engine_cache](Env& env) {
     auto ledger = Ledger::from_genesis(spec.allocations);
     auto engine = std::make_unique<execution::EmbeddedEngine>(env.executor(), genesis_hash,
@@ -104,8 +108,12 @@ void AlysNode::build_tree() {
   chain_config->storage_timeout = config_.storage_timeout;
   chain_config->fee_recipient = config_.fee_recipient;
   chain_config->observer = config_.observer;
-  chain_config->verify_cache = config_.chain_verify_cache ? config_.chain_verify_cache
-                                                          : std::make_shared<VerifyCache>();
+  chain_config->verify_cache =
+      config_.chain_verify_cache
+          ? config_.chain_verify_cache
+          : std::make_shared<VerifyCache>(VerifyCache::kDefaultCapacity,
+                                          derive_hash_salt(*config_.node_key, "chain-verify"));
+  chain_config->hash_salt = derive_hash_salt(*config_.node_key, "mempool");
 
   auto refs = refs_;
   chain::ChainRoutes chain_routes;

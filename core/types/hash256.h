@@ -75,15 +75,21 @@ class Hash256 {
   std::array<std::uint8_t, kSize> bytes_{};
 };
 
-// For unordered containers keyed by hashes the chain computed (block hashes, tx hashes,
-// SHA-256 identities): their bytes are already uniform, so eight of them are the hash.
-// Only for containers that are never iterated where order could matter (DESIGN.md §5),
-// and never for keys a peer chooses freely.
+// For hash tables keyed by hashes (block hashes, tx hashes, SHA-256 identities): their
+// bytes are already uniform, so eight of them, salted and mixed (splitmix64's bijective
+// finalizer), place the key. With a salt a peer does not know, a peer that grinds hashes
+// of its own messages (transactions, gossip) cannot aim them at one bucket; keys no peer
+// chooses can use salt 0. Only for containers that are never iterated where order could
+// matter (DESIGN.md §5): the salt changes placement, never answers.
 struct Hash256Hasher {
+  std::uint64_t salt = 0;
   std::size_t operator()(const Hash256& h) const noexcept {
-    std::uint64_t v;
-    std::memcpy(&v, h.data(), sizeof v);
-    return static_cast<std::size_t>(v);
+    std::uint64_t x;
+    std::memcpy(&x, h.data(), sizeof x);
+    x ^= salt;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return static_cast<std::size_t>(x ^ (x >> 31));
   }
 };
 
