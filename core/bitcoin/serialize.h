@@ -49,7 +49,10 @@ class ByteWriter {
 
  private:
   void le(std::uint64_t v, int n) {
-    for (int i = 0; i < n; ++i) out_.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+    // One size change, then plain stores (push_back per byte re-checked capacity 8 times).
+    const std::size_t at = out_.size();
+    out_.resize(at + static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) out_[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
   }
   Bytes out_;
 };

@@ -7,7 +7,8 @@
 namespace alys {
 
 Hash256 block_hash(const ConsensusBlock& block) {
-  ByteWriter w;
+  // One allocation for the usual block: a header's worth plus ~200 bytes per transfer.
+  ByteWriter w(512 + 224 * block.payload.transactions.size());
   write_consensus_block(w, block);
   return tagged_hash("alys/block", w.data());
 }

@@ -19,14 +19,17 @@ EvmAddress account_address(const KeyBytes& key) {
   return out;
 }
 
+// Room for a transfer's encoding in one allocation (a peg-out's address may add more).
+constexpr std::size_t kTxEncodingReserve = 256;
+
 Hash256 ledger_tx_signing_hash(const LedgerTx& tx) {
-  ByteWriter w;
+  ByteWriter w(kTxEncodingReserve);
   write_ledger_tx_unsigned(w, tx);
   return tagged_hash("alys/tx-sig", w.data());
 }
 
 Hash256 ledger_tx_hash(const LedgerTx& tx) {
-  ByteWriter w;
+  ByteWriter w(kTxEncodingReserve);
   write_ledger_tx(w, tx);
   return tagged_hash("alys/tx", w.data());
 }

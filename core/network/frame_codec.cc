@@ -236,7 +236,7 @@ constexpr auto kKindReaders =
 }  // namespace
 
 Bytes encode_frame(const WireMessage& message) {
-  ByteWriter w;
+  ByteWriter w(256);  // most frames (approvals, txs, pings) fit; blocks grow it
   w.u8(limits::kWireVersion);
   w.u8(static_cast<std::uint8_t>(message.index() + 1));
   std::visit([&w](const auto& m) { write_body(w, m); }, message);

@@ -13,41 +13,46 @@ SeenCache::SeenCache(std::size_t max_entries, std::uint64_t salt) : salt_(salt) 
   ALYS_ASSERT(max_entries > 0 && max_entries <= (std::size_t{1} << 30),
               "SeenCache: max_entries must be in 1..2^30");
   ring_.resize(max_entries);
-  index_.assign(std::bit_ceil(2 * max_entries), kEmpty);
+  index_.assign(std::bit_ceil(2 * max_entries), Entry{});
   mask_ = index_.size() - 1;
 }
 
-std::size_t SeenCache::home(const Hash256& id) const { return Hash256Hasher{salt_}(id) & mask_; }
+std::uint32_t SeenCache::hash_of(const Hash256& id) const {
+  return static_cast<std::uint32_t>(Hash256Hasher{salt_}(id));
+}
 
 std::uint32_t SeenCache::find(const Hash256& id) const {
+  const std::uint32_t h = hash_of(id);
   // The index is at most half full, so every probe run ends at an empty slot.
-  for (std::size_t i = home(id);; i = (i + 1) & mask_) {
-    const std::uint32_t slot = index_[i];
-    if (slot == kEmpty) return kEmpty;
-    if (ring_[slot - 1] == id) return slot;
+  for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+    const Entry& e = index_[i];
+    if (e.slot == kEmpty) return kEmpty;
+    if (e.hash == h && ring_[e.slot - 1] == id) return e.slot;
   }
 }
 
 void SeenCache::erase_from_index(const Hash256& id) {
-  std::size_t hole = home(id);
-  while (index_[hole] == kEmpty || ring_[index_[hole] - 1] != id) hole = (hole + 1) & mask_;
+  const std::uint32_t h = hash_of(id);
+  std::size_t hole = h & mask_;
+  while (index_[hole].hash != h || ring_[index_[hole].slot - 1] != id) hole = (hole + 1) & mask_;
   // Backward-shift deletion: pull later members of the run into the hole when the hole lies
   // on their probe path (between their home and where they sit), so no tombstones build up.
-  for (std::size_t i = (hole + 1) & mask_; index_[i] != kEmpty; i = (i + 1) & mask_) {
-    const std::size_t h = home(ring_[index_[i] - 1]);
-    const bool hole_on_path = ((i - h) & mask_) >= ((i - hole) & mask_);
+  for (std::size_t i = (hole + 1) & mask_; index_[i].slot != kEmpty; i = (i + 1) & mask_) {
+    const std::size_t home = index_[i].hash & mask_;
+    const bool hole_on_path = ((i - home) & mask_) >= ((i - hole) & mask_);
     if (hole_on_path) {
       index_[hole] = index_[i];
       hole = i;
     }
   }
-  index_[hole] = kEmpty;
+  index_[hole] = Entry{};
 }
 
 bool SeenCache::insert(const Hash256& id) {
-  std::size_t i = home(id);
-  for (; index_[i] != kEmpty; i = (i + 1) & mask_) {
-    if (ring_[index_[i] - 1] == id) return false;
+  const std::uint32_t h = hash_of(id);
+  std::size_t i = h & mask_;
+  for (; index_[i].slot != kEmpty; i = (i + 1) & mask_) {
+    if (index_[i].hash == h && ring_[index_[i].slot - 1] == id) return false;
   }
   if (size_ == ring_.size()) {
     // Full: the slot about to be overwritten holds the oldest id.
@@ -55,11 +60,11 @@ bool SeenCache::insert(const Hash256& id) {
     --size_;
     ++evictions_;
     // The deletion may have shifted the empty slot found above; probe again.
-    for (i = home(id); index_[i] != kEmpty; i = (i + 1) & mask_) {
+    for (i = h & mask_; index_[i].slot != kEmpty; i = (i + 1) & mask_) {
     }
   }
   ring_[head_] = id;
-  index_[i] = static_cast<std::uint32_t>(head_ + 1);
+  index_[i] = Entry{static_cast<std::uint32_t>(head_ + 1), h};
   head_ = head_ + 1 == ring_.size() ? 0 : head_ + 1;
   ++size_;
   if (size_ > high_water_) high_water_ = size_;

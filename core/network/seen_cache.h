@@ -9,7 +9,9 @@
 // of messages in flight during one propagation, that only happens under a flood.
 //
 // Layout: the ids live in a ring in insertion order; an open-addressing index (linear
-// probing, backward-shift deletion) maps an id to its ring slot. Both are allocated once,
+// probing, backward-shift deletion) maps an id to its ring slot. Each index entry keeps
+// the low 32 bits of the id's hash next to the slot, so probing and shifting read the
+// ring only on a hash match (the ring is the cold, large part). Both are allocated once,
 // in the constructor, so insert and contains never allocate; both are O(1) expected.
 // Determinism (DESIGN.md §5): the index is never iterated, so answers are those of a set
 // and never depend on hashing; the hash (Hash256Hasher keyed by `salt`) only places ids, so
@@ -48,15 +50,19 @@ class SeenCache {
   std::uint64_t evictions() const { return evictions_; }
 
  private:
-  static constexpr std::uint32_t kEmpty = 0;  // index slots hold ring position + 1
+  static constexpr std::uint32_t kEmpty = 0;  // Entry::slot holds ring position + 1
+  struct Entry {
+    std::uint32_t slot = kEmpty;
+    std::uint32_t hash = 0;  // low 32 bits of the id's hash; home = hash & mask_
+  };
 
-  std::size_t home(const Hash256& id) const;
+  std::uint32_t hash_of(const Hash256& id) const;
   std::uint32_t find(const Hash256& id) const;  // ring position + 1, or kEmpty
   void erase_from_index(const Hash256& id);
 
   std::uint64_t salt_;
-  std::vector<Hash256> ring_;         // capacity max_entries; oldest at head_ when full
-  std::vector<std::uint32_t> index_;  // power of two >= 2 * max_entries
+  std::vector<Hash256> ring_;  // capacity max_entries; oldest at head_ when full
+  std::vector<Entry> index_;   // power of two >= 2 * max_entries (<= 2^31 < 2^32)
   std::size_t mask_ = 0;
   std::size_t head_ = 0;  // next ring position to write
   std::size_t size_ = 0;
