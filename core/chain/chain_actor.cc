@@ -139,7 +139,7 @@ Status ChainActor::on_approval(InboundApproval& m) {
   }
   if (tree_->contains(hash)) {
     const ApprovalAdded added = tree_->add_approval(hash, approval);
-    if (added.added && routes_.gossip) routes_.gossip(WireMessage{m.approval}, m.from);
+    if (added.added && routes_.gossip) routes_.gossip(WireMessage{m.approval}, m.from, m.frame);
     if (added.change.changed) {
       persist_block(hash);  // stored with the approvals that made it head
       on_head_change(added.change, true);
@@ -162,7 +162,7 @@ Status ChainActor::on_tx(InboundTx& m) {
     return Status::ok();
   }
   mempool_add(m.tx, hash);
-  if (routes_.gossip) routes_.gossip(WireMessage{NewTx{m.tx}}, m.from);
+  if (routes_.gossip) routes_.gossip(WireMessage{NewTx{m.tx}}, m.from, m.frame);
   return Status::ok();
 }
 
@@ -182,7 +182,7 @@ Status ChainActor::on_pow(InboundPow& m) {
   }
   if (queued_pow_ && queued_pow_->height >= header.height) return Status::ok();
   queued_pow_ = header;
-  if (routes_.gossip) routes_.gossip(WireMessage{QueuePow{header}}, m.from);
+  if (routes_.gossip) routes_.gossip(WireMessage{QueuePow{header}}, m.from, m.frame);
   return Status::ok();
 }
 
@@ -367,7 +367,8 @@ void ChainActor::on_imported(const Pending& p, const Hash256& hash) {
     }
   }
   if ((p.origin == Origin::kGossip || p.origin == Origin::kLocal) && routes_.gossip) {
-    routes_.gossip(WireMessage{NewBlock{tree_->get(hash)->block}}, p.from);
+    // Re-encoded: the tree's copy may carry more approvals than the one received.
+    routes_.gossip(WireMessage{NewBlock{tree_->get(hash)->block}}, p.from, nullptr);
   }
   if (!from_disk) maybe_approve(hash);
   release_orphans(hash);
@@ -589,7 +590,7 @@ Status ChainActor::on_signature_guard(actor::Reply<bool>& r) {
   }
   const ApprovalAdded added = tree_->add_approval(req.hash, approval);
   if (added.added && routes_.gossip) {
-    routes_.gossip(WireMessage{ApproveBlock{req.hash, approval}}, std::nullopt);
+    routes_.gossip(WireMessage{ApproveBlock{req.hash, approval}}, std::nullopt, nullptr);
   }
   if (added.change.changed) {
     persist_block(req.hash);

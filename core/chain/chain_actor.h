@@ -40,6 +40,7 @@
 #include "core/execution/engine_actor.h"
 #include "core/network/messages.h"
 #include "core/storage/storage_actor.h"
+#include "core/runtime/transport.h"
 
 namespace alys::chain {
 
@@ -50,18 +51,22 @@ struct InboundBlock {
   NodeId from;
   SignedBlock block;
 };
+// `frame`, for gossip: the frame the message arrived in, relayed as is (ChainRoutes::gossip).
 struct InboundApproval {
   NodeId from;
   ApproveBlock approval;
+  SharedFrame frame{};
 };
 struct InboundTx {
   std::optional<NodeId> from;  // absent: submitted locally (RPC, workload)
   LedgerTx tx;
+  SharedFrame frame{};
 };
 // A mined AuxPoW header, from the local AuxPowActor (from = nullopt) or gossip.
 struct InboundPow {
   std::optional<NodeId> from;
   AuxPowHeader header;
+  SharedFrame frame{};
 };
 // Blocks fetched by the sync actor, in height order; `done` gets the head height after
 // the whole batch went through the pipeline (or the first error).
@@ -104,7 +109,8 @@ using ChainMsg =
 
 // How the chain actor reaches the network (bound by the node assembly).
 struct ChainRoutes {
-  std::function<void(WireMessage, std::optional<NodeId> except)> gossip;
+  // `frame`: the message's received frame when relaying it unchanged, else null.
+  std::function<void(WireMessage, std::optional<NodeId> except, SharedFrame frame)> gossip;
   std::function<void(NodeId, WireMessage)> send;
   std::function<void(NodeId, int points, std::string reason)> penalize;
   std::function<void(NodeId peer)> behind;  // an orphan from `peer`: we lag behind it

@@ -206,9 +206,12 @@ Status NetworkActor::handle(Gossip& m) {
     ALYS_LOG(env().log(), kWarn, "network: refused to gossip a {}", wire_message_name(m.msg));
     return Status::ok();
   }
-  const SharedFrame frame = share_frame(encode_frame(m.msg));
-  // Recorded even when no peer is ready, so the echo of our own message is dropped.
-  seen_.insert(gossip_id(*frame));
+  SharedFrame frame = m.frame;
+  if (!frame) {
+    frame = share_frame(encode_frame(m.msg));
+    // Recorded even when no peer is ready, so the echo of our own message is dropped.
+    seen_.insert(gossip_id(*frame));
+  }
   for (NodeId id : table_.ready(m.except)) send_frame(id, *table_.find(id), frame);
   return Status::ok();
 }
@@ -326,7 +329,7 @@ Status NetworkActor::handle(TransportFrame& m) {
     penalize(id, *p, config_.penalties.bad_frame, decoded.error().message());
     return Status::ok();
   }
-  on_wire(id, *p, *m.frame, gid, std::move(decoded).value());
+  on_wire(id, *p, m.frame, gid, std::move(decoded).value());
   return Status::ok();
 }
 
@@ -435,7 +438,7 @@ void NetworkActor::start_handshake(NodeId id, Peer& p, bool adopted) {
   start_timer(config_.hello_timeout, HelloTimeout{id, p.conn_seq});
 }
 
-void NetworkActor::on_wire(NodeId id, Peer& p, ByteView frame,
+void NetworkActor::on_wire(NodeId id, Peer& p, const SharedFrame& frame,
                            const std::optional<Hash256>& gossip_id_of_frame, WireMessage msg) {
   if (const auto* hello = std::get_if<Hello>(&msg)) return on_hello(id, p, *hello);
   if (const auto* bye = std::get_if<Goodbye>(&msg)) return on_goodbye(id, p, *bye);
@@ -457,14 +460,14 @@ void NetworkActor::on_wire(NodeId id, Peer& p, ByteView frame,
     return;
   }
   if (is_gossip(msg)) {
-    const Hash256 gid = gossip_id_of_frame ? *gossip_id_of_frame : gossip_id(frame);
+    const Hash256 gid = gossip_id_of_frame ? *gossip_id_of_frame : gossip_id(*frame);
     if (!seen_.insert(gid)) {
       ++metrics_.duplicates_dropped;
       return;
     }
   }
   ++metrics_.routed;
-  if (routes_.on_message) routes_.on_message(id, std::move(msg));
+  if (routes_.on_message) routes_.on_message(id, std::move(msg), frame);
 }
 
 void NetworkActor::on_hello(NodeId id, Peer& p, const Hello& hello) {

@@ -122,8 +122,9 @@ Status validate(const NetworkConfig& config);
 struct InboundRoutes {
   std::function<void(NodeId)> on_peer_ready;
   std::function<void(NodeId)> on_peer_gone;
-  // Every message from a ready peer except Hello, Ping, Pong and Goodbye.
-  std::function<void(NodeId from, WireMessage message)> on_message;
+  // Every message from a ready peer except Hello, Ping, Pong and Goodbye, with the frame
+  // it came in (for relaying it unchanged: Gossip::frame).
+  std::function<void(NodeId from, WireMessage message, const SharedFrame& frame)> on_message;
 };
 
 // --- messages ---------------------------------------------------------------------------
@@ -131,6 +132,10 @@ struct InboundRoutes {
 struct Gossip {
   WireMessage msg;
   std::optional<NodeId> except;
+  // Relaying a message as received: the frame it arrived in (on_message's), sent as is.
+  // Its id was recorded on arrival, so neither encoding nor hashing is repeated.
+  // REQUIRES: null, or exactly encode_frame(msg).
+  SharedFrame frame{};
 };
 struct SendTo {
   NodeId peer = kNoNode;
@@ -248,8 +253,8 @@ class NetworkActor final : public actor::Actor<NetworkMsg> {
   void begin_connection(Peer& p);
   void start_handshake(NodeId id, Peer& p, bool adopted);
   // `gossip_id_of_frame`: the frame's gossip id if the caller already computed it.
-  void on_wire(NodeId id, Peer& p, ByteView frame, const std::optional<Hash256>& gossip_id_of_frame,
-               WireMessage msg);
+  void on_wire(NodeId id, Peer& p, const SharedFrame& frame,
+               const std::optional<Hash256>& gossip_id_of_frame, WireMessage msg);
   void on_hello(NodeId id, Peer& p, const Hello& hello);
   void on_goodbye(NodeId id, Peer& p, const Goodbye& bye);
   void on_gossip(NodeId id, ByteView frame, WireMessage msg);

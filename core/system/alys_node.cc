@@ -117,8 +117,8 @@ void AlysNode::build_tree() {
 
   auto refs = refs_;
   chain::ChainRoutes chain_routes;
-  chain_routes.gossip = [refs](WireMessage msg, std::optional<NodeId> except) {
-    (void)refs->network.tell(net::Gossip{std::move(msg), except});
+  chain_routes.gossip = [refs](WireMessage msg, std::optional<NodeId> except, SharedFrame frame) {
+    (void)refs->network.tell(net::Gossip{std::move(msg), except, std::move(frame)});
   };
   chain_routes.send = [refs](NodeId peer, WireMessage msg) {
     (void)refs->network.tell(net::SendTo{peer, std::move(msg)});
@@ -145,18 +145,18 @@ void AlysNode::build_tree() {
   net::InboundRoutes inbound;
   inbound.on_peer_ready = [refs](NodeId p) { (void)refs->sync.tell(sync::PeerReady{p}); };
   inbound.on_peer_gone = [refs](NodeId p) { (void)refs->sync.tell(sync::PeerGone{p}); };
-  inbound.on_message = [refs](NodeId from, WireMessage msg) {
+  inbound.on_message = [refs](NodeId from, WireMessage msg, const SharedFrame& frame) {
     std::visit(
         [&](auto& m) {
           using T = std::decay_t<decltype(m)>;
           if constexpr (std::is_same_v<T, NewBlock>) {
             (void)refs->chain.tell(chain::InboundBlock{from, std::move(m.block)});
           } else if constexpr (std::is_same_v<T, ApproveBlock>) {
-            (void)refs->chain.tell(chain::InboundApproval{from, m});
+            (void)refs->chain.tell(chain::InboundApproval{from, m, frame});
           } else if constexpr (std::is_same_v<T, NewTx>) {
-            (void)refs->chain.tell(chain::InboundTx{from, std::move(m.tx)});
+            (void)refs->chain.tell(chain::InboundTx{from, std::move(m.tx), frame});
           } else if constexpr (std::is_same_v<T, QueuePow>) {
-            (void)refs->chain.tell(chain::InboundPow{from, std::move(m.header)});
+            (void)refs->chain.tell(chain::InboundPow{from, std::move(m.header), frame});
           } else if constexpr (std::is_same_v<T, StatusRequest>) {
             (void)refs->chain.tell(chain::ServeStatus{from});
           } else if constexpr (std::is_same_v<T, StatusMessage>) {

@@ -119,11 +119,13 @@ class NetNode final : public NodeProgram {
       ++rec->gone_count[p];
       if (rec->ready_now.erase(p) == 0) rec->alternation_broken = true;
     };
-    routes.on_message = [rec, slot, regossip](NodeId from, WireMessage m) {
+    routes.on_message = [rec, slot, regossip](NodeId from, WireMessage m,
+                                              const SharedFrame& frame) {
       rec->messages.emplace_back(from, m);
-      // The consumer's decision, as the chain actor makes it after validating.
+      // The consumer's decision, as the chain actor makes it after validating; relayed in
+      // the frame it came in, as the chain actor relays approvals.
       if (regossip && std::holds_alternative<ApproveBlock>(m)) {
-        (void)slot->tell(Gossip{std::move(m), from});
+        (void)slot->tell(Gossip{std::move(m), from, frame});
       }
     };
     actor::ChildOptions o;
