@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include <fmt/format.h>
 #include <secp256k1_extrakeys.h>
@@ -61,11 +62,38 @@ PublicKey SecretKey::public_key() const {
   return out;
 }
 
+namespace {
+// Parsing an x-only key decompresses the point (a field square root), and the same few
+// keys (authorities, busy accounts) are parsed again and again as they arrive in approvals
+// and transactions. A direct-mapped memo of valid keys, per thread so it needs no lock; a
+// pure memo: a miss or a collision only costs the parse.
+class ParsedKeyMemo {
+ public:
+  const XOnlyPublicKey* find(ByteView bytes) const {
+    const std::optional<XOnlyPublicKey>& s = slots_[index(bytes)];
+    if (s && std::equal(bytes.begin(), bytes.end(), s->bytes().begin())) return &*s;
+    return nullptr;
+  }
+  void remember(const XOnlyPublicKey& key) { slots_[index(key.view())] = key; }
+
+ private:
+  static constexpr std::size_t kSlots = 256;
+  static std::size_t index(ByteView bytes) {
+    std::uint64_t x;
+    std::memcpy(&x, bytes.data(), sizeof x);
+    return static_cast<std::size_t>((x * 0x9e3779b97f4a7c15ULL) >> 56);
+  }
+  std::array<std::optional<XOnlyPublicKey>, kSlots> slots_{};
+};
+}  // namespace
+
 Result<XOnlyPublicKey> XOnlyPublicKey::from_bytes(ByteView bytes) {
   if (bytes.size() != kSize) {
     return Status::invalid_argument(
         fmt::format("x-only public key: expected {} bytes, got {}", kSize, bytes.size()));
   }
+  thread_local ParsedKeyMemo memo;
+  if (const XOnlyPublicKey* known = memo.find(bytes)) return *known;
   secp256k1_xonly_pubkey parsed;
   if (secp256k1_xonly_pubkey_parse(secp256k1_ctx(), &parsed, bytes.data()) != 1) {
     return Status::invalid_argument("x-only public key: not the x coordinate of a curve point");
@@ -74,6 +102,7 @@ Result<XOnlyPublicKey> XOnlyPublicKey::from_bytes(ByteView bytes) {
   std::copy(bytes.begin(), bytes.end(), key.bytes_.begin());
   static_assert(sizeof(parsed) == sizeof(key.parsed_), "secp256k1_xonly_pubkey layout");
   std::memcpy(key.parsed_.data(), &parsed, sizeof(parsed));
+  memo.remember(key);
   return key;
 }
 

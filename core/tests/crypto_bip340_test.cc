@@ -122,3 +122,40 @@ TEST(SchnorrSigner, SignsExactlyLikeSchnorrSign) {
 
 }  // namespace
 }  // namespace alys
+
+namespace alys {
+namespace {
+
+// Parsed keys are memoized: a key parsed again is the same key and verifies the same, and a
+// byte string that is not a curve point is refused even right after a valid key that
+// shares its memo slot (the first 8 bytes place it; the comparison is over all 32).
+TEST(XOnlyPublicKey, MemoizedParsesMatchFreshOnesAndNeverAdmitInvalidKeys) {
+  const SecretKey key = *SecretKey::from_bytes(Bytes(32, 7));
+  const XOnlyPublicKey derived = key.xonly_public_key();
+  const Bytes msg = {1, 2, 3};
+  const SchnorrSignature sig = schnorr_sign(key, msg, Hash256{});
+  for (int i = 0; i < 3; ++i) {
+    const auto parsed = XOnlyPublicKey::from_bytes(derived.view());
+    ASSERT_TRUE(parsed.has_value());
+    EXPECT_EQ(*parsed, derived);
+    EXPECT_EQ(parsed->parsed(), derived.parsed());
+    EXPECT_TRUE(schnorr_verify(*parsed, msg, sig));
+  }
+  // Same first 8 bytes, then bytes of a non-point: find one by trying the last byte.
+  Bytes other(derived.view().begin(), derived.view().end());
+  bool found_invalid = false;
+  for (int b = 0; b < 256 && !found_invalid; ++b) {
+    other[31] = static_cast<std::uint8_t>(b);
+    if (other == Bytes(derived.view().begin(), derived.view().end())) continue;
+    const auto r = XOnlyPublicKey::from_bytes(other);
+    if (!r.has_value()) {
+      found_invalid = true;
+      EXPECT_FALSE(XOnlyPublicKey::from_bytes(other).has_value());  // and again, memo warm
+      EXPECT_TRUE(XOnlyPublicKey::from_bytes(derived.view()).has_value());
+    }
+  }
+  EXPECT_TRUE(found_invalid);  // about half of all x coordinates are not on the curve
+}
+
+}  // namespace
+}  // namespace alys
