@@ -22,6 +22,7 @@ inline constexpr std::string_view kSnapshotPrefix = "x/";
 inline constexpr std::string_view kHeadKey = "m/head";
 inline constexpr std::string_view kFinalKey = "m/final";
 inline constexpr std::string_view kSignedMaxKey = "m/signed_max";
+inline constexpr std::string_view kBridgeStateKey = "m/bridge";
 
 // Sizes of the fixed-size keys and values.
 inline constexpr std::size_t kHeightKeyBytes = 1 + 8;           // "h"/"s" + be64

@@ -163,4 +163,16 @@ Result<std::optional<Bytes>> ChainStore::snapshot(const Hash256& hash) {
   return get_optional(snapshot_key(hash));
 }
 
+Status ChainStore::put_bridge_state(ByteView state) {
+  WriteBatch b;
+  b.put(as_bytes(kBridgeStateKey), state);
+  Status s = storage_.write(b, WriteOptions{.sync = true});
+  if (!s.is_ok()) return with_context(s, "writing the bridge state");
+  return Status::ok();
+}
+
+Result<std::optional<Bytes>> ChainStore::bridge_state() {
+  return get_optional(as_bytes(kBridgeStateKey));
+}
+
 }  // namespace alys::storage

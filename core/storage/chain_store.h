@@ -13,6 +13,7 @@
 //   "s" + be64(slot)      -> hash(32): the block this node SIGNED for that slot (as proposer
 //                            or approver): the double-sign guard
 //   "x/" + hash(32)       -> opaque ledger snapshot bytes at that block (engine checkpoints)
+//   "m/bridge"            -> opaque bridge state (core/bridge/pegin_watcher.h's encoding)
 // The families differ in their first byte, so a scan of one stops at the first key whose
 // first byte differs.
 //
@@ -85,6 +86,10 @@ class ChainStore {
   // already recorded for that slot (the caller must not sign); otherwise a Storage error.
   Status record_signature(std::uint64_t slot, const Hash256& hash);
 
+  // The bridge's state, replaced whole with a sync write (it decides what it has reported,
+  // so it must be durable before the bridge acts on it).
+  Status put_bridge_state(ByteView state);
+
   // --- reads ----------------------------------------------------------------------------
   Result<std::optional<Hash256>> signed_for_slot(std::uint64_t slot);
   Result<std::optional<std::uint64_t>> highest_signed_slot();
@@ -94,6 +99,7 @@ class ChainStore {
   Result<std::optional<ChainPointer>> head();
   Result<std::optional<ChainPointer>> finalized();
   Result<std::optional<Bytes>> snapshot(const Hash256& hash);
+  Result<std::optional<Bytes>> bridge_state();
 
   // Canonical blocks from `start_height`, at most min(count, limits::kMaxBlocksPerRange),
   // never above the head; stops at the first height without an index entry. An index entry

@@ -124,6 +124,17 @@ Status StorageActor::handle_request(StorageMsg& message) {
           reply(m.reply, store_->block(m.hash));
         } else if constexpr (std::is_same_v<T, LoadSnapshot>) {
           reply(m.reply, store_->snapshot(m.block));
+        } else if constexpr (std::is_same_v<T, SaveBridgeState>) {
+          Status s = store_->put_bridge_state(m.state);
+          if (!s.is_ok()) {
+            ALYS_LOG(env().log(), kError, "storage: saving the bridge state failed: {}",
+                     s.to_string());
+            reply(m.reply, Result<bool>(std::move(s)));
+          } else {
+            reply(m.reply, Result<bool>(true));
+          }
+        } else if constexpr (std::is_same_v<T, LoadBridgeState>) {
+          reply(m.reply, store_->bridge_state());
         } else if constexpr (std::is_same_v<T, CrashForTest>) {
           return Status::failed_precondition("storage: crash requested (test hook)");
         } else {

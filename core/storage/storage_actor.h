@@ -18,6 +18,10 @@
 //                     min(count, limits::kMaxBlocksPerRange), stopping at the first gap.
 //   GetBlock          ask -> the block with that hash, if stored.
 //   LoadSnapshot      ask -> the snapshot bytes stored at that block, if any.
+//   SaveBridgeState   ask -> true once the bridge's state is written with a sync write; an
+//                     error Status on I/O (the bridge must not act on what it saved then).
+//                     Never crashes the actor.
+//   LoadBridgeState   ask -> the bridge's stored state, if any.
 //   CrashForTest      the handler returns an error (issue 5's "crash each actor kind").
 //
 // Coalescing: with ChildOptions::mailbox.batch_max > 1 (storage_actor_options() sets it),
@@ -71,10 +75,18 @@ struct LoadSnapshot {
   Hash256 block;
   actor::ReplyTo<std::optional<Bytes>> reply;
 };
+struct SaveBridgeState {
+  Bytes state;
+  actor::ReplyTo<bool> reply;
+};
+struct LoadBridgeState {
+  actor::ReplyTo<std::optional<Bytes>> reply;
+};
 struct CrashForTest {};
 
 using StorageMsg = std::variant<PersistChain, SaveSnapshot, RecordSignature, LoadChainRequest,
-                                GetBlocksByRange, GetBlock, LoadSnapshot, CrashForTest>;
+                                GetBlocksByRange, GetBlock, LoadSnapshot, SaveBridgeState,
+                                LoadBridgeState, CrashForTest>;
 
 // Messages one mailbox batch may coalesce (a bound on one WriteBatch's message count).
 inline constexpr std::uint32_t kStorageBatchMax = 64;

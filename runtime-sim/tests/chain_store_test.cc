@@ -297,6 +297,24 @@ TEST(ChainStore, ASyncedSignatureSurvivesACrashThatDropsUnsyncedWrites) {
   EXPECT_EQ(l->blocks.size(), 1u);
 }
 
+// The bridge state is replaced whole and synced: it survives a crash that drops every
+// unsynced write, and the newest version is the one read back.
+TEST(ChainStore, TheBridgeStateIsDurableAndReplacedWhole) {
+  SimDisk disk;
+  ChainStore store(disk);
+  EXPECT_FALSE(store.bridge_state()->has_value());
+  ASSERT_TRUE(store.put_bridge_state(to_bytes("bridge v1")).is_ok());
+  ASSERT_TRUE(store.put_bridge_state(to_bytes("bridge v2")).is_ok());
+  const auto chain = make_chain(Hash256(), 0, 2);
+  ASSERT_TRUE(store.write(extend(chain), false).is_ok());  // unsynced, after it
+  disk.crash(0);
+  EXPECT_EQ(store.bridge_state()->value(), to_bytes("bridge v2"));
+  EXPECT_FALSE(store.head()->has_value());
+  disk.fail_next_writes(1);
+  EXPECT_FALSE(store.put_bridge_state(to_bytes("bridge v3")).is_ok());
+  EXPECT_EQ(store.bridge_state()->value(), to_bytes("bridge v2"));
+}
+
 TEST(ChainStore, UnsyncedBlocksMayVanishButLoadIsAlwaysAConsistentPrefix) {
   constexpr std::size_t kWrites = 6;
   for (std::size_t keep = 0; keep <= kWrites; ++keep) {
