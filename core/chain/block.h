@@ -25,10 +25,14 @@
 
 namespace alys {
 
-// A peg-in the proposer claims: Bitcoin txid and the Bitcoin block that confirmed it.
+// A peg-in the proposer claims: Bitcoin txid and the Bitcoin block that confirmed it (as
+// Alys), plus what it mints (**ours**: so a block executes without a Bitcoin lookup; every
+// importer checks the claim against its own view of Bitcoin before executing it).
 struct PegInRef {
   Hash256 txid;
   Hash256 block_hash;
+  EvmAddress to{};
+  std::int64_t amount_sat = 0;  // 1..limits::kMaxMoneySat
   friend bool operator==(const PegInRef&, const PegInRef&) = default;
 };
 

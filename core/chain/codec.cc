@@ -22,7 +22,7 @@ using limits::kMaxTxsPerBlock;
 // Smallest encodings, used to bound element counts by the bytes left (ByteReader::count).
 constexpr std::size_t kWeiBytes = 16;
 constexpr std::size_t kMinLedgerTxBytes = 1 + 32 + 8 + 20 + kWeiBytes + kWeiBytes + 1 + 64;
-constexpr std::size_t kPegInRefBytes = 2 * Hash256::kSize;
+constexpr std::size_t kPegInRefBytes = 2 * Hash256::kSize + 20 + 8;
 constexpr std::size_t kApprovalBytes = 4 + 64;
 // version, empty input list, zero flag (no outputs follow), lock_time.
 constexpr std::size_t kMinBitcoinTxBytes = 4 + 1 + 1 + 4;
@@ -166,8 +166,12 @@ void write_pegins(ByteWriter& w, const std::vector<PegInRef>& pegins) {
   ALYS_ASSERT(pegins.size() <= kMaxPegInsPerBlock, "codec: too many peg-ins");
   w.compact_size(pegins.size());
   for (const auto& p : pegins) {
+    ALYS_ASSERT(p.amount_sat > 0 && p.amount_sat <= limits::kMaxMoneySat,
+                "codec: peg-in amount out of range");
     w.hash(p.txid);
     w.hash(p.block_hash);
+    w.bytes(ByteView(p.to.data(), p.to.size()));
+    w.i64le(p.amount_sat);
   }
 }
 
@@ -179,6 +183,18 @@ Status read_pegins(ByteReader& r, std::vector<PegInRef>& pegins) {
     PegInRef p;
     Status s = get(r, "txid", p.txid);
     if (s) s = get(r, "block_hash", p.block_hash);
+    if (s) s = get(r, "to", p.to);
+    if (s) {
+      auto amount = r.i64le("amount");
+      if (!amount) {
+        s = amount.error();
+      } else if (*amount <= 0 || *amount > limits::kMaxMoneySat) {
+        s = Status::invalid_argument(
+            fmt::format("amount: {} sat is outside 1..{}", *amount, limits::kMaxMoneySat));
+      } else {
+        p.amount_sat = *amount;
+      }
+    }
     if (!s) return with_context(fmt::format("pegin {}", i), s);
     pegins.push_back(p);
   }

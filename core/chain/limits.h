@@ -23,6 +23,8 @@ inline constexpr std::uint32_t kMaxBlocksPerRange = 1024;
 inline constexpr std::size_t kMaxBitcoinAddressChars = 90;
 // A Bitcoin transaction carried inside a block (peg-out proposal or finalized peg-out).
 inline constexpr std::size_t kMaxBitcoinTxBytes = 400'000;
+// Bitcoin's MAX_MONEY: no amount (a peg-in's, an output's) exceeds 21 million BTC.
+inline constexpr std::int64_t kMaxMoneySat = 21'000'000LL * 100'000'000LL;
 // Encoded size of one block (all fields, approvals included).
 inline constexpr std::size_t kMaxBlockBytes = 4u << 20;
 

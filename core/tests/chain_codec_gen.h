@@ -158,7 +158,12 @@ inline rc::Gen<ConsensusBlock> gen_consensus_block() {
     const auto n_tx = *rc::gen::inRange<std::size_t>(0, 4);
     for (std::size_t i = 0; i < n_tx; ++i) b.payload.transactions.push_back(*gen_ledger_tx());
     const auto n_pegin = *rc::gen::inRange<std::size_t>(0, 3);
-    for (std::size_t i = 0; i < n_pegin; ++i) b.pegins.push_back(PegInRef{gen_hash(), gen_hash()});
+    for (std::size_t i = 0; i < n_pegin; ++i) {
+      EvmAddress to;
+      for (auto& byte : to) byte = *rc::gen::arbitrary<std::uint8_t>();
+      b.pegins.push_back(PegInRef{gen_hash(), gen_hash(), to,
+                                  *rc::gen::inRange<std::int64_t>(1, limits::kMaxMoneySat + 1)});
+    }
     if (*rc::gen::arbitrary<bool>()) b.pegout_proposal = *gen_bitcoin_tx();
     const auto n_final = *rc::gen::inRange<std::size_t>(0, 3);
     for (std::size_t i = 0; i < n_final; ++i) b.finalized_pegouts.push_back(*gen_bitcoin_tx());

@@ -72,14 +72,18 @@ ConsensusBlock fixed_block() {
   b.slot = 0x0100;
   b.payload.state_root = filled_hash(0x55);
   b.payload.transactions.push_back(fixed_transfer());
-  b.pegins.push_back(PegInRef{filled_hash(0x66), filled_hash(0x77)});
+  EvmAddress to;
+  to.fill(0x88);
+  b.pegins.push_back(PegInRef{filled_hash(0x66), filled_hash(0x77), to, 0x0102});
   return b;
 }
 
-// parent | height | slot | state_root | 1 tx | 1 pegin | no proposal | 0 finalized | no auxpow.
+// parent | height | slot | state_root | 1 tx | 1 pegin (txid, block, to, amount LE) | no
+// proposal | 0 finalized | no auxpow.
 const std::string kFixedBlockHex = rep("44", 32) + "0700000000000000" + "0001000000000000" +
                                    rep("55", 32) + "01" + kFixedTransferHex + "01" +
-                                   rep("66", 32) + rep("77", 32) + "00" + "00" + "00";
+                                   rep("66", 32) + rep("77", 32) + rep("88", 20) +
+                                   "0201000000000000" + "00" + "00" + "00";
 
 // --- known answers -------------------------------------------------------------------
 
@@ -121,7 +125,7 @@ TEST(ChainCodec, BlockEncodingIsByteExactAndHashPinned) {
   EXPECT_EQ(to_hex(encode_signed_block(sb)),
             "01" + kFixedBlockHex + "01" + "03000000" + rep("88", 64));
   EXPECT_EQ(block_hash(b), tagged_hash("alys/block", hex_bytes(kFixedBlockHex)));
-  EXPECT_EQ(block_hash(b).to_hex(), "2ac48bcf38eb7b54f0336b05587733093cca7e55a9833de490913e73f82e56a6");
+  EXPECT_EQ(block_hash(b).to_hex(), "4c2ff289a3edfb413b77470c87f2cfd55b7064d18eddabfb6434bccf28521c30");
 }
 
 TEST(ChainCodec, OptionalFieldsEncodePresenceThenValue) {
@@ -234,6 +238,14 @@ TEST(ChainCodec, CountsAboveLimitsFailBeforeAllocating) {
   const std::string empty_block = rep("44", 32) + rep("00", 16) + rep("55", 32) + "00";
   EXPECT_EQ(decode_block_error(hex_bytes("01" + empty_block + "fd0104")),
             "block: pegin count: count 1025 exceeds the maximum 1024");
+  // A peg-in amount must be a possible Bitcoin amount.
+  const std::string pegin_head = "01" + rep("66", 32) + rep("77", 32) + rep("88", 20);
+  EXPECT_EQ(decode_block_error(hex_bytes("01" + empty_block + pegin_head + rep("00", 8) +
+                                         "000000")),
+            "block: pegin 0: amount: 0 sat is outside 1..2100000000000000");
+  EXPECT_EQ(decode_block_error(hex_bytes("01" + empty_block + pegin_head + "0140075af0750700" +
+                                         "000000")),
+            "block: pegin 0: amount: 2100000000000001 sat is outside 1..2100000000000000");
   EXPECT_EQ(decode_block_error(hex_bytes("01" + empty_block + "00" + "00" + "41")),
             "block: finalized_pegout count: count 65 exceeds the maximum 64");
   EXPECT_EQ(decode_block_error(hex_bytes("01" + empty_block + "00" + "00" + "00" + "00" + "41")),

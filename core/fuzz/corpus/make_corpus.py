@@ -214,7 +214,9 @@ def optional(body):
 
 def consensus_block(parent, height, slot, state_root, txs, pegins, proposal, finalized, header):
     return (parent + struct.pack("<QQ", height, slot) + state_root + compact_size(len(txs)) +
-            b"".join(txs) + compact_size(len(pegins)) + b"".join(a + b for a, b in pegins) +
+            b"".join(txs) + compact_size(len(pegins)) +
+            b"".join(txid + block + to + struct.pack("<q", amount)
+                     for txid, block, to, amount in pegins) +
             optional(None if proposal is None else var_bytes(proposal)) +
             compact_size(len(finalized)) + b"".join(var_bytes(t) for t in finalized) +
             optional(header))
@@ -346,7 +348,8 @@ def main():
     approvals = [(0, sig), (2, h(BIP340[2][1]))]
     empty = signed_block(consensus_block(bytes(32), 0, 0, bytes(32), [], [], None, [], None), [])
     busy = signed_block(consensus_block(b"\x03" * 32, 5, 1700000000, b"\x04" * 32,
-                                        [transfer, pegout], [(b"\x42" * 32, genesis_hash)],
+                                        [transfer, pegout],
+                                        [(b"\x42" * 32, genesis_hash, b"\x43" * 20, 125000)],
                                         None, [], None), approvals)
     pegout_tx = tx(2, [prev[:4] + ([],)], [(7, h(FEDERATION_SPK))])
     bridged = signed_block(consensus_block(b"\x05" * 32, 6, 1700000002, b"\x06" * 32, [], [],
