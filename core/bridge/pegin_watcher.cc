@@ -110,15 +110,16 @@ Status PegInWatcher::add_block(const Block& block) {
   return Status::ok();
 }
 
-Status PegInWatcher::rewind_to(std::uint64_t height) {
-  if (height + 1 < lowest_height_) {
+Status PegInWatcher::truncate(std::uint64_t next) {
+  if (next < lowest_height_) {
     return Status::failed_precondition(
-        fmt::format("bridge: cannot rewind to height {}: the view only goes back to {}", height,
-                    lowest_height_));
+        fmt::format("bridge: cannot drop the view from height {}: it only goes back to {}",
+                    next, lowest_height_));
   }
-  while (next_height() > height + 1) view_.pop_back();
+  if (next >= next_height()) return Status::ok();
+  while (next_height() > next) view_.pop_back();
   for (auto& [txid, t] : pegins_) {
-    if (t.height <= height) continue;
+    if (t.height < next) continue;
     switch (t.state) {
       case PegInState::kSeen:
       case PegInState::kConfirmed:

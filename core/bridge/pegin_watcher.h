@@ -84,10 +84,13 @@ class PegInWatcher {
   // Adds the block at next_height(). Errors (kFailedPrecondition): it does not build on
   // tip_hash(); too many peg-ins tracked. Nothing changes on error.
   Status add_block(const Block& block);
-  // Drops the view above `height` (so next_height() becomes height + 1), orphaning or
-  // flagging the peg-ins of the dropped blocks. REQUIRES: lowest_height() - 1 <= height.
-  // Errors (kFailedPrecondition): `height` is below what the view still holds.
-  Status rewind_to(std::uint64_t height);
+  // Drops the view at and above `next` (so next_height() becomes `next`), orphaning or
+  // flagging the peg-ins of the dropped blocks. Errors (kFailedPrecondition): `next` is
+  // below lowest_height() (a reorg deeper than the view). A `next` at or above
+  // next_height() changes nothing.
+  Status truncate(std::uint64_t next);
+  // truncate(height + 1): keeps the view up to and including `height`.
+  Status rewind_to(std::uint64_t height) { return truncate(height + 1); }
   // The peg-ins that just became confirmed, in (height, txid) order. Confirmations count
   // the blocks of the view only (a block and those scanned above it): Bitcoin's tip beyond
   // what was scanned is not evidence yet. Each txid is returned at most once in the

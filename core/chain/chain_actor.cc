@@ -26,17 +26,22 @@ constexpr StatusCode kEngineUnknownParent = StatusCode::kNotFound;
 struct ChainActor::ImportInFlight {
   Pending pending;
   Hash256 hash;
-  std::uint64_t ask_id = 0;
+  Hash256 parent;
+  BlockContext context;
+  std::uint64_t ask_id = 0;          // the engine's execution
+  std::uint64_t verify_ask_id = 0;   // the bridge's peg-in check, while it runs
 };
 
 ChainActor::ChainActor(std::shared_ptr<const ChainConfig> config, ChainRoutes routes,
                        actor::ActorRef<execution::EngineMsg> engine,
-                       actor::ActorRef<storage::StorageMsg> storage)
+                       actor::ActorRef<storage::StorageMsg> storage,
+                       std::optional<actor::ActorRef<bridge::BridgeMsg>> bridge)
     : config_(std::move(config)),
       spec_(config_->spec),
       routes_(std::move(routes)),
       engine_(std::move(engine)),
       storage_(std::move(storage)),
+      bridge_(std::move(bridge)),
       mempool_(0, Hash256Hasher{config_->hash_salt}) {
   ALYS_ASSERT(!spec_.authorities.empty(), "ChainActor: no authorities");
   ALYS_ASSERT(config_->verify_cache != nullptr, "ChainActor: no verify cache");
@@ -81,6 +86,10 @@ Status ChainActor::receive(ChainMsg& message) {
           return on_executed(m);
         } else if constexpr (std::is_same_v<T, actor::Reply<bool>>) {
           return on_signature_guard(m);
+        } else if constexpr (std::is_same_v<T, actor::Reply<std::vector<bridge::TrackedPegIn>>>) {
+          return on_mintable(m);
+        } else if constexpr (std::is_same_v<T, actor::Reply<std::vector<PegInMint>>>) {
+          return on_pegins_verified(m);
         } else {
           static_assert(std::is_same_v<T, actor::Reply<storage::LoadedChain>>);
           return on_loaded(m);
@@ -268,23 +277,120 @@ void ChainActor::pump() {
       complete_batch(p.batch, s);
       continue;
     }
-    const BlockTree::Entry* parent = tree_->get(p.block.block.parent_hash);
-    BlockContext context;
-    context.height = p.block.block.height;
-    if (p.block.block.auxpow_header) context.fee_recipient = p.block.block.auxpow_header->fee_recipient;
     auto flight = std::make_unique<ImportInFlight>();
     flight->hash = hash;
-    const Hash256 parent_hash = parent->hash;
-    const ExecutionPayload payload = p.block.block.payload;
+    flight->parent = p.block.block.parent_hash;
+    flight->context.height = p.block.block.height;
+    if (p.block.block.auxpow_header) {
+      flight->context.fee_recipient = p.block.block.auxpow_header->fee_recipient;
+    }
+    // The block states what its peg-ins mint; execution mints exactly that, in order.
+    for (const PegInRef& ref : p.block.block.pegins) {
+      flight->context.mints.push_back(PegInMint{ref.txid, ref.to, ref.amount_sat});
+    }
+    const bool check_pegins = !p.block.block.pegins.empty() && p.origin != Origin::kLoad;
     flight->pending = std::move(p);
-    flight->ask_id = ask<execution::ExecutedPayload>(
-        engine_,
-        [&](actor::ReplyTo<execution::ExecutedPayload> to) {
-          return execution::ExecutePayloadRequest{parent_hash, hash, context, payload, to};
-        },
-        config_->engine_timeout);
     in_flight_ = std::move(flight);
+    if (!check_pegins) {
+      // Blocks from our own disk were checked when first imported.
+      execute_in_flight();
+      continue;
+    }
+    if (!bridge_) {
+      reject_in_flight(Status::failed_precondition(
+          "block: pegins: this node has no bridge to check them against Bitcoin"));
+      continue;
+    }
+    in_flight_->verify_ask_id = ask<std::vector<PegInMint>>(
+        *bridge_,
+        [refs = in_flight_->pending.block.block.pegins](
+            actor::ReplyTo<std::vector<PegInMint>> to) {
+          return bridge::VerifyPegIns{refs, to};
+        },
+        config_->bridge_timeout);
   }
+}
+
+void ChainActor::execute_in_flight() {
+  ImportInFlight& f = *in_flight_;
+  f.ask_id = ask<execution::ExecutedPayload>(
+      engine_,
+      [&](actor::ReplyTo<execution::ExecutedPayload> to) {
+        return execution::ExecutePayloadRequest{f.parent, f.hash, f.context,
+                                                f.pending.block.block.payload, to};
+      },
+      config_->engine_timeout);
+}
+
+void ChainActor::reject_in_flight(const Status& why) {
+  std::unique_ptr<ImportInFlight> flight = std::move(in_flight_);
+  ALYS_LOG(env().log(), kInfo, "chain: block {} h{} rejected: {}",
+           flight->hash.to_hex().substr(0, 12), flight->pending.block.block.height,
+           why.message());
+  pegin_wait_since_.erase(flight->hash);
+  if (config_->observer) config_->observer->on_block_rejected(env().id(), flight->hash, why);
+  if (flight->pending.from && routes_.penalize && why.code() == StatusCode::kInvalidArgument) {
+    routes_.penalize(*flight->pending.from, kPenaltyInvalidBlock, why.message());
+  }
+  complete_batch(flight->pending.batch, why);
+}
+
+Status ChainActor::on_pegins_verified(actor::Reply<std::vector<PegInMint>>& r) {
+  if (!in_flight_ || r.correlation_id != in_flight_->verify_ask_id) return Status::ok();
+  in_flight_->verify_ask_id = 0;
+  const Hash256 hash = in_flight_->hash;
+  if (!r.result) {
+    const Status& err = r.result.error();
+    if (err.code() == StatusCode::kInvalidArgument) {
+      reject_in_flight(with_context("block: pegins", err));
+      pump();
+      return Status::ok();
+    }
+    // Our Bitcoin view cannot tell yet (bitcoind behind or down, bridge restarting): wait,
+    // with the pipeline held (its children need it), up to pegin_verify_patience.
+    const Instant now = env().clock().now();
+    const Instant since = pegin_wait_since_.try_emplace(hash, now).first->second;
+    if (now - since >= config_->pegin_verify_patience) {
+      reject_in_flight(Status::failed_precondition(
+          "block: pegins: not confirmed by this node's Bitcoin view in time: " + err.message()));
+      pump();
+      return Status::ok();
+    }
+    std::unique_ptr<ImportInFlight> flight = std::move(in_flight_);
+    enqueue(std::move(flight->pending), /*front=*/true);
+    start_timer(1s, SlotTick{});
+    return Status::ok();
+  }
+  pegin_wait_since_.erase(hash);
+  const std::vector<PegInMint>& mints = r.result.value();
+  if (mints != in_flight_->context.mints) {
+    reject_in_flight(Status::invalid_argument(
+        "block: pegins: the amounts or addresses claimed differ from Bitcoin's"));
+    pump();
+    return Status::ok();
+  }
+  execute_in_flight();
+  return Status::ok();
+}
+
+Status ChainActor::on_mintable(actor::Reply<std::vector<bridge::TrackedPegIn>>& r) {
+  if (!mintable_ask_ || r.correlation_id != *mintable_ask_) return Status::ok();
+  mintable_ask_.reset();
+  if (r.result) mintable_ = std::move(r.result.value());
+  return Status::ok();
+}
+
+void ChainActor::tell_bridge_finalized(std::uint64_t from_height, std::uint64_t to_height) {
+  if (!bridge_) return;
+  bridge::PegInsMinted minted;
+  for (std::uint64_t h = from_height; h <= to_height; ++h) {
+    const auto hash = tree_->canonical_at(h);
+    if (!hash) break;
+    for (const PegInRef& ref : tree_->get(*hash)->block.block.pegins) {
+      minted.txids.push_back(ref.txid);
+    }
+  }
+  if (!minted.txids.empty()) (void)tell(*bridge_, std::move(minted));
 }
 
 Status ChainActor::validate(const Pending& p, const Hash256& hash) {
@@ -404,7 +510,9 @@ void ChainActor::apply_finality_from(const HeadChange& change) {
     const auto& header = e->block.block.auxpow_header;
     if (!header) continue;
     if (header->height > tree_->finalized().height) {
+      const std::uint64_t finalized_before = tree_->finalized().height;
       tree_->set_finalized(ChainPoint{header->range_end, header->height});
+      tell_bridge_finalized(finalized_before + 1, header->height);
       ALYS_LOG(env().log(), kInfo, "chain: finalized h{} {} (header in h{})", header->height,
                header->range_end.to_hex().substr(0, 12), e->block.block.height);
       if (config_->observer) {
@@ -488,6 +596,15 @@ Status ChainActor::on_slot_tick() {
   schedule_slot_tick();
   pump();
   if (!ready_ || !config_->authority_index) return Status::ok();
+  if (bridge_ && !mintable_ask_) {
+    // Refreshed every slot, so a proposal never waits for the bridge.
+    mintable_ask_ = ask<std::vector<bridge::TrackedPegIn>>(
+        *bridge_,
+        [](actor::ReplyTo<std::vector<bridge::TrackedPegIn>> to) {
+          return bridge::GetMintablePegIns{to};
+        },
+        config_->bridge_timeout);
+  }
   const std::uint64_t slot = local_slot();
   if (aura_proposer(spec_, slot) != *config_->authority_index) return Status::ok();
   propose(slot);
@@ -508,6 +625,12 @@ void ChainActor::propose(std::uint64_t slot) {
   execution::BuildRequest request;
   request.height = head.block.block.height + 1;
   request.candidates = mempool_candidates();
+  building_pegin_blocks_.clear();
+  for (const bridge::TrackedPegIn& t : mintable_) {
+    if (request.mints.size() >= limits::kMaxPegInsPerBlock) break;
+    request.mints.push_back(PegInMint{t.pegin.txid, t.pegin.evm_address, t.pegin.amount_sat});
+    building_pegin_blocks_[t.pegin.txid] = t.block_hash;
+  }
   request.max_txs = std::min<std::size_t>(spec_.max_txs_per_block, limits::kMaxTxsPerBlock);
   std::optional<AuxPowHeader> pow = pow_for(head.hash);
   if (pow) request.fee_recipient = pow->fee_recipient;
@@ -544,6 +667,11 @@ Status ChainActor::on_built(actor::Reply<execution::BuiltPayload>& r) {
   block.block.height = head.block.block.height + 1;
   block.block.slot = slot;
   block.block.payload = std::move(r.result.value().payload);
+  for (const PegInMint& m : r.result.value().context.mints) {
+    // Only mints from building_pegin_blocks_ were requested, so each has its block.
+    block.block.pegins.push_back(
+        PegInRef{m.txid, building_pegin_blocks_.at(m.txid), m.to, m.amount_sat});
+  }
   block.block.auxpow_header = pow_for(head.hash);
   const Hash256 hash = block_hash(block.block);
   pending_proposal_ = std::move(block);

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "core/actor/actor.h"
+#include "core/bridge/bridge_actor.h"
 #include "core/chain/block_tree.h"
 #include "core/chain/chain_observer.h"
 #include "core/chain/chain_spec.h"
@@ -105,7 +106,9 @@ using ChainMsg =
     std::variant<InboundBlock, InboundApproval, InboundTx, InboundPow, SyncedBlocks, ServeStatus,
                  ServeBlocksByRange, GetAuxWork, GetStatus, SlotTick, ChainCrashForTest,
                  actor::Reply<execution::BuiltPayload>, actor::Reply<execution::ExecutedPayload>,
-                 actor::Reply<bool>, actor::Reply<storage::LoadedChain>>;
+                 actor::Reply<bool>, actor::Reply<storage::LoadedChain>,
+                 actor::Reply<std::vector<bridge::TrackedPegIn>>,
+                 actor::Reply<std::vector<PegInMint>>>;
 
 // How the chain actor reaches the network (bound by the node assembly).
 struct ChainRoutes {
@@ -133,13 +136,21 @@ struct ChainConfig {
   std::shared_ptr<VerifyCache> verify_cache;
   // Keys the mempool's hash table (Hash256Hasher); derive_hash_salt of the node key.
   std::uint64_t hash_salt = 0;
+  // Peg-ins (with a bridge): how long a block whose peg-ins this node's Bitcoin view cannot
+  // confirm yet waits before it is dropped (not penalized: our bitcoind may lag), and how
+  // long the bridge may take to answer.
+  Duration pegin_verify_patience = 10min;
+  Duration bridge_timeout = 5s;
 };
 
 class ChainActor final : public actor::Actor<ChainMsg> {
  public:
+  // Without a bridge the node proposes no peg-ins and cannot import blocks that carry some
+  // (refused as kFailedPrecondition, not the sender's fault).
   ChainActor(std::shared_ptr<const ChainConfig> config, ChainRoutes routes,
              actor::ActorRef<execution::EngineMsg> engine,
-             actor::ActorRef<storage::StorageMsg> storage);
+             actor::ActorRef<storage::StorageMsg> storage,
+             std::optional<actor::ActorRef<bridge::BridgeMsg>> bridge = std::nullopt);
   ~ChainActor() override;
 
   Status pre_start() override;
@@ -173,11 +184,18 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   Status on_executed(actor::Reply<execution::ExecutedPayload>& r);
   Status on_signature_guard(actor::Reply<bool>& r);
   Status on_loaded(actor::Reply<storage::LoadedChain>& r);
+  Status on_mintable(actor::Reply<std::vector<bridge::TrackedPegIn>>& r);
+  Status on_pegins_verified(actor::Reply<std::vector<PegInMint>>& r);
 
   // Import pipeline.
   void enqueue(Pending p, bool front = false);
   void pump();
   Status validate(const Pending& p, const Hash256& hash);
+  // Asks the engine to execute the block in flight (peg-ins, if any, already verified).
+  void execute_in_flight();
+  // A block in flight could not be imported: report, penalize if it is the sender's fault.
+  void reject_in_flight(const Status& why);
+  void tell_bridge_finalized(std::uint64_t from_height, std::uint64_t to_height);
   void finish_import(Status result);
   void on_imported(const Pending& p, const Hash256& hash);
   void on_head_change(const HeadChange& change, bool persist_it);
@@ -214,6 +232,7 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   ChainRoutes routes_;
   actor::ActorRef<execution::EngineMsg> engine_;
   actor::ActorRef<storage::StorageMsg> storage_;
+  std::optional<actor::ActorRef<bridge::BridgeMsg>> bridge_;
 
   bool ready_ = false;  // the stored chain is loaded
   std::unique_ptr<BlockTree> tree_;
@@ -239,6 +258,13 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   std::unordered_map<Hash256, LedgerTx, Hash256Hasher> mempool_;
   std::deque<Hash256> mempool_order_;
   std::optional<SignedBlock> pending_proposal_;
+  // Peg-ins: the bridge's last answer of what is mintable (refreshed every slot on an
+  // authority), the Bitcoin block of each mint of the build in flight, and since when
+  // blocks have waited for this node's Bitcoin view to confirm their peg-ins.
+  std::vector<bridge::TrackedPegIn> mintable_;
+  std::optional<std::uint64_t> mintable_ask_;
+  std::map<Hash256, Hash256> building_pegin_blocks_;  // txid -> Bitcoin block
+  std::map<Hash256, Instant> pegin_wait_since_;       // consensus block -> first wait
   std::optional<Hash256> replayed_for_;  // the block whose kNotFound last caused a replay
 };
 

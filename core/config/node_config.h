@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/bridge/bridge_actor.h"
 #include "core/chain/chain_observer.h"
 #include "core/chain/chain_spec.h"
 #include "core/crypto/keys.h"
@@ -30,6 +31,15 @@ struct NodeConfig {
   // a multi-threaded runtime must not share one between actors.
   std::shared_ptr<VerifyCache> chain_verify_cache;
   std::shared_ptr<VerifyCache> engine_verify_cache;
+
+  // The bridge (peg-ins): absent, the node runs no BridgeActor, proposes no peg-ins and
+  // refuses blocks that carry some (it cannot check them).
+  struct Bridge {
+    bridge::BridgeConfig config;
+    bridge::BitcoinRpcFactory rpc;  // REQUIRED: the node's bitcoind client
+    bridge::BridgeRoutes routes;    // observers of confirmed / flagged peg-ins (optional)
+  };
+  std::optional<Bridge> bridge;
 
   // Limits (TigerStyle: every queue bounded).
   std::size_t mempool_max = 20'000;

@@ -76,6 +76,15 @@ void AlysNode::build_tree() {
     return o;
   }());
 
+  // The bridge before the chain: the chain asks it about peg-ins.
+  if (config_.bridge) {
+    auto bridge_sup = root.spawn_supervisor(child("bridge-sup"),
+                                            SupervisorOptions{Strategy::kOneForOne, 10, 30s});
+    bridge_ = bridge_sup.spawn<bridge::BridgeActor>(
+        with_breaker(child("bridge"), actor::CircuitBreakerConfig{5, 10s, 1}),
+        config_.bridge->config, config_.bridge->rpc, config_.bridge->routes, storage_);
+  }
+
   auto chain_sup = root.spawn_supervisor(child("chain-sup"),
                                          SupervisorOptions{Strategy::kOneForOne, 10, 30s});
   const ChainSpec spec = *config_.spec;
@@ -130,7 +139,7 @@ void AlysNode::build_tree() {
   std::shared_ptr<const chain::ChainConfig> const_chain_config = chain_config;
   chain_ = chain_sup.spawn<chain::ChainActor>(
       with_backoff(child("chain"), actor::BackoffConfig{100ms, 5s, 200, 0, 0, 30s}),
-      const_chain_config, chain_routes, engine_, storage_);
+      const_chain_config, chain_routes, engine_, storage_, bridge_);
   auxpow_ = chain_sup.spawn<chain::AuxPowActor>(child("auxpow"), chain_,
                                                 config_.fee_recipient);
 

@@ -48,6 +48,8 @@ class AlysNode final : public NodeProgram {
   actor::ActorRef<storage::StorageMsg> storage() const { return storage_; }
   actor::ActorRef<net::NetworkMsg> network() const { return network_; }
   actor::ActorRef<sync::SyncMsg> sync() const { return sync_; }
+  // Only with config().bridge set.
+  std::optional<actor::ActorRef<bridge::BridgeMsg>> bridge() const { return bridge_; }
   const NodeConfig& config() const { return config_; }
 
  private:
@@ -66,6 +68,7 @@ class AlysNode final : public NodeProgram {
   actor::ActorRef<storage::StorageMsg> storage_;
   actor::ActorRef<net::NetworkMsg> network_;
   actor::ActorRef<sync::SyncMsg> sync_;
+  std::optional<actor::ActorRef<bridge::BridgeMsg>> bridge_;
 };
 
 }  // namespace alys

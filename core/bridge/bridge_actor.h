@@ -1,0 +1,168 @@
+// BridgeActor: watches Bitcoin for peg-ins (DESIGN.md §3 BridgeSupervisor, §4 Bridge).
+//
+// Rounds. Every round asks Bitcoin (BitcoinRpc) for its block count, checks that the last
+// block of its view is still on Bitcoin's best chain (if not, walks back hash by hash to
+// the fork point and rewinds: PegInWatcher orphans or flags what the reorg removed), then
+// fetches up to max_blocks_per_round blocks above its view, one request at a time. At the
+// end of a round that changed anything, the watcher's state is saved with a sync write
+// (StorageActor SaveBridgeState) and only then are the newly confirmed and newly flagged
+// peg-ins published (BridgeRoutes): so a peg-in is published at most once, across
+// restarts too, and nothing is published that a crash could take back. The next round
+// starts at once while Bitcoin is ahead, else after poll_interval; an RPC error (bitcoind
+// down, timing out) ends the round and the next one starts after retry_interval, so an
+// outage delays peg-ins but loses nothing.
+//
+// Queries (from the chain actor):
+//   GetMintablePegIns  ask -> confirmed, not yet minted peg-ins (what a proposer includes);
+//   VerifyPegIns       ask -> the mints a block's peg-in refs stand for, or an error:
+//                      kInvalidArgument if one is wrong by this node's view of Bitcoin,
+//                      kUnavailable if the view cannot tell yet (the importer retries);
+//   PegInsMinted       tell: peg-ins the chain finalized (never offered again; a later
+//                      Bitcoin reorg of their blocks flags them);
+//   GetBridgeStatus    ask -> progress and counters.
+// Until the stored state is loaded (right after a start), queries answer kUnavailable and
+// PegInsMinted is kept and applied after loading.
+//
+// Failures: a state that fails to decode or a failed save is returned as the handler's
+// error, so the supervisor restarts the actor from the last durable state (BridgeActor is
+// supervised with a CircuitBreaker in the node tree).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/actor/actor.h"
+#include "core/bridge/bitcoin_rpc.h"
+#include "core/bridge/pegin_watcher.h"
+#include "core/storage/storage_actor.h"
+
+namespace alys::bridge {
+
+struct BridgeConfig {
+  Bytes federation_script_pubkey;  // REQUIRED: the federation's P2TR scriptPubKey
+  std::uint64_t start_height = 0;  // Alys's bitcoinStartHeight
+  std::uint32_t required_confirmations = 6;
+  Duration poll_interval = 30s;    // between rounds while the view is at Bitcoin's tip
+  Duration retry_interval = 5s;    // after an RPC error
+  std::uint32_t max_blocks_per_round = 32;
+  Duration storage_timeout = 10s;
+};
+// Errors name the field ("bridge: required_confirmations: must be >= 1").
+Status validate(const BridgeConfig& config);
+
+// Builds the node's Bitcoin client at (re)start, calling back on the given Env's executor.
+using BitcoinRpcFactory = std::function<std::unique_ptr<BitcoinRpc>(Env&)>;
+
+struct BridgeRoutes {
+  // Peg-ins that just became confirmed; each txid once in the node's life.
+  std::function<void(const std::vector<PegIn>&)> on_confirmed;
+  // Peg-ins that were minted and whose Bitcoin block has since left the best chain.
+  std::function<void(const std::vector<TrackedPegIn>&)> on_flagged;
+};
+
+struct BridgeStatus {
+  bool loaded = false;
+  std::uint64_t next_height = 0;       // next Bitcoin height to scan
+  std::uint64_t bitcoin_blocks = 0;    // Bitcoin's block count at the last answer
+  std::size_t tracked = 0;
+  std::size_t mintable = 0;
+  std::size_t flagged = 0;
+  std::vector<Hash256> flagged_txids;  // for checkers: every flagged peg-in
+  std::uint64_t rounds = 0;
+  std::uint64_t rpc_errors = 0;
+  std::uint64_t reorgs = 0;            // rewinds of the view
+  std::string last_error;
+};
+
+struct GetMintablePegIns {
+  actor::ReplyTo<std::vector<TrackedPegIn>> reply;
+};
+struct VerifyPegIns {
+  std::vector<PegInRef> refs;
+  actor::ReplyTo<std::vector<PegInMint>> reply;
+};
+struct PegInsMinted {
+  std::vector<Hash256> txids;
+};
+struct GetBridgeStatus {
+  actor::ReplyTo<BridgeStatus> reply;
+};
+struct BridgeCrashForTest {};
+// Internal: the round's timer and the answers of its one outstanding RPC.
+struct BridgeTick {};
+struct CountAnswer {
+  std::uint64_t request = 0;
+  Result<std::uint64_t> count;
+};
+struct HashAnswer {
+  std::uint64_t request = 0;
+  Result<Hash256> hash;
+};
+struct BlockAnswer {
+  std::uint64_t request = 0;
+  Result<Block> block;
+};
+
+using BridgeMsg =
+    std::variant<GetMintablePegIns, VerifyPegIns, PegInsMinted, GetBridgeStatus,
+                 BridgeCrashForTest, BridgeTick, CountAnswer, HashAnswer, BlockAnswer,
+                 actor::Reply<bool>, actor::Reply<std::optional<Bytes>>>;
+
+class BridgeActor final : public actor::Actor<BridgeMsg> {
+ public:
+  BridgeActor(BridgeConfig config, BitcoinRpcFactory rpc_factory, BridgeRoutes routes,
+              actor::ActorRef<storage::StorageMsg> storage);
+  ~BridgeActor() override;
+
+  Status pre_start() override;
+  Status receive(BridgeMsg& message) override;
+
+  // For tests and the simulator's checkers (same strand only).
+  const PegInWatcher& watcher() const { return watcher_; }
+  BridgeStatus status() const;
+
+ private:
+  enum class Step { kIdle, kCount, kCheckTip, kWalkBack, kFetchHash, kFetchBlock, kSaving };
+
+  Status on_loaded(actor::Reply<std::optional<Bytes>>& r);
+  Status on_saved(actor::Reply<bool>& r);
+  Status on_count(CountAnswer& a);
+  Status on_hash(HashAnswer& a);
+  Status on_block(BlockAnswer& a);
+  Status on_verify(VerifyPegIns& m);
+
+  void start_round();
+  void fetch_next();          // asks for the next block's hash, or ends the round
+  void end_round();           // saves if anything changed, else waits
+  void fail_round(const Status& s);
+  void wait(Duration d);
+  std::uint64_t next_request() { return ++request_; }
+
+  BridgeConfig config_;
+  BitcoinRpcFactory rpc_factory_;
+  BridgeRoutes routes_;
+  actor::ActorRef<storage::StorageMsg> storage_;
+  std::unique_ptr<BitcoinRpc> rpc_;
+
+  PegInWatcher watcher_;
+  bool loaded_ = false;
+  std::vector<Hash256> minted_before_load_;
+  Step step_ = Step::kIdle;
+  std::uint64_t request_ = 0;          // id of the outstanding RPC
+  std::uint64_t bitcoin_blocks_ = 0;   // block count of this round
+  std::uint64_t walk_height_ = 0;      // kWalkBack: the height being compared
+  std::uint32_t fetched_this_round_ = 0;
+  bool dirty_ = false;                 // the watcher changed since the last save
+  std::vector<PegIn> to_publish_;      // waiting for the save in flight
+  std::vector<TrackedPegIn> flags_to_publish_;
+  std::set<Hash256> flags_published_;  // txids already published as flagged (or loaded so)
+  BridgeStatus counters_;
+};
+
+}  // namespace alys::bridge
