@@ -1,6 +1,7 @@
 #include "core/chain/block_tree.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "core/runtime/assert.h"
 
@@ -36,11 +37,15 @@ HeadChange BlockTree::insert(SignedBlock block, const Hash256& hash) {
 HeadChange BlockTree::consider_head(const Entry& e) {
   HeadChange change;
   change.old_height = head_height();
-  // Longest approved chain; a strictly higher block wins, ties keep the current head.
-  if (e.approvers.size() >= approval_quorum(authority_count_) &&
-      e.block.block.height > head_height() && extends_finalized(e.hash)) {
-    rebuild_canonical_from(e, change);
-  }
+  // Longest approved chain. Between approved blocks of equal height the lower (slot, hash)
+  // wins, so every node that has seen both picks the same one (see the header).
+  if (e.approvers.size() < approval_quorum(authority_count_) || &e == head_) return change;
+  const std::uint64_t height = e.block.block.height;
+  const bool higher = height > head_height();
+  const bool wins_tie =
+      height == head_height() &&
+      std::tie(e.block.block.slot, e.hash) < std::tie(head_->block.block.slot, head_->hash);
+  if ((higher || wins_tie) && extends_finalized(e.hash)) rebuild_canonical_from(e, change);
   return change;
 }
 

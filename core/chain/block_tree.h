@@ -4,11 +4,17 @@
 //   insert()      adds a valid, executed block whose parent is present. REQUIRES: parent
 //                 present, hash not present (asserted).
 //   head          the highest APPROVED block (a quorum of authorities signed it, as Alys
-//                 imports a block once its aggregate approval holds); among equal
-//                 heights the one approved first, so a node never switches between
-//                 equal-height forks. Genesis counts as approved. A block enters the tree
-//                 when valid and executed; it can become head only once approved, which
-//                 insert() or add_approval() may decide.
+//                 imports a block once its aggregate approval holds); among approved
+//                 blocks of equal height the one with the lower (slot, hash). **Ours**:
+//                 Alys keeps the block it saw first, but two blocks of one height in
+//                 different slots can both reach a quorum (an authority whose head was
+//                 still their parent approves each), and nodes that saw them in different
+//                 orders then stay split forever: authorities approve only blocks that
+//                 extend their own head, so no child reaches a quorum. A rule every node
+//                 computes alike lets them converge once they have seen both. Genesis
+//                 counts as approved. A block enters the tree when valid and executed; it
+//                 can become head only once approved, which insert() or add_approval()
+//                 may decide.
 //   canonical     the head's ancestry by height, kept as an index; a head change reports
 //                 the fork point (reorg) through the returned HeadChange.
 //   finalized     set by an imported block's AuxPoW header (range_end). Blocks that do not

@@ -3,6 +3,7 @@
 // pow_view, approvals and quorum; plus a RapidCheck property over random trees inserted in
 // random (parent-first) order.
 #include <gtest/gtest.h>
+#include <tuple>
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
@@ -62,6 +63,9 @@ class TreeBuilder {
                  std::optional<std::string> range_end = std::nullopt, bool approved = true) {
     const Hash256 p = names_.at(parent);
     SignedBlock b = child(p, tree_.get(p)->block.block.height + 1, name);
+    // Later blocks take later slots, as they do on a real chain: of two equal-height
+    // blocks the one added first has the lower slot (and so wins the tie).
+    b.block.slot = ++next_slot_;
     if (approved) approve_by_all(b, authorities_);
     if (pow_bits) {
       AuxPowHeader h;
@@ -95,6 +99,7 @@ class TreeBuilder {
   std::size_t authorities_;
   BlockTree tree_;
   std::map<std::string, Hash256> names_;
+  std::uint64_t next_slot_ = 0;
 };
 
 TEST(BlockTree, StartsAtGenesis) {
@@ -130,6 +135,47 @@ TEST(BlockTree, LinearGrowthMovesHeadAndCanonicalIndex) {
   EXPECT_EQ(t.tree().canonical_at(7), std::nullopt);
   EXPECT_EQ(t.tree().size(), 7u);
   EXPECT_EQ(t.tree().get(t["a3"])->block.block.height, 3u);
+}
+
+// Of two approved blocks of one height, every node ends on the one with the lower
+// (slot, hash), whichever it saw first: nodes that saw them in different orders converge.
+TEST(BlockTree, EqualHeightTieGoesToTheLowerSlotThenTheLowerHash) {
+  const SignedBlock g = genesis_block();
+  const Hash256 gh = block_hash(g.block);
+  SignedBlock early = child(gh, 1, "early");
+  early.block.slot = 10;
+  SignedBlock late = child(gh, 1, "late");
+  late.block.slot = 11;
+  approve_by_all(early, 4);
+  approve_by_all(late, 4);
+  const Hash256 eh = block_hash(early.block);
+  const Hash256 lh = block_hash(late.block);
+  for (const bool early_first : {true, false}) {
+    BlockTree tree(g, 4);
+    if (early_first) {
+      EXPECT_TRUE(tree.insert(early, eh).changed);
+      EXPECT_FALSE(tree.insert(late, lh).changed);
+    } else {
+      EXPECT_TRUE(tree.insert(late, lh).changed);
+      const HeadChange c = tree.insert(early, eh);
+      EXPECT_TRUE(c.changed);
+      EXPECT_EQ(c.fork_height, 0u);
+      EXPECT_EQ(c.abandoned, std::vector<Hash256>{lh});
+    }
+    EXPECT_EQ(tree.head().hash, eh) << early_first;
+  }
+  // Equal slots (only a misbehaving authority signs two): the lower hash, in either order.
+  SignedBlock twin = child(gh, 1, "twin");
+  twin.block.slot = 10;
+  approve_by_all(twin, 4);
+  const Hash256 th = block_hash(twin.block);
+  const Hash256 lower = std::min(eh, th);
+  for (const bool early_first : {true, false}) {
+    BlockTree tree(g, 4);
+    (void)tree.insert(early_first ? early : twin, early_first ? eh : th);
+    (void)tree.insert(early_first ? twin : early, early_first ? th : eh);
+    EXPECT_EQ(tree.head().hash, lower) << early_first;
+  }
 }
 
 TEST(BlockTree, EqualHeightForkDoesNotMoveHeadFirstSeenWins) {
@@ -424,7 +470,7 @@ TEST(BlockTree, ReorgListsAbandonedBlocks) {
 // Property: random trees, random parent-first insertion order, optional finality.
 // ---------------------------------------------------------------------------------------
 
-RC_GTEST_PROP(BlockTreeProperty, HeadIsFirstSeenMaximalAndCanonicalIsItsAncestry, ()) {
+RC_GTEST_PROP(BlockTreeProperty, HeadIsTheBestBlockOnFinalityAndCanonicalIsItsAncestry, ()) {
   const std::size_t n = *rc::gen::inRange<std::size_t>(0, 40);
   // Node 0 is genesis; node i > 0 has a parent among 0..i-1.
   std::vector<std::size_t> parent(n + 1, 0);
@@ -492,10 +538,15 @@ RC_GTEST_PROP(BlockTreeProperty, HeadIsFirstSeenMaximalAndCanonicalIsItsAncestry
       if (parent[c] == x) ready.push_back(c);
     }
 
-    // Expected head: the first inserted among the highest blocks descending from finality.
+    // Expected head: among inserted blocks descending from finality, the highest; ties to
+    // the lower (slot, hash).
+    auto better = [&](std::size_t a, std::size_t b) {
+      if (height[a] != height[b]) return height[a] > height[b];
+      return std::tie(blocks[a].block.slot, hash[a]) < std::tie(blocks[b].block.slot, hash[b]);
+    };
     std::size_t expected = finalized;
     for (std::size_t y : order) {
-      if (descends(y, finalized) && height[y] > height[expected]) expected = y;
+      if (y != 0 && descends(y, finalized) && better(y, expected)) expected = y;
     }
     const std::size_t head = node_of(tree.head().hash);
     RC_ASSERT(head == expected);
