@@ -18,6 +18,10 @@ std::string chain_replay_command(const ChainArgs& a) {
       format_duration(a.miner_mean));
   if (a.chaos) cmd += " --chaos";
   if (a.clock_faults) cmd += " --clock-faults";
+  if (a.pegins > 0) {
+    cmd += fmt::format(" --pegins {} --bitcoin-block-mean {}", a.pegins,
+                       format_duration(a.bitcoin_block_mean));
+  }
   return cmd;
 }
 
@@ -38,6 +42,14 @@ int run_chain_command(const ChainArgs& args, std::ostream& out) {
     out << "alys-sim chain: --miner-mean must be positive\n";
     return kExitBadInput;
   }
+  if (args.bitcoin_block_mean <= Duration::zero()) {
+    out << "alys-sim chain: --bitcoin-block-mean must be positive\n";
+    return kExitBadInput;
+  }
+  if (args.pegins > 10'000) {
+    out << "alys-sim chain: --pegins must be at most 10000, got " << args.pegins << "\n";
+    return kExitBadInput;
+  }
   scenarios::ChainOptions o;
   o.seed = args.seed;
   o.authorities = args.authorities;
@@ -46,8 +58,14 @@ int run_chain_command(const ChainArgs& args, std::ostream& out) {
   o.tx_per_sec = args.tx_per_sec;
   o.miner_mean = args.miner_mean;
   o.chaos = args.chaos;
+  // After faults, a wallet resends what was lost once it is 20 s stale: the quiet tail
+  // must leave room for that and for the resent transfers to land.
+  if (args.chaos) o.settle = 60s;
   o.clock_faults = args.clock_faults;
   o.log_level = args.log_level;
+  o.bitcoin = args.pegins > 0;
+  o.pegins = args.pegins;
+  o.bitcoin_block_mean = args.bitcoin_block_mean;
   if (args.log_level != LogLevel::kOff) {
     o.log_sink = [&out](std::string_view line) { out << line << "\n"; };
   }
@@ -66,6 +84,10 @@ int run_chain_command(const ChainArgs& args, std::ostream& out) {
                      r.blocks, r.nodes.empty() ? 0 : r.nodes[0].head_height, r.max_finalized,
                      r.auxpow_submitted);
   out << fmt::format("transfers: {} submitted, {} applied\n", r.txs_submitted, r.txs_applied);
+  if (o.bitcoin) {
+    out << fmt::format("peg-ins: {} deposits, {} minted; bitcoin height {}\n", r.deposits,
+                       r.pegins_minted, r.bitcoin_height);
+  }
   if (args.chaos) out << fmt::format("faults: {} scheduled\n", r.faults);
   out << "trace hash: " << reports::hex64(r.stats.trace_hash) << "\n";
   for (const auto& f : r.failures) {

@@ -21,6 +21,8 @@ struct ChainArgs {
   Duration miner_mean = 30s;
   bool chaos = false;         // seeded nemesis: crashes, partitions, clogs
   bool clock_faults = false;  // with chaos: clock jumps and drift too
+  std::size_t pegins = 0;     // > 0: a simulated Bitcoin, bridges and this many deposits
+  Duration bitcoin_block_mean = 60s;
   LogLevel log_level = LogLevel::kOff;
 };
 

@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
   det_cmd->add_flag("--quiet", quiet, "No progress lines");
 
   alys::harness::ChainArgs chain;
-  std::string chain_duration = "10m", chain_miner = "30s", chain_log = "off";
+  std::string chain_duration = "10m", chain_miner = "30s", chain_log = "off", chain_btc = "1m";
   auto* chain_cmd = app.add_subcommand(
       "chain", "Run Alys nodes (federation authorities + full nodes) on the simulator with\n"
                "Aura slots, a merged miner and a transfer workload, then check heads,\n"
@@ -79,9 +79,15 @@ int main(int argc, char** argv) {
   chain_cmd->add_option("--miner-mean", chain_miner, "Mean wait between AuxPoW solutions")
       ->check(DurationValidator())->capture_default_str();
   chain_cmd->add_flag("--chaos", chain.chaos,
-                      "Seeded faults during --duration (crashes, partitions, clogs), then a quiet tail");
+                      "Seeded faults during --duration (crashes, partitions, clogs), then a 60 s quiet tail");
   chain_cmd->add_flag("--clock-faults", chain.clock_faults,
                       "With --chaos: clock jumps and drift too (clocks resync for the quiet tail)");
+  chain_cmd->add_option("--pegins", chain.pegins,
+                        "Run a simulated Bitcoin and bridges; deposit this many peg-ins in the\n"
+                        "first half of --duration and check each is minted once (0 = no Bitcoin)")
+      ->capture_default_str();
+  chain_cmd->add_option("--bitcoin-block-mean", chain_btc, "With --pegins: mean Bitcoin block interval")
+      ->check(DurationValidator())->capture_default_str();
   chain_cmd->add_option("--log", chain_log, "Print node log lines: trace|debug|info|warn|error|off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))->capture_default_str();
 
@@ -108,6 +114,7 @@ int main(int argc, char** argv) {
   if (chain_cmd->parsed()) {
     chain.duration = to_duration(chain_duration);
     chain.miner_mean = to_duration(chain_miner);
+    chain.bitcoin_block_mean = to_duration(chain_btc);
     alys::parse_log_level(chain_log, chain.log_level);
     return alys::harness::run_chain_command(chain, std::cout);
   }

@@ -298,6 +298,9 @@ void check_transfers(ChainResult& result, const sim::World& world, const ChainRe
     BlockContext ctx;
     ctx.height = b->block.height;
     if (b->block.auxpow_header) ctx.fee_recipient = b->block.auxpow_header->fee_recipient;
+    for (const PegInRef& ref : b->block.pegins) {
+      ctx.mints.push_back(PegInMint{ref.txid, ref.to, ref.amount_sat});
+    }
     ExecutionOptions exec_options;
     exec_options.signature_check = [&cache](const LedgerTx& tx, const Hash256& tx_hash) {
       return cache.verify_keyed(tx_hash, [&] { return verify_ledger_tx_signature(tx); });
@@ -356,6 +359,12 @@ void check_transfers(ChainResult& result, const sim::World& world, const ChainRe
 
 }  // namespace
 
+std::string describe_failures(const ChainResult& result) {
+  std::string out;
+  for (const auto& f : result.failures) out += f.checker + ": " + f.evidence + "\n";
+  return out;
+}
+
 EvmAddress workload_address(std::size_t i) { return account_address(account_key(i).xonly_public_key()); }
 
 ChainResult run_chain(const ChainOptions& options) {
@@ -377,6 +386,24 @@ ChainResult run_chain(const ChainOptions& options) {
     spec->allocations.push_back({workload_address(i), Workload::initial_balance()});
   }
 
+  // Bitcoin (issue 6): the federation is the authorities, with Alys's majority threshold.
+  std::unique_ptr<sim::SimBitcoin> bitcoin;
+  std::unique_ptr<PegInWorkload> pegin_workload;
+  std::set<Hash256> flagged;  // by any node's bridge
+  if (options.bitcoin) {
+    std::vector<XOnlyPublicKey> members;
+    for (std::size_t i = 0; i < options.authorities; ++i) {
+      members.push_back(sim_node_key(i).xonly_public_key());
+    }
+    auto federation = Federation::create(members, Federation::majority(members.size()));
+    ALYS_ASSERT(federation.has_value(), "chain scenario: federation");
+    sim::SimBitcoinConfig bc;
+    bc.block_interval_mean = options.bitcoin_block_mean;
+    bitcoin = std::make_unique<sim::SimBitcoin>(world, bc, *federation);
+    pegin_workload = std::make_unique<PegInWorkload>(
+        world, *bitcoin, options.pegins, options.pegin_window.value_or(options.duration / 2));
+  }
+
   ChainRecorder recorder(world, total);
   // One memo for every node: each signature is verified once per run (DESIGN.md §5).
   auto verify_cache = std::make_shared<VerifyCache>(VerifyCache::kDefaultCapacity, options.seed);
@@ -393,6 +420,20 @@ ChainResult run_chain(const ChainOptions& options) {
     config.observer = &recorder;
     config.chain_verify_cache = verify_cache;
     config.engine_verify_cache = verify_cache;
+    if (bitcoin) {
+      NodeConfig::Bridge b;
+      b.config.federation_script_pubkey = bitcoin->federation()->script_pubkey();
+      b.config.start_height = 1;
+      b.config.required_confirmations = options.pegin_confirmations;
+      b.config.poll_interval = 10s;
+      sim::SimBitcoin* btc = bitcoin.get();
+      const auto node = static_cast<NodeId>(i);
+      b.rpc = [btc, node](Env&) { return btc->client(node); };
+      b.routes.on_flagged = [&flagged](const std::vector<bridge::TrackedPegIn>& f) {
+        for (const auto& t : f) flagged.insert(t.pegin.txid);
+      };
+      config.bridge = std::move(b);
+    }
     world.add_node([config](Env& env) { return std::make_unique<AlysNode>(env, config); });
   }
   for (NodeId late : options.late_nodes) {
@@ -443,6 +484,12 @@ ChainResult run_chain(const ChainOptions& options) {
     }
   }
   if (options.setup) options.setup(world);
+  if (bitcoin) {
+    // Bitcoin keeps mining through the quiet tail, so the last deposits get deep.
+    bitcoin->start(end_of_load + options.settle);
+    pegin_workload->schedule();
+    if (options.bitcoin_setup) options.bitcoin_setup(world, *bitcoin, *pegin_workload);
+  }
 
   // Run, then stop mid-slot so in-flight blocks have landed everywhere.
   const std::int64_t slot_ns = static_cast<std::int64_t>(options.slot_ms) * 1'000'000;
@@ -514,6 +561,30 @@ ChainResult run_chain(const ChainOptions& options) {
   }
   check_transfers(result, world, recorder, workload, *spec, result.nodes[0].head, options.accounts,
                   *verify_cache);
+  if (bitcoin) {
+    PegInCheckInput in;
+    in.bitcoin = bitcoin.get();
+    in.deposits = &pegin_workload->deposits();
+    in.chain = chain_to(recorder, result.nodes[0].head);
+    in.confirmations = options.pegin_confirmations;
+    // Minting is due once a deposit is this deep: its confirmations, then up to a minute
+    // of Bitcoin blocks for the bridges to poll, a proposer to include it and AuxPoW to
+    // finalize it.
+    in.settled_depth = options.pegin_confirmations + 3;
+    in.flagged = flagged;
+    in.at = world.now();
+    for (CheckFailure& f : check_pegins(in)) result.failures.push_back(std::move(f));
+    result.deposits = pegin_workload->deposits().size();
+    result.bitcoin_height = bitcoin->tip_height();
+    for (const SignedBlock* b : in.chain) result.pegins_minted += b->block.pegins.size();
+    // The nodes' bitcoind clients live in their bridges and use the Bitcoin model, which
+    // goes before the world does: stop the nodes while both still exist.
+    for (std::size_t i = 0; i < total; ++i) {
+      if (world.is_up(static_cast<NodeId>(i))) {
+        world.crash(static_cast<NodeId>(i), sim::CrashDurability::kKeepAll);
+      }
+    }
+  }
   return result;
 }
 

@@ -14,7 +14,9 @@
 //                      one height;
 //   transfers          every workload transfer is applied exactly once on the final
 //                      chain, and replaying it with an independent ledger gives each
-//                      workload account the balance the workload's own accounting expects.
+//                      workload account the balance the workload's own accounting expects;
+//   pegins, no-double-mint, pegin-backing, pegin-value   with `bitcoin` (see
+//                      scenarios/pegin_workload.h).
 #pragma once
 
 #include <cstdint>
@@ -24,8 +26,10 @@
 #include <vector>
 
 #include "core/system/alys_node.h"
+#include "runtime-sim/sim_bitcoin.h"
 #include "runtime-sim/world.h"
 #include "scenarios/check_failure.h"
+#include "scenarios/pegin_workload.h"
 
 namespace alys::scenarios {
 
@@ -54,6 +58,18 @@ struct ChainOptions {
   // Nodes that start later (by index): added at `late_start` instead of time 0.
   std::vector<NodeId> late_nodes;
   Duration late_start = 0s;
+
+  // Bitcoin and the bridge (issue 6). With `bitcoin`, a simulated Bitcoin runs whose
+  // federation is the authorities (majority threshold), every node runs a bridge on its own
+  // bitcoind client, and `pegins` deposits are made at seeded times in the first
+  // `pegin_window` (default: the first half of `duration`). Checkers: pegin_workload.h.
+  bool bitcoin = false;
+  Duration bitcoin_block_mean = 60s;
+  std::uint32_t pegin_confirmations = 6;
+  std::size_t pegins = 0;
+  std::optional<Duration> pegin_window;
+  // Called once after the Bitcoin model exists, before running: schedule Bitcoin faults.
+  std::function<void(sim::World&, sim::SimBitcoin&, PegInWorkload&)> bitcoin_setup;
 };
 
 struct NodeSummary {
@@ -77,10 +93,17 @@ struct ChainResult {
   std::uint64_t auxpow_submitted = 0;
   std::uint64_t max_finalized = 0;
   std::size_t faults = 0;  // scheduled by the nemesis
+  // With bitcoin: deposits made, peg-ins minted on the final chain, Bitcoin's height.
+  std::size_t deposits = 0;
+  std::size_t pegins_minted = 0;
+  std::uint64_t bitcoin_height = 0;
   bool ok() const { return failures.empty(); }
 };
 
 ChainResult run_chain(const ChainOptions& options);
+
+// One line per failure: "checker: evidence".
+std::string describe_failures(const ChainResult& result);
 
 // The address of workload account `index` (funded at genesis).
 EvmAddress workload_address(std::size_t index);

@@ -356,6 +356,11 @@ Status ChainActor::on_pegins_verified(actor::Reply<std::vector<PegInMint>>& r) {
       pump();
       return Status::ok();
     }
+    if (since == now) {
+      ALYS_LOG(env().log(), kInfo, "chain: block {} h{} waits for this node's Bitcoin view: {}",
+               hash.to_hex().substr(0, 12), in_flight_->pending.block.block.height,
+               err.message());
+    }
     std::unique_ptr<ImportInFlight> flight = std::move(in_flight_);
     enqueue(std::move(flight->pending), /*front=*/true);
     start_timer(1s, SlotTick{});
@@ -434,6 +439,8 @@ Status ChainActor::on_executed(actor::Reply<execution::ExecutedPayload>& r) {
     }
     if (err.code() == StatusCode::kTimeout || err.code() == StatusCode::kUnavailable) {
       // The engine is stalled or its breaker is open: retry the block later.
+      ALYS_LOG(env().log(), kDebug, "chain: block {} waits for the engine: {}",
+               flight->hash.to_hex().substr(0, 12), err.message());
       enqueue(std::move(flight->pending), /*front=*/true);
       start_timer(1s, SlotTick{});
       return Status::ok();

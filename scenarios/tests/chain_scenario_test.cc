@@ -6,11 +6,7 @@
 namespace alys::scenarios {
 namespace {
 
-std::string describe(const ChainResult& r) {
-  std::string out;
-  for (const auto& f : r.failures) out += f.checker + ": " + f.evidence + "\n";
-  return out;
-}
+std::string describe(const ChainResult& r) { return describe_failures(r); }
 
 TEST(ChainScenario, FiveAuthoritiesTwoFullNodesProduceAndFinalize) {
   ChainOptions o;
