@@ -2,9 +2,56 @@
 
 #include <fmt/format.h>
 
+#include "core/bitcoin/serialize.h"
 #include "core/runtime/log.h"
 
 namespace alys::bridge {
+
+namespace {
+
+// The stored state: the watcher's encoding, then the peg operations', each length-prefixed.
+Bytes encode_state(const PegInWatcher& watcher, const PegOperationBook& operations) {
+  const Bytes w = watcher.encode();
+  const Bytes o = operations.encode();
+  ByteWriter out(w.size() + o.size() + 18);
+  out.var_bytes(w);
+  out.var_bytes(o);
+  return out.take();
+}
+
+// The PegOperation state a peg-in's watcher state implies.
+PegState operation_state(const TrackedPegIn& t, bool claimed) {
+  switch (t.state) {
+    case PegInState::kSeen:
+    case PegInState::kOrphaned:
+      return PegState::kWaitingConfirmations;
+    case PegInState::kConfirmed:
+      return claimed ? PegState::kExecuting : PegState::kReadyForExecution;
+    case PegInState::kMinted:
+      return PegState::kCompleted;
+    case PegInState::kFlagged:
+      return PegState::kFailed;
+  }
+  return PegState::kWaitingConfirmations;
+}
+
+std::string_view operation_note(const TrackedPegIn& t, bool claimed) {
+  switch (t.state) {
+    case PegInState::kSeen:
+      return "deposit in a Bitcoin block";
+    case PegInState::kOrphaned:
+      return "its Bitcoin block left the best chain; waiting to be mined again";
+    case PegInState::kConfirmed:
+      return claimed ? "claimed by a sidechain block" : "confirmed: mintable";
+    case PegInState::kMinted:
+      return "minted in a finalized block";
+    case PegInState::kFlagged:
+      return "minted, then its deposit left Bitcoin's best chain";
+  }
+  return "";
+}
+
+}  // namespace
 
 Status validate(const BridgeConfig& c) {
   if (c.federation_script_pubkey.empty()) {
@@ -55,6 +102,7 @@ BridgeStatus BridgeActor::status() const {
   s.mintable = watcher_.mintable().size();
   for (const TrackedPegIn& t : watcher_.flagged()) s.flagged_txids.push_back(t.pegin.txid);
   s.flagged = s.flagged_txids.size();
+  s.pegins_by_state = operations_.count_by_state(PegKind::kPegIn);
   return s;
 }
 
@@ -90,11 +138,20 @@ Status BridgeActor::receive(BridgeMsg& message) {
             minted_before_load_.insert(minted_before_load_.end(), m.txids.begin(), m.txids.end());
             return Status::ok();
           }
-          for (const Hash256& txid : m.txids) watcher_.mark_minted(txid);
+          for (const Hash256& txid : m.txids) {
+            watcher_.mark_minted(txid);
+            claimed_.erase(txid);
+          }
+          sync_operations();
           dirty_ = true;  // saved at the end of the next round
           return Status::ok();
         } else if constexpr (std::is_same_v<T, GetBridgeStatus>) {
           reply(m.reply, Result<BridgeStatus>(status()));
+          return Status::ok();
+        } else if constexpr (std::is_same_v<T, GetPegOperation>) {
+          const PegOperation* op = operations_.find(m.id);
+          reply(m.reply, Result<std::optional<PegOperation>>(
+                             op ? std::optional<PegOperation>(*op) : std::nullopt));
           return Status::ok();
         } else {
           static_assert(std::is_same_v<T, BridgeCrashForTest>);
@@ -107,11 +164,20 @@ Status BridgeActor::receive(BridgeMsg& message) {
 Status BridgeActor::on_loaded(actor::Reply<std::optional<Bytes>>& r) {
   if (!r.result) return with_context("bridge: loading the state", r.result.error());
   if (r.result->has_value()) {
+    ByteReader in(**r.result);
+    auto w_bytes = in.var_bytes("bridge state: watcher");
+    if (!w_bytes) return w_bytes.error();
+    auto o_bytes = in.var_bytes("bridge state: peg operations");
+    if (!o_bytes) return o_bytes.error();
+    if (Status s = in.expect_end("bridge state"); !s) return s;
     Result<PegInWatcher> w =
-        PegInWatcher::decode(**r.result, config_.federation_script_pubkey, config_.start_height,
+        PegInWatcher::decode(*w_bytes, config_.federation_script_pubkey, config_.start_height,
                              config_.required_confirmations);
     if (!w) return w.error();
+    Result<PegOperationBook> o = PegOperationBook::decode(*o_bytes);
+    if (!o) return o.error();
     watcher_ = std::move(*w);
+    operations_ = std::move(*o);
   }
   loaded_ = true;
   for (const TrackedPegIn& t : watcher_.flagged()) flags_published_.insert(t.pegin.txid);
@@ -136,6 +202,7 @@ Status BridgeActor::on_verify(VerifyPegIns& m) {
     Result<PegInMint> v = watcher_.verify(ref);
     if (v) {
       mints.push_back(*v);
+      if (claimed_.insert(ref.txid).second) dirty_ = true;
     } else if (v.error().code() == StatusCode::kInvalidArgument) {
       reply(m.reply, Result<std::vector<PegInMint>>(v.error()));  // wrong beats not-yet
       return Status::ok();
@@ -148,6 +215,7 @@ Status BridgeActor::on_verify(VerifyPegIns& m) {
   } else {
     reply(m.reply, Result<std::vector<PegInMint>>(std::move(mints)));
   }
+  sync_operations();
   return Status::ok();
 }
 
@@ -269,6 +337,7 @@ void BridgeActor::fetch_next() {
 void BridgeActor::end_round() {
   std::vector<PegIn> confirmed = watcher_.advance();
   if (!confirmed.empty()) dirty_ = true;
+  sync_operations();
   std::vector<TrackedPegIn> flags;
   for (const TrackedPegIn& t : watcher_.flagged()) {
     if (flags_published_.count(t.pegin.txid) == 0) flags.push_back(t);
@@ -284,7 +353,7 @@ void BridgeActor::end_round() {
   dirty_ = false;
   ask<bool>(
       storage_,
-      [state = watcher_.encode()](actor::ReplyTo<bool> to) {
+      [state = encode_state(watcher_, operations_)](actor::ReplyTo<bool> to) {
         return storage::SaveBridgeState{state, to};
       },
       config_.storage_timeout);
@@ -326,6 +395,36 @@ void BridgeActor::fail_round(const Status& s) {
   // A partial round may have fetched blocks: keep them (the view only ever holds blocks
   // that built on each other) and save them with the next round's end.
   wait(config_.retry_interval);
+}
+
+void BridgeActor::sync_operations() {
+  const std::int64_t now_ms = env().clock().unix_ms();
+  for (const auto& [txid, t] : watcher_.all()) {
+    const bool claimed = claimed_.count(txid) != 0;
+    const PegState target = operation_state(t, claimed);
+    const PegOperation* op = operations_.find(txid);
+    if (op == nullptr) {
+      PegOperation fresh;
+      fresh.id = txid;
+      fresh.kind = PegKind::kPegIn;
+      fresh.amount_sat = t.pegin.amount_sat;
+      fresh.evm_address = t.pegin.evm_address;
+      if (Status s = operations_.open(fresh, now_ms); !s) {
+        ALYS_LOG(env().log(), kWarn, "bridge: not tracking peg-in {}: {}",
+                 txid.to_display_hex().substr(0, 16), s.message());
+        continue;
+      }
+      op = operations_.find(txid);
+      dirty_ = true;
+    }
+    if (op->state == target) continue;
+    const auto path = transition_path(PegKind::kPegIn, op->state, target);
+    if (!path) continue;  // e.g. minted here before: the operation is already further
+    for (PegState step : *path) {
+      (void)operations_.move(txid, step, now_ms, operation_note(t, claimed));
+    }
+    dirty_ = true;
+  }
 }
 
 void BridgeActor::wait(Duration d) {

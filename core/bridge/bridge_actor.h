@@ -19,6 +19,10 @@
 //                      kUnavailable if the view cannot tell yet (the importer retries);
 //   PegInsMinted       tell: peg-ins the chain finalized (never offered again; a later
 //                      Bitcoin reorg of their blocks flags them);
+//   GetPegOperation    ask -> the PegOperation (core/bridge/peg_operation.h) with that id,
+//                      if tracked: a peg-in is one from the moment its deposit is seen
+//                      (WaitingConfirmations, ReadyForExecution, Executing once a block
+//                      claims it, Completed when finalized, Failed when flagged);
 //   GetBridgeStatus    ask -> progress and counters.
 // Until the stored state is loaded (right after a start), queries answer kUnavailable and
 // PegInsMinted is kept and applied after loading.
@@ -39,6 +43,7 @@
 
 #include "core/actor/actor.h"
 #include "core/bridge/bitcoin_rpc.h"
+#include "core/bridge/peg_operation.h"
 #include "core/bridge/pegin_watcher.h"
 #include "core/storage/storage_actor.h"
 
@@ -74,6 +79,7 @@ struct BridgeStatus {
   std::size_t mintable = 0;
   std::size_t flagged = 0;
   std::vector<Hash256> flagged_txids;  // for checkers: every flagged peg-in
+  std::vector<std::size_t> pegins_by_state;  // PegOperation counts, index = PegState - 1
   std::uint64_t rounds = 0;
   std::uint64_t rpc_errors = 0;
   std::uint64_t reorgs = 0;            // rewinds of the view
@@ -93,6 +99,10 @@ struct PegInsMinted {
 struct GetBridgeStatus {
   actor::ReplyTo<BridgeStatus> reply;
 };
+struct GetPegOperation {
+  Hash256 id;
+  actor::ReplyTo<std::optional<PegOperation>> reply;
+};
 struct BridgeCrashForTest {};
 // Internal: the round's timer and the answers of its one outstanding RPC.
 struct BridgeTick {};
@@ -110,7 +120,7 @@ struct BlockAnswer {
 };
 
 using BridgeMsg =
-    std::variant<GetMintablePegIns, VerifyPegIns, PegInsMinted, GetBridgeStatus,
+    std::variant<GetMintablePegIns, VerifyPegIns, PegInsMinted, GetBridgeStatus, GetPegOperation,
                  BridgeCrashForTest, BridgeTick, CountAnswer, HashAnswer, BlockAnswer,
                  actor::Reply<bool>, actor::Reply<std::optional<Bytes>>>;
 
@@ -125,6 +135,7 @@ class BridgeActor final : public actor::Actor<BridgeMsg> {
 
   // For tests and the simulator's checkers (same strand only).
   const PegInWatcher& watcher() const { return watcher_; }
+  const PegOperationBook& operations() const { return operations_; }
   BridgeStatus status() const;
 
  private:
@@ -142,6 +153,8 @@ class BridgeActor final : public actor::Actor<BridgeMsg> {
   void end_round();           // saves if anything changed, else waits
   void fail_round(const Status& s);
   void wait(Duration d);
+  // Moves every peg-in's PegOperation to the state its watcher state (and claims) imply.
+  void sync_operations();
   std::uint64_t next_request() { return ++request_; }
 
   BridgeConfig config_;
@@ -151,6 +164,8 @@ class BridgeActor final : public actor::Actor<BridgeMsg> {
   std::unique_ptr<BitcoinRpc> rpc_;
 
   PegInWatcher watcher_;
+  PegOperationBook operations_;
+  std::set<Hash256> claimed_;  // peg-ins a block claimed (VerifyPegIns), not yet minted
   bool loaded_ = false;
   std::vector<Hash256> minted_before_load_;
   Step step_ = Step::kIdle;

@@ -107,6 +107,7 @@ class PegInWatcher {
   std::vector<TrackedPegIn> flagged() const;
   const TrackedPegIn* find(const Hash256& txid) const;
   std::size_t tracked() const { return pegins_.size(); }
+  const std::map<Hash256, TrackedPegIn>& all() const { return pegins_; }  // by txid
 
   // An importer's check of a peg-in a block claims: ok with what to mint if `ref` names a
   // confirmed (or minted) peg-in of the view in that block. kInvalidArgument if the view

@@ -35,13 +35,25 @@ const bridge::BridgeActor* bridge_of(sim::World& world, NodeId n) {
 }
 
 TEST(PegInScenario, ConfirmedDepositsAreMintedOnceToTheirAddresses) {
-  const ChainResult r = run_chain(pegin_options(3));
+  ChainOptions o = pegin_options(3);
+  std::vector<std::size_t> by_state;
+  o.bitcoin_setup = [&](sim::World& world, sim::SimBitcoin&, PegInWorkload&) {
+    world.schedule_at(Instant{} + 29min, sim::EventKind::kCustom, 1, [&] {
+      const bridge::BridgeActor* b = bridge_of(world, 6);  // a full node's bridge too
+      ASSERT_NE(b, nullptr);
+      by_state = b->status().pegins_by_state;
+    });
+  };
+  const ChainResult r = run_chain(o);
   EXPECT_TRUE(r.ok()) << describe(r);
   EXPECT_EQ(r.deposits, 12u);
   // Every deposit was made in the first 12 minutes and Bitcoin ran on for 18 more, so all
   // are deep enough: every one minted (the checkers hold the amounts and addresses).
   EXPECT_EQ(r.pegins_minted, 12u);
   EXPECT_GT(r.bitcoin_height, 20u);
+  // Every peg-in's operation reached Completed at finality (by 29 min).
+  ASSERT_EQ(by_state.size(), bridge::kPegStateCount);
+  EXPECT_EQ(by_state[static_cast<std::size_t>(bridge::PegState::kCompleted) - 1], 12u);
   EXPECT_EQ(r.txs_applied, r.txs_submitted);
 }
 
@@ -50,6 +62,7 @@ TEST(PegInScenario, ADepositReorgedOutBeforeItsConfirmationsIsNeverMinted) {
   o.pegins = 4;
   std::optional<Hash256> doomed;
   std::uint64_t reorg_status = 1;
+  std::optional<bridge::PegState> doomed_op;  // node 3's PegOperation at the end
   o.bitcoin_setup = [&](sim::World& world, sim::SimBitcoin& btc, PegInWorkload& w) {
     world.schedule_at(Instant{} + 3min, sim::EventKind::kCustom, 1, [&world, &btc, &w, &doomed,
                                                                       &reorg_status] {
@@ -67,6 +80,11 @@ TEST(PegInScenario, ADepositReorgedOutBeforeItsConfirmationsIsNeverMinted) {
         reorg_status = btc.reorg(*conf, {*doomed}).is_ok() ? 0 : 2;
       });
     });
+    world.schedule_at(Instant{} + 29min, sim::EventKind::kCustom, 3, [&] {
+      const bridge::BridgeActor* b = bridge_of(world, 3);
+      ASSERT_NE(b, nullptr);
+      if (const auto* op = b->operations().find(*doomed)) doomed_op = op->state;
+    });
   };
   const ChainResult r = run_chain(o);
   EXPECT_TRUE(r.ok()) << describe(r);
@@ -76,6 +94,8 @@ TEST(PegInScenario, ADepositReorgedOutBeforeItsConfirmationsIsNeverMinted) {
   // and was never minted, the others were.
   EXPECT_EQ(r.deposits, 5u);
   EXPECT_EQ(r.pegins_minted, 4u);
+  // Seen at two confirmations, then gone with its block: still waiting, never minted.
+  EXPECT_EQ(doomed_op, bridge::PegState::kWaitingConfirmations);
 }
 
 TEST(PegInScenario, ADepositReorgedOutAfterItWasMintedIsFlagged) {
@@ -83,6 +103,7 @@ TEST(PegInScenario, ADepositReorgedOutAfterItWasMintedIsFlagged) {
   o.pegins = 0;
   std::optional<Hash256> victim;
   bool flagged_at_end = false;
+  std::optional<bridge::PegOperation> victim_op;
   o.bitcoin_setup = [&](sim::World& world, sim::SimBitcoin& btc, PegInWorkload& w) {
     world.schedule_at(Instant{} + 1min, sim::EventKind::kCustom, 1, [&w, &victim] {
       EvmAddress to{};
@@ -99,11 +120,12 @@ TEST(PegInScenario, ADepositReorgedOutAfterItWasMintedIsFlagged) {
       ASSERT_TRUE(btc.reorg(*conf, {*victim}).is_ok());
     });
     world.schedule_at(Instant{} + 29min, sim::EventKind::kCustom, 3,
-                      [&world, &victim, &flagged_at_end] {
+                      [&world, &victim, &flagged_at_end, &victim_op] {
                         const bridge::BridgeActor* b = bridge_of(world, 0);
                         ASSERT_NE(b, nullptr);
                         const auto& f = b->status().flagged_txids;
                         flagged_at_end = std::find(f.begin(), f.end(), *victim) != f.end();
+                        if (const auto* op = b->operations().find(*victim)) victim_op = *op;
                       });
   };
   const ChainResult r = run_chain(o);
@@ -112,6 +134,15 @@ TEST(PegInScenario, ADepositReorgedOutAfterItWasMintedIsFlagged) {
   EXPECT_TRUE(r.ok()) << describe(r);
   EXPECT_EQ(r.pegins_minted, 1u);
   EXPECT_TRUE(flagged_at_end);
+  // Its operation went all the way, then failed: the history says so.
+  ASSERT_TRUE(victim_op.has_value());
+  EXPECT_EQ(victim_op->state, bridge::PegState::kFailed);
+  std::vector<bridge::PegState> states;
+  for (const auto& step : victim_op->history) states.push_back(step.to);
+  EXPECT_EQ(states, (std::vector<bridge::PegState>{
+                        bridge::PegState::kInitiated, bridge::PegState::kWaitingConfirmations,
+                        bridge::PegState::kReadyForExecution, bridge::PegState::kExecuting,
+                        bridge::PegState::kCompleted, bridge::PegState::kFailed}));
 }
 
 TEST(PegInScenario, ABitcoindOutageDelaysPegInsButLosesNone) {
