@@ -10,7 +10,7 @@ scripts/setup.sh
 scripts/build.sh release alys-sim
 sim=build/release/harness/alys-sim
 mkdir -p report
-"$sim" chain --seed "${ALYS_SEED:-1}" --duration 10m --tx-rate 10 --chaos --clock-faults
+"$sim" chain --seed "${ALYS_SEED:-1}" --duration 20m --tx-rate 10 --pegins 20 --chaos --clock-faults
 "$sim" demo --seed "${ALYS_SEED:-1}" --nodes 5 --duration 10m --json report/demo.json
 "$sim" check-determinism --seeds 1..200 --duration 10m
 echo "report: $(pwd)/report/demo.json"
