@@ -488,6 +488,14 @@ ChainResult run_chain(const ChainOptions& options) {
     // Bitcoin keeps mining through the quiet tail, so the last deposits get deep.
     bitcoin->start(end_of_load + options.settle);
     pegin_workload->schedule();
+    if (options.chaos) {
+      // Shallow reorgs only (below the confirmation depth) and bitcoind outages.
+      fault_count += schedule_bitcoin_faults(world, *bitcoin, *pegin_workload, total,
+                                             options.duration,
+                                             options.pegin_confirmations > 1
+                                                 ? options.pegin_confirmations - 1
+                                                 : 0);
+    }
     if (options.bitcoin_setup) options.bitcoin_setup(world, *bitcoin, *pegin_workload);
   }
 

@@ -62,7 +62,9 @@ struct ChainOptions {
   // Bitcoin and the bridge (issue 6). With `bitcoin`, a simulated Bitcoin runs whose
   // federation is the authorities (majority threshold), every node runs a bridge on its own
   // bitcoind client, and `pegins` deposits are made at seeded times in the first
-  // `pegin_window` (default: the first half of `duration`). Checkers: pegin_workload.h.
+  // `pegin_window` (default: the first half of `duration`). With `chaos` too, Bitcoin gets
+  // seeded shallow reorgs and bitcoind outages (schedule_bitcoin_faults). Checkers:
+  // pegin_workload.h.
   bool bitcoin = false;
   Duration bitcoin_block_mean = 60s;
   std::uint32_t pegin_confirmations = 6;

@@ -57,6 +57,16 @@ class PegInWorkload {
   std::uint64_t refused_ = 0;
 };
 
+// Seeded Bitcoin faults during [0, window): reorgs of depth 1..max_reorg_depth (below the
+// bridges' confirmation depth, so a confirmed deposit is never reorged out; sometimes the
+// reorg evicts a recent deposit, as a depositor double-spending it would), and per-node
+// bitcoind outages of up to 10 minutes, over by the end of the window. Draws come from the
+// world's "bitcoin-chaos"
+// stream; each fault is logged as a world line. Returns how many were scheduled.
+std::size_t schedule_bitcoin_faults(sim::World& world, sim::SimBitcoin& bitcoin,
+                                    const PegInWorkload& workload, std::size_t nodes,
+                                    Duration window, std::size_t max_reorg_depth);
+
 struct PegInCheckInput {
   const sim::SimBitcoin* bitcoin = nullptr;
   const std::vector<Deposit>* deposits = nullptr;

@@ -78,6 +78,11 @@ Status ChainActor::receive(ChainMsg& message) {
           if (m.done) m.done(status_message());
           return Status::ok();
         } else if constexpr (std::is_same_v<T, SlotTick>) return on_slot_tick();
+        else if constexpr (std::is_same_v<T, RetryImport>) {
+          retry_scheduled_ = false;
+          pump();
+          return Status::ok();
+        }
         else if constexpr (std::is_same_v<T, ChainCrashForTest>) {
           return Status::failed_precondition("chain: crash requested by test hook");
         } else if constexpr (std::is_same_v<T, actor::Reply<execution::BuiltPayload>>) {
@@ -311,6 +316,12 @@ void ChainActor::pump() {
   }
 }
 
+void ChainActor::schedule_retry() {
+  if (retry_scheduled_) return;
+  retry_scheduled_ = true;
+  start_timer(1s, RetryImport{});
+}
+
 void ChainActor::execute_in_flight() {
   ImportInFlight& f = *in_flight_;
   f.ask_id = ask<execution::ExecutedPayload>(
@@ -363,7 +374,7 @@ Status ChainActor::on_pegins_verified(actor::Reply<std::vector<PegInMint>>& r) {
     }
     std::unique_ptr<ImportInFlight> flight = std::move(in_flight_);
     enqueue(std::move(flight->pending), /*front=*/true);
-    start_timer(1s, SlotTick{});
+    schedule_retry();
     return Status::ok();
   }
   pegin_wait_since_.erase(hash);
@@ -442,7 +453,7 @@ Status ChainActor::on_executed(actor::Reply<execution::ExecutedPayload>& r) {
       ALYS_LOG(env().log(), kDebug, "chain: block {} waits for the engine: {}",
                flight->hash.to_hex().substr(0, 12), err.message());
       enqueue(std::move(flight->pending), /*front=*/true);
-      start_timer(1s, SlotTick{});
+      schedule_retry();
       return Status::ok();
     }
     ALYS_LOG(env().log(), kInfo, "chain: block {} failed execution: {}",

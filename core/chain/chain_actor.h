@@ -100,11 +100,15 @@ struct GetStatus {
   std::function<void(StatusMessage)> done;
 };
 struct SlotTick {};
+// Retries the import pipeline after a wait (engine stalled, Bitcoin view behind). Not a
+// SlotTick: each SlotTick schedules the next one, so extra ones would multiply.
+struct RetryImport {};
 struct ChainCrashForTest {};
 
 using ChainMsg =
     std::variant<InboundBlock, InboundApproval, InboundTx, InboundPow, SyncedBlocks, ServeStatus,
-                 ServeBlocksByRange, GetAuxWork, GetStatus, SlotTick, ChainCrashForTest,
+                 ServeBlocksByRange, GetAuxWork, GetStatus, SlotTick, RetryImport,
+                 ChainCrashForTest,
                  actor::Reply<execution::BuiltPayload>, actor::Reply<execution::ExecutedPayload>,
                  actor::Reply<bool>, actor::Reply<storage::LoadedChain>,
                  actor::Reply<std::vector<bridge::TrackedPegIn>>,
@@ -266,6 +270,8 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   std::map<Hash256, Hash256> building_pegin_blocks_;  // txid -> Bitcoin block
   std::map<Hash256, Instant> pegin_wait_since_;       // consensus block -> first wait
   std::optional<Hash256> replayed_for_;  // the block whose kNotFound last caused a replay
+  bool retry_scheduled_ = false;         // a RetryImport timer is pending
+  void schedule_retry();
 };
 
 }  // namespace alys::chain
