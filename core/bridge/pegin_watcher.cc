@@ -171,19 +171,10 @@ void PegInWatcher::mark_minted(const Hash256& txid) {
   }
 }
 
-std::vector<TrackedPegIn> PegInWatcher::mintable() const {
+std::vector<TrackedPegIn> PegInWatcher::in_state(PegInState state) const {
   std::vector<TrackedPegIn> out;
   for (const auto& [txid, t] : pegins_) {
-    if (t.state == PegInState::kConfirmed) out.push_back(t);
-  }
-  std::sort(out.begin(), out.end(), by_height_then_txid);
-  return out;
-}
-
-std::vector<TrackedPegIn> PegInWatcher::flagged() const {
-  std::vector<TrackedPegIn> out;
-  for (const auto& [txid, t] : pegins_) {
-    if (t.state == PegInState::kFlagged) out.push_back(t);
+    if (t.state == state) out.push_back(t);
   }
   std::sort(out.begin(), out.end(), by_height_then_txid);
   return out;

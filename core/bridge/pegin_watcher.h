@@ -101,10 +101,12 @@ class PegInWatcher {
 
   // The chain minted `txid` (a no-op for an unknown or already minted txid).
   void mark_minted(const Hash256& txid);
-  // Confirmed and not yet minted, in (height, txid) order: what a proposer may include.
-  std::vector<TrackedPegIn> mintable() const;
+  // The peg-ins in `state`, in (height, txid) order.
+  std::vector<TrackedPegIn> in_state(PegInState state) const;
+  // Confirmed and not yet minted: what a proposer may include.
+  std::vector<TrackedPegIn> mintable() const { return in_state(PegInState::kConfirmed); }
   // Flagged peg-ins (minted, then their block left Bitcoin's best chain).
-  std::vector<TrackedPegIn> flagged() const;
+  std::vector<TrackedPegIn> flagged() const { return in_state(PegInState::kFlagged); }
   const TrackedPegIn* find(const Hash256& txid) const;
   std::size_t tracked() const { return pegins_.size(); }
   const std::map<Hash256, TrackedPegIn>& all() const { return pegins_; }  // by txid
