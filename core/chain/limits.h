@@ -16,6 +16,8 @@ inline constexpr std::size_t kMaxAuthorities = 64;
 inline constexpr std::size_t kMaxTxsPerBlock = 8192;
 inline constexpr std::size_t kMaxPegInsPerBlock = 1024;
 inline constexpr std::size_t kMaxFinalizedPegoutsPerBlock = 64;
+// Inputs of one peg-out payment (FederationWallet's max_inputs may not exceed it).
+inline constexpr std::size_t kMaxPegoutInputs = 200;
 inline constexpr std::size_t kMaxApprovals = kMaxAuthorities;
 // Alys's BlocksByRange cap.
 inline constexpr std::uint32_t kMaxBlocksPerRange = 1024;

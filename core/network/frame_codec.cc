@@ -209,6 +209,33 @@ Result<Goodbye> read_body(ByteReader& r, Tag<Goodbye>) {
   return Goodbye{reason};
 }
 
+void write_body(ByteWriter& w, const PegoutSignatures& m) {
+  ALYS_ASSERT(!m.signatures.empty() && m.signatures.size() <= limits::kMaxPegoutInputs,
+              "frame: peg-out signature count out of range");
+  w.hash(m.payment_txid);
+  w.u32le(m.member_index);
+  w.compact_size(m.signatures.size());
+  for (const SigBytes& sig : m.signatures) w.bytes(sig);
+}
+
+Result<PegoutSignatures> read_body(ByteReader& r, Tag<PegoutSignatures>) {
+  PegoutSignatures m;
+  if (Status s = get_hash(r, "payment_txid", m.payment_txid); !s) return s;
+  auto member = r.u32le("member_index");
+  if (!member) return member.error();
+  m.member_index = *member;
+  auto n = r.count("signature count", SchnorrSignature::kSize, limits::kMaxPegoutInputs);
+  if (!n) return n.error();
+  if (*n == 0) return Status::invalid_argument("signature count: none");
+  m.signatures.resize(static_cast<std::size_t>(*n));
+  for (SigBytes& sig : m.signatures) {
+    auto raw = r.take(sig.size(), "signature");
+    if (!raw) return raw.error();
+    std::copy(raw->begin(), raw->end(), sig.begin());
+  }
+  return m;
+}
+
 // --- dispatch by kind byte -----------------------------------------------------------
 
 using KindReader = Result<WireMessage> (*)(ByteReader&);

@@ -107,10 +107,19 @@ struct Goodbye {
   friend bool operator==(const Goodbye&, const Goodbye&) = default;
 };
 
+// A federation member's signatures for a peg-out payment (Alys's PegoutSignatures topic):
+// one BIP-340 signature per input, in input order, over the BIP-341 script-path sighash.
+struct PegoutSignatures {
+  Hash256 payment_txid;
+  std::uint32_t member_index = 0;
+  std::vector<SigBytes> signatures;  // 1..limits::kMaxPegoutInputs
+  friend bool operator==(const PegoutSignatures&, const PegoutSignatures&) = default;
+};
+
 // The variant index is the wire kind byte minus one; append new kinds at the end.
 using WireMessage = std::variant<Hello, StatusMessage, StatusRequest, BlocksByRangeRequest,
                                  BlocksByRangeResponse, NewBlock, ApproveBlock, NewTx, QueuePow,
-                                 Ping, Pong, Goodbye>;
+                                 Ping, Pong, Goodbye, PegoutSignatures>;
 
 // Printable kind name ("hello", "blocks_by_range_response", ...), for logs and scores.
 std::string_view wire_message_name(const WireMessage& message);

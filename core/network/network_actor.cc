@@ -21,12 +21,23 @@ bool is_network_own(const WireMessage& m) {
          std::holds_alternative<Pong>(m) || std::holds_alternative<Goodbye>(m);
 }
 
+// The WireMessage alternative index of T, computed from the types alone (constructing a
+// WireMessage is not a constant expression for every compiler).
+template <typename T, typename... Ts>
+constexpr std::size_t index_in(const std::variant<Ts...>*) {
+  constexpr bool matches[] = {std::is_same_v<T, Ts>...};
+  for (std::size_t i = 0; i < sizeof...(Ts); ++i) {
+    if (matches[i]) return i;
+  }
+  return sizeof...(Ts);
+}
 template <typename T>
-constexpr std::size_t kind_of = WireMessage(std::in_place_type<T>).index();
+constexpr std::size_t kind_of = index_in<T>(static_cast<const WireMessage*>(nullptr));
+static_assert(kind_of<Hello> == 0 && kind_of<Goodbye> == 11);
 
 bool is_gossip_kind(std::size_t kind) {
   return kind == kind_of<NewBlock> || kind == kind_of<ApproveBlock> || kind == kind_of<NewTx> ||
-         kind == kind_of<QueuePow>;
+         kind == kind_of<QueuePow> || kind == kind_of<PegoutSignatures>;
 }
 
 bool is_gossip(const WireMessage& m) { return is_gossip_kind(m.index()); }

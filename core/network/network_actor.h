@@ -32,14 +32,14 @@
 // ready peer disconnects, is banned, says Goodbye, misses pongs, and for every ready peer
 // when this actor stops or restarts (the new instance fires ready again after re-handshake).
 //
-// Gossip (NewBlock, ApproveBlock, NewTx, QueuePow). Gossip{msg, except} encodes msg, records
-// its id (gossip_id = SHA-256 of the frame) in the seen cache and sends it to every ready
-// peer but `except`. It always sends: the caller decided. An inbound gossip frame whose id
-// is in the seen cache is dropped silently (duplicates_dropped); otherwise the id is
-// recorded and the message routed to on_message. The network never forwards gossip itself:
-// as in gossipsub, a message is forwarded only after the application validated it, so the
-// consumer (the chain actor) re-gossips with except = the peer it came from. An invalid
-// message therefore travels one hop.
+// Gossip (NewBlock, ApproveBlock, NewTx, QueuePow, PegoutSignatures). Gossip{msg, except}
+// encodes msg, records its id (gossip_id = SHA-256 of the frame) in the seen cache and
+// sends it to every ready peer but `except`. It always sends: the caller decided. An
+// inbound gossip frame whose id is in the seen cache is dropped silently
+// (duplicates_dropped); otherwise the id is recorded and the message routed to on_message.
+// The network never forwards gossip itself: as in gossipsub, a message is forwarded only
+// after the application validated it, so the consumer (the chain actor) re-gossips with
+// except = the peer it came from. An invalid message therefore travels one hop.
 //
 // Requests and responses (Status*, BlocksByRange*) are routed without dedupe; SendTo sends
 // one message to one ready peer (else it is dropped and counted in send_failures). Ping /

@@ -175,7 +175,9 @@ void AlysNode::build_tree() {
           } else if constexpr (std::is_same_v<T, BlocksByRangeResponse>) {
             (void)refs->sync.tell(sync::RangeResponse{from, std::move(m)});
           }
-          // Hello, Ping, Pong, Goodbye never reach here (the network handles them).
+          // PegoutSignatures: no FederationActor consumes them yet (issue 6), so they are
+          // not relayed either. Hello, Ping, Pong, Goodbye never reach here (the network
+          // handles them).
         },
         msg);
   };

@@ -224,9 +224,17 @@ inline rc::Gen<WireMessage> gen_wire_message_of(std::size_t index) {
         return Ping{*rc::gen::arbitrary<std::uint64_t>()};
       case 10:
         return Pong{*rc::gen::arbitrary<std::uint64_t>()};
-      default:
+      case 11:
         return Goodbye{*rc::gen::element(GoodbyeReason::kShutdown, GoodbyeReason::kWrongChain,
                                          GoodbyeReason::kBadHandshake, GoodbyeReason::kBanned)};
+      default: {
+        PegoutSignatures m;
+        m.payment_txid = gen_hash();
+        m.member_index = *rc::gen::arbitrary<std::uint32_t>();
+        const auto n = *rc::gen::inRange<std::size_t>(1, 4);
+        for (std::size_t i = 0; i < n; ++i) m.signatures.push_back(gen_array<64>());
+        return m;
+      }
     }
   });
 }

@@ -52,7 +52,7 @@ TEST(WireMessage, NamesFollowTheVariantOrder) {
   const char* expected[] = {"hello",         "status",   "status_request",
                             "blocks_by_range_request", "blocks_by_range_response",
                             "new_block",     "approve_block", "new_tx", "queue_pow",
-                            "ping",          "pong",     "goodbye"};
+                            "ping",          "pong",     "goodbye",  "pegout_signatures"};
   static_assert(std::size(expected) == std::variant_size_v<WireMessage>);
   EXPECT_EQ(wire_message_name(WireMessage{Hello{}}), "hello");
   EXPECT_EQ(wire_message_name(WireMessage{Goodbye{}}), "goodbye");
@@ -120,6 +120,24 @@ TEST(FrameCodec, FramesAreVersionKindBody) {
   EXPECT_EQ(to_hex(encode_frame(NewBlock{sb})), "0106" + to_hex(w.data()));
   LedgerTx tx;
   EXPECT_EQ(to_hex(encode_frame(NewTx{tx})), "0108" + to_hex(encode_ledger_tx(tx)).substr(2));
+  // Peg-out signatures: payment txid | member index | CompactSize count | 64-byte sigs.
+  PegoutSignatures sigs;
+  sigs.payment_txid = Hash256::from_hex(rep("ab", 32)).value();
+  sigs.member_index = 3;
+  sigs.signatures.assign(2, SigBytes{});
+  sigs.signatures[1].fill(0x5c);
+  EXPECT_EQ(to_hex(encode_frame(sigs)),
+            "010d" + rep("ab", 32) + "03000000" + "02" + rep("00", 64) + rep("5c", 64));
+}
+
+TEST(FrameCodec, PegoutSignatureCountsAreChecked) {
+  const std::string head = "010d" + rep("ab", 32) + "03000000";
+  EXPECT_EQ(frame_error_hex(head + "00"),
+            "frame: pegout_signatures: signature count: none");
+  EXPECT_TRUE(frame_error_hex(head + "c9" + rep("00", 64 * 201))
+                  .starts_with("frame: pegout_signatures: signature count: count 201 exceeds"));
+  EXPECT_TRUE(frame_error_hex(head + "02" + rep("00", 64))
+                  .starts_with("frame: pegout_signatures: signature count: count 2 cannot fit"));
 }
 
 TEST(FrameCodec, HeaderErrorsNameTheField) {
@@ -127,7 +145,7 @@ TEST(FrameCodec, HeaderErrorsNameTheField) {
   EXPECT_EQ(frame_error_hex("070a0000000000000000"), "frame: version: unsupported 7");
   EXPECT_EQ(frame_error_hex("01"), "frame: kind: truncated: need 1 bytes, 0 left");
   EXPECT_EQ(frame_error_hex("0100"), "frame: kind: unknown 0");
-  EXPECT_EQ(frame_error_hex("010d"), "frame: kind: unknown 13");
+  EXPECT_EQ(frame_error_hex("010e"), "frame: kind: unknown 14");
   EXPECT_EQ(frame_error_hex("012a"), "frame: kind: unknown 42");
   EXPECT_EQ(frame_error_hex("010300"), "frame: 1 trailing bytes");
   EXPECT_EQ(frame_error_hex("010a" + rep("00", 11)), "frame: 3 trailing bytes");

@@ -372,6 +372,8 @@ def main():
     write("frame", "queue_pow", frame(9, mined))
     write("frame", "ping", frame(10, struct.pack("<Q", 77)))
     write("frame", "goodbye", frame(12, b"\x02"))
+    write("frame", "pegout_signatures", frame(13, b"\x07" * 32 + struct.pack("<I", 2) +
+                                               compact_size(2) + sig + sig))
 
 
 if __name__ == "__main__":
