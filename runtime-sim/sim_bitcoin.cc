@@ -38,6 +38,8 @@ enum class Method : std::uint64_t {
   kSendRawTransaction,
   kEstimateSmartFee,
   kGetMempoolEntry,
+  kGetTxOut,
+  kListUnspent,
 };
 
 // Regtest's powLimit: 0x7fff...ff.
@@ -170,6 +172,40 @@ class SimBitcoin::Client final : public bridge::BitcoinRpc {
              }
              const MempoolTx& e = b.mempool_.at(m->second);
              return bridge::MempoolEntry{e.vsize, e.fee_sat};
+           });
+  }
+
+  void get_tx_out(const OutPoint& outpoint,
+                  bridge::RpcCallback<std::optional<bridge::TxOutInfo>> done) override {
+    answer(Method::kGetTxOut, std::move(done),
+           [outpoint](SimBitcoin& b) -> Result<std::optional<bridge::TxOutInfo>> {
+             // include_mempool=false: the best chain's UTXO set, mempool spends ignored.
+             auto it = b.utxos_.find(outpoint);
+             if (it == b.utxos_.end()) return std::optional<bridge::TxOutInfo>{};
+             return std::optional<bridge::TxOutInfo>{bridge::TxOutInfo{
+                 it->second.output, b.coin_confirmations(it->second), b.tip_hash()}};
+           });
+  }
+
+  void list_unspent(const Bytes& script_pubkey, std::uint32_t min_conf,
+                    bridge::RpcCallback<std::vector<bridge::UnspentOutput>> done) override {
+    using List = std::vector<bridge::UnspentOutput>;
+    answer(Method::kListUnspent, std::move(done),
+           [script_pubkey, min_conf](SimBitcoin& b) -> Result<List> {
+             const std::int64_t need = std::max<std::int64_t>(min_conf, 1);
+             List out;
+             // utxos_paying walks an ordered map: outpoint order.
+             for (const Utxo& u : b.utxos_paying(script_pubkey)) {
+               const Coin& coin = b.utxos_.at(u.outpoint);
+               const std::int64_t conf = b.coin_confirmations(coin);
+               if (conf < need) continue;
+               // The wallet's view: a coin its mempool transaction spends is spent, and an
+               // immature coinbase output is not listed (not spendable yet).
+               if (b.mempool_spends_.count(u.outpoint) != 0) continue;
+               if (coin.coinbase && conf < std::int64_t{b.config_.coinbase_maturity}) continue;
+               out.push_back(bridge::UnspentOutput{u.outpoint, u.output.value, conf});
+             }
+             return out;
            });
   }
 
@@ -426,6 +462,11 @@ void SimBitcoin::disconnect_tip() {
 }
 
 // --- transactions ------------------------------------------------------------------------
+
+std::int64_t SimBitcoin::coin_confirmations(const Coin& coin) const {
+  ALYS_ASSERT(coin.height <= tip_height(), "SimBitcoin: coin above the tip");
+  return static_cast<std::int64_t>(tip_height() - coin.height + 1);
+}
 
 std::optional<SimBitcoin::Coin> SimBitcoin::find_coin(const OutPoint& outpoint) const {
   if (auto it = utxos_.find(outpoint); it != utxos_.end()) return it->second;

@@ -40,6 +40,12 @@
 // caller's incarnation owned by the client: a crash or the client's destruction drops it,
 // and the callback never runs inside the call. During an outage the request is lost and the
 // answer is kUnavailable, rpc_timeout after the call.
+// gettxout reads the best chain's UTXO set (utxos_paying's view); listunspent is that of a
+// watch-only wallet watching the script: confirmed, mature, and not spent by a transaction
+// in the mempool. SIMPLIFICATION: a real wallet keeps counting a coin as spent by its own
+// transaction after that transaction leaves the mempool (until abandoned); here the coin
+// is listed again as soon as its spender is gone (e.g. evicted by a reorg). User coins
+// (credit_user_coin) have tip height + 1 confirmations, as if created in genesis.
 //
 // REQUIRES: the SimBitcoin outlives its clients, and is destroyed before its World. Its
 // destructor cancels its block schedule; requests still in flight then do nothing.
@@ -245,6 +251,8 @@ class SimBitcoin {
   void remove_from_mempool(const Hash256& txid);
   // The coin `outpoint` names in the best chain or in the mempool, if unspent there.
   std::optional<Coin> find_coin(const OutPoint& outpoint) const;
+  // Confirmations of a best-chain coin (user coins count from height 0: tip height + 1).
+  std::int64_t coin_confirmations(const Coin& coin) const;
 
   Hash256 mine_block();
   void connect(const Hash256& hash);

@@ -12,6 +12,14 @@
 //   send_raw_transaction(tx)   sendrawtransaction hex    (the txid)
 //   estimate_smart_fee(n)      estimatesmartfee n        (sat per 1000 vbytes)
 //   get_mempool_entry(txid)    getmempoolentry txid
+//   get_tx_out(outpoint)       gettxout txid n false     (the confirmed UTXO set only: nullopt,
+//                              not an error, when the output does not exist or is spent on
+//                              the best chain; a spend only in the mempool does not hide it)
+//   list_unspent(spk, min_conf) listunspent min_conf 9999999 [address] on a watch-only wallet
+//                              (the confirmed outputs paying exactly spk with >= min_conf
+//                              confirmations, min_conf 0 read as 1, sorted by outpoint; like
+//                              the wallet, leaves out outputs a mempool transaction spends and
+//                              immature coinbase outputs)
 //
 // Callback rules (every method): `done` is called exactly once, later, on the caller's
 // executor: never inside the call that was given it. A client that is destroyed drops its
@@ -26,10 +34,12 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <vector>
 
 #include "core/bitcoin/block.h"
 #include "core/bitcoin/transaction.h"
 #include "core/runtime/status.h"
+#include "core/types/bytes.h"
 #include "core/types/hash256.h"
 
 namespace alys::bridge {
@@ -56,6 +66,22 @@ struct MempoolEntry {
   std::int64_t fee_sat = 0;
 };
 
+// An unspent output of the best chain (gettxout).
+struct TxOutInfo {
+  TxOut out;
+  std::int64_t confirmations = 0;  // >= 1
+  Hash256 best_block;              // the tip the answer was computed at
+  friend bool operator==(const TxOutInfo&, const TxOutInfo&) = default;
+};
+
+// One entry of listunspent.
+struct UnspentOutput {
+  OutPoint outpoint;
+  std::int64_t value = 0;  // satoshis
+  std::int64_t confirmations = 0;
+  friend bool operator==(const UnspentOutput&, const UnspentOutput&) = default;
+};
+
 // A fee rate in satoshis per 1000 virtual bytes (bitcoind's BTC/kvB times 10^8).
 struct FeeRate {
   std::int64_t sat_per_kvb = 0;
@@ -79,6 +105,10 @@ class BitcoinRpc {
   virtual void send_raw_transaction(const Transaction& tx, RpcCallback<Hash256> done) = 0;
   virtual void estimate_smart_fee(std::uint32_t conf_target, RpcCallback<FeeRate> done) = 0;
   virtual void get_mempool_entry(const Hash256& txid, RpcCallback<MempoolEntry> done) = 0;
+  virtual void get_tx_out(const OutPoint& outpoint,
+                          RpcCallback<std::optional<TxOutInfo>> done) = 0;
+  virtual void list_unspent(const Bytes& script_pubkey, std::uint32_t min_conf,
+                            RpcCallback<std::vector<UnspentOutput>> done) = 0;
 };
 
 }  // namespace alys::bridge

@@ -2,7 +2,8 @@
 // commitment), block timing follows the configured mean, runs are seed-deterministic, the
 // mempool/UTXO rules reject double spends and bad federation signatures, reorgs replace
 // blocks and re-mine or evict transactions, and the per-node RPC clients answer later, on
-// the node, and not at all after a crash or the client's destruction.
+// the node, and not at all after a crash or the client's destruction; gettxout and
+// listunspent read the confirmed UTXO set.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -461,6 +462,283 @@ TEST(SimBitcoinRpc, MethodsFollowBitcoind) {
   auto bad_target =
       await<bridge::FeeRate>(f.world, [&](auto cb) { rpc->estimate_smart_fee(0, cb); });
   EXPECT_FALSE(bad_target.has_value());
+}
+
+// --- gettxout / listunspent -----------------------------------------------------------
+
+using TxOutAnswer = std::optional<bridge::TxOutInfo>;
+using UnspentList = std::vector<bridge::UnspentOutput>;
+
+// A P2WPKH script no other test code pays.
+Bytes watched_script() {
+  Bytes s{op::k0, 20};
+  s.resize(22, 0x77);
+  return s;
+}
+
+TEST(SimBitcoinRpc, GetTxOutReadsTheConfirmedUtxoSet) {
+  Fixture f(21);
+  SimBitcoin& btc = *f.btc;
+  auto rpc = btc.client(0);
+  btc.mine_now(2);
+  const Bytes fed_spk = btc.federation()->script_pubkey();
+  auto get = [&](const OutPoint& point) {
+    return await<TxOutAnswer>(f.world, [&](auto cb) { rpc->get_tx_out(point, cb); });
+  };
+
+  // A peg-in from a user coin with change (output 2 pays the user).
+  const OutPoint coin = btc.credit_user_coin(5'000'000);
+  auto dep = btc.deposit_from(coin, address_with(0x80, 0x11), 1'000'000, 2'000);
+  ASSERT_TRUE(dep.has_value()) << dep.error().to_string();
+  // Only in the mempool: not in the UTXO set yet (include_mempool=false). The coin it
+  // spends still is (a mempool spend does not hide it).
+  auto pending = get(OutPoint{*dep, 0});
+  ASSERT_TRUE(pending.has_value()) << pending.error().to_string();
+  EXPECT_FALSE(pending->has_value());
+  auto spent_in_mempool = get(coin);
+  ASSERT_TRUE(spent_in_mempool.has_value());
+  ASSERT_TRUE(spent_in_mempool->has_value());
+  EXPECT_EQ((*spent_in_mempool)->out.value, 5'000'000);
+  // A credited coin counts from height 0.
+  EXPECT_EQ((*spent_in_mempool)->confirmations,
+            static_cast<std::int64_t>(btc.tip_height()) + 1);
+
+  btc.mine_now(2);  // the deposit is in block 3; the tip is block 4
+  auto found = get(OutPoint{*dep, 0});
+  ASSERT_TRUE(found.has_value()) << found.error().to_string();
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->out.value, 1'000'000);
+  EXPECT_TRUE(equal_bytes((*found)->out.script_pubkey, fed_spk));
+  EXPECT_EQ((*found)->confirmations, 2);
+  EXPECT_EQ((*found)->best_block, btc.tip_hash());
+  EXPECT_EQ(**found, (bridge::TxOutInfo{TxOut{1'000'000, fed_spk}, 2, btc.tip_hash()}));
+  auto change = get(OutPoint{*dep, 2});
+  ASSERT_TRUE(change.has_value());
+  ASSERT_TRUE(change->has_value());
+  EXPECT_EQ((*change)->out.value, 5'000'000 - 1'000'000 - 2'000);
+
+  // No such output: the OP_RETURN (never in the UTXO set), a vout past the end, a txid
+  // nobody has, and the coin the deposit spent. All nullopt, not errors.
+  for (const OutPoint& point :
+       {OutPoint{*dep, 1}, OutPoint{*dep, 7}, OutPoint{Hash256{}, 0}, coin}) {
+    auto r = get(point);
+    ASSERT_TRUE(r.has_value()) << r.error().to_string();
+    EXPECT_FALSE(r->has_value()) << point.vout;
+  }
+
+  // The change, spent: still there while the spend is only in the mempool, gone once mined.
+  const Transaction spend_change = spend({OutPoint{*dep, 2}}, {3'990'000});
+  ASSERT_TRUE(btc.submit(spend_change).has_value());
+  auto before = get(OutPoint{*dep, 2});
+  ASSERT_TRUE(before.has_value());
+  ASSERT_TRUE(before->has_value());
+  EXPECT_EQ((*before)->confirmations, 2);
+  btc.mine_now(1);
+  auto after = get(OutPoint{*dep, 2});
+  ASSERT_TRUE(after.has_value());
+  EXPECT_FALSE(after->has_value());
+  auto fresh = get(OutPoint{txid(spend_change), 0});
+  ASSERT_TRUE(fresh.has_value());
+  ASSERT_TRUE(fresh->has_value());
+  EXPECT_EQ((*fresh)->out.value, 3'990'000);
+  EXPECT_EQ((*fresh)->confirmations, 1);
+  // The peg-in output has one more confirmation, and the answer names the new tip.
+  auto again = get(OutPoint{*dep, 0});
+  ASSERT_TRUE(again.has_value());
+  ASSERT_TRUE(again->has_value());
+  EXPECT_EQ((*again)->confirmations, 3);
+  EXPECT_EQ((*again)->best_block, btc.tip_hash());
+}
+
+TEST(SimBitcoinRpc, ListUnspentListsConfirmedCoinsOfTheScriptInOutpointOrder) {
+  Fixture f(22);
+  SimBitcoin& btc = *f.btc;
+  auto rpc = btc.client(1);
+  const Bytes watched = watched_script();
+  auto list = [&](std::uint32_t min_conf) {
+    return await<UnspentList>(f.world,
+                              [&](auto cb) { rpc->list_unspent(watched, min_conf, cb); });
+  };
+
+  // Several transactions paying the watched script, in three blocks and the mempool; also
+  // outputs paying other scripts.
+  std::vector<Transaction> txs;
+  for (int i = 0; i < 3; ++i) {
+    txs.push_back(spend({btc.credit_user_coin(1'000'000)}, {300'000 + i, 200'000 + i}, watched));
+    txs.back().outputs.push_back(TxOut{100'000, SimBitcoin::user_script_pubkey()});
+    ASSERT_TRUE(btc.submit(txs.back()).has_value());
+  }
+  btc.mine_now(1);  // height 1: txs[0..2]
+  for (int i = 3; i < 6; ++i) {
+    txs.push_back(spend({btc.credit_user_coin(1'000'000)}, {400'000 + i}, watched));
+    ASSERT_TRUE(btc.submit(txs.back()).has_value());
+  }
+  btc.mine_now(1);  // height 2: txs[3..5]
+  btc.mine_now(1);  // height 3
+  txs.push_back(spend({btc.credit_user_coin(1'000'000)}, {500'000}, watched));
+  ASSERT_TRUE(btc.submit(txs.back()).has_value());  // txs[6]: mempool only
+
+  // The expected answer for a confirmation threshold, built independently and sorted.
+  auto expected = [&](std::int64_t min_conf, const std::set<OutPoint>& exclude = {}) {
+    UnspentList want;
+    for (std::size_t t = 0; t < txs.size(); ++t) {
+      const auto conf = btc.confirmations(txid(txs[t]));
+      if (!conf || *conf == 0) continue;
+      for (std::uint32_t v = 0; v < txs[t].outputs.size(); ++v) {
+        if (!equal_bytes(txs[t].outputs[v].script_pubkey, watched)) continue;
+        const OutPoint point{txid(txs[t]), v};
+        if (static_cast<std::int64_t>(*conf) < min_conf || exclude.count(point) != 0) continue;
+        want.push_back({point, txs[t].outputs[v].value, static_cast<std::int64_t>(*conf)});
+      }
+    }
+    std::sort(want.begin(), want.end(),
+              [](const auto& a, const auto& b) { return a.outpoint < b.outpoint; });
+    return want;
+  };
+
+  auto one = list(1);
+  ASSERT_TRUE(one.has_value()) << one.error().to_string();
+  ASSERT_EQ(one->size(), 9u);  // 3 x 2 at 3 confirmations, 3 x 1 at 2; not the mempool one
+  EXPECT_EQ(*one, expected(1));
+  EXPECT_TRUE(std::is_sorted(one->begin(), one->end(), [](const auto& a, const auto& b) {
+    return a.outpoint < b.outpoint;
+  }));
+  std::int64_t total = 0;
+  for (const auto& u : *one) {
+    total += u.value;
+    EXPECT_GE(u.confirmations, 2);
+  }
+  EXPECT_EQ(total, (300'000 * 3 + 3) + (200'000 * 3 + 3) + (400'000 * 3 + 12));
+  auto zero = list(0);  // 0 reads as 1: the mempool output is never listed
+  ASSERT_TRUE(zero.has_value());
+  EXPECT_EQ(*zero, *one);
+  auto two = list(2);
+  ASSERT_TRUE(two.has_value());
+  EXPECT_EQ(*two, *one);
+  auto three = list(3);
+  ASSERT_TRUE(three.has_value());
+  ASSERT_EQ(three->size(), 6u);
+  EXPECT_EQ(*three, expected(3));
+  for (const auto& u : *three) EXPECT_EQ(u.confirmations, 3);
+  auto four = list(4);
+  ASSERT_TRUE(four.has_value());
+  EXPECT_TRUE(four->empty());
+  auto nobody = await<UnspentList>(
+      f.world, [&](auto cb) { rpc->list_unspent(Bytes{op::k1}, 1, cb); });
+  ASSERT_TRUE(nobody.has_value());
+  EXPECT_TRUE(nobody->empty());
+
+  // Spent coins: a spend in the mempool already hides the coin (the wallet saw it), and it
+  // stays hidden once mined. The mempool output becomes listable once mined.
+  const OutPoint a{txid(txs[0]), 0};
+  const OutPoint b{txid(txs[4]), 0};
+  ASSERT_TRUE(btc.submit(spend({a, b}, {690'000})).has_value());
+  auto pending = list(1);
+  ASSERT_TRUE(pending.has_value());
+  EXPECT_EQ(pending->size(), 7u);
+  EXPECT_EQ(*pending, expected(1, {a, b}));
+  btc.mine_now(1);
+  auto mined = list(1);
+  ASSERT_TRUE(mined.has_value());
+  ASSERT_EQ(mined->size(), 8u);  // 9 - 2 spent + txs[6]
+  EXPECT_EQ(*mined, expected(1, {a, b}));
+  EXPECT_TRUE(std::none_of(mined->begin(), mined->end(), [&](const auto& u) {
+    return u.outpoint == a || u.outpoint == b;
+  }));
+  EXPECT_TRUE(std::any_of(mined->begin(), mined->end(), [&](const auto& u) {
+    return u.outpoint == OutPoint{txid(txs[6]), 0} && u.value == 500'000 &&
+           u.confirmations == 1;
+  }));
+  auto deep = list(2);
+  ASSERT_TRUE(deep.has_value());
+  EXPECT_EQ(deep->size(), 7u);
+  EXPECT_EQ(*deep, expected(2, {a, b}));
+}
+
+TEST(SimBitcoinRpc, ListUnspentLeavesOutImmatureCoinbaseOutputs) {
+  SimBitcoinConfig config;
+  config.coinbase_maturity = 3;
+  Fixture f(23, config);
+  SimBitcoin& btc = *f.btc;
+  auto rpc = btc.client(0);
+  btc.mine_now(4);  // coinbases at heights 0..4: 5, 4, 3, 2 and 1 confirmations
+  auto r = await<UnspentList>(f.world, [&](auto cb) {
+    rpc->list_unspent(SimBitcoin::miner_script_pubkey(), 1, cb);
+  });
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  UnspentList want;
+  for (std::uint64_t h = 0; h <= 2; ++h) {
+    want.push_back({OutPoint{txid(btc.block_at(h)->transactions[0]), 0},
+                    config.block_subsidy_sat, static_cast<std::int64_t>(5 - h)});
+  }
+  std::sort(want.begin(), want.end(),
+            [](const auto& a, const auto& b) { return a.outpoint < b.outpoint; });
+  EXPECT_EQ(*r, want);
+  // gettxout shows an immature coinbase output all the same.
+  auto young = await<TxOutAnswer>(f.world, [&](auto cb) {
+    rpc->get_tx_out(OutPoint{txid(btc.block_at(4)->transactions[0]), 0}, cb);
+  });
+  ASSERT_TRUE(young.has_value());
+  ASSERT_TRUE(young->has_value());
+  EXPECT_EQ((*young)->confirmations, 1);
+  EXPECT_EQ((*young)->out.value, config.block_subsidy_sat);
+}
+
+TEST(SimBitcoinRpc, GetTxOutAndListUnspentFailUnavailableDuringAnOutage) {
+  Fixture f(24);
+  SimBitcoin& btc = *f.btc;
+  auto rpc0 = btc.client(0);
+  auto rpc1 = btc.client(1);
+  const Bytes watched = watched_script();
+  const Transaction tx = spend({btc.credit_user_coin(1'000'000)}, {900'000}, watched);
+  ASSERT_TRUE(btc.submit(tx).has_value());
+  btc.mine_now(1);
+  const OutPoint out{txid(tx), 0};
+
+  const Instant t0 = f.world.now();
+  btc.set_outage(0, t0 + 60s);
+  Instant tx_out_at{}, list_at{};
+  auto tx_out = await<TxOutAnswer>(f.world, [&](auto cb) {
+    rpc0->get_tx_out(out, [&, cb](Result<TxOutAnswer> r) {
+      tx_out_at = f.world.now();
+      cb(std::move(r));
+    });
+  });
+  auto listed = await<UnspentList>(f.world, [&](auto cb) {
+    rpc0->list_unspent(watched, 1, [&, cb](Result<UnspentList> r) {
+      list_at = f.world.now();
+      cb(std::move(r));
+    });
+  });
+  ASSERT_FALSE(tx_out.has_value());
+  EXPECT_EQ(code_of(tx_out), StatusCode::kUnavailable);
+  EXPECT_EQ(tx_out_at - t0, btc.config().rpc_timeout);
+  ASSERT_FALSE(listed.has_value());
+  EXPECT_EQ(code_of(listed), StatusCode::kUnavailable);
+  EXPECT_EQ(list_at - tx_out_at, btc.config().rpc_timeout);  // called when the first failed
+
+  // Node 1's bitcoind answers meanwhile.
+  auto other = await<UnspentList>(f.world, [&](auto cb) { rpc1->list_unspent(watched, 1, cb); });
+  ASSERT_TRUE(other.has_value());
+  ASSERT_EQ(other->size(), 1u);
+  EXPECT_EQ(other->at(0), (bridge::UnspentOutput{out, 900'000, 1}));
+
+  // Every node's bitcoind down: the same for node 1.
+  btc.set_outage_all(f.world.now() + 30s);
+  auto all = await<TxOutAnswer>(f.world, [&](auto cb) { rpc1->get_tx_out(out, cb); });
+  EXPECT_EQ(code_of(all), StatusCode::kUnavailable);
+
+  // Back after both outages end.
+  f.world.run_until(t0 + 61s);
+  f.world.run_for(31s);
+  auto back = await<TxOutAnswer>(f.world, [&](auto cb) { rpc0->get_tx_out(out, cb); });
+  ASSERT_TRUE(back.has_value()) << back.error().to_string();
+  ASSERT_TRUE(back->has_value());
+  EXPECT_EQ((*back)->out.value, 900'000);
+  auto back_list =
+      await<UnspentList>(f.world, [&](auto cb) { rpc0->list_unspent(watched, 1, cb); });
+  ASSERT_TRUE(back_list.has_value());
+  EXPECT_EQ(*back_list, *other);
 }
 
 // --- peg-ins ------------------------------------------------------------------------------
