@@ -36,6 +36,18 @@ struct PegInRef {
   friend bool operator==(const PegInRef&, const PegInRef&) = default;
 };
 
+// A peg-out payment a proposer puts in its block (Alys: the unsigned payment tx).
+// **Ours**: it also states what each input spends (its value; the script is always the
+// federation's) and which peg-out requests it pays (output i pays request_ids[i]; a last
+// output, if any, is the federation's change), so every node checks it, and every member
+// signs it, from the chain alone (AN-264: validity must not depend on a local wallet).
+struct PegOutProposal {
+  Transaction tx;                          // unsigned: no witnesses
+  std::vector<std::int64_t> input_values;  // one per input, in input order
+  std::vector<Hash256> request_ids;        // the burns' ledger tx hashes, in output order
+  friend bool operator==(const PegOutProposal&, const PegOutProposal&) = default;
+};
+
 struct AuxPowHeader {
   Hash256 range_start;
   Hash256 range_end;
@@ -59,8 +71,8 @@ struct ConsensusBlock {
   std::uint64_t slot = 0;
   ExecutionPayload payload;
   std::vector<PegInRef> pegins;
-  std::optional<Transaction> pegout_proposal;    // unsigned Bitcoin payment tx
-  std::vector<Transaction> finalized_pegouts;    // signed Bitcoin txs
+  std::optional<PegOutProposal> pegout_proposal;  // unsigned Bitcoin payment
+  std::vector<Transaction> finalized_pegouts;      // signed payments of earlier proposals
   std::optional<AuxPowHeader> auxpow_header;
   friend bool operator==(const ConsensusBlock&, const ConsensusBlock&) = default;
 };

@@ -1,5 +1,7 @@
 #include "core/chain/chain_spec.h"
 
+#include <fmt/format.h>
+
 #include "core/bitcoin/serialize.h"
 #include "core/crypto/tagged_hash.h"
 
@@ -22,6 +24,17 @@ SignedBlock make_genesis(const ChainSpec& spec, const Hash256& genesis_state_roo
   genesis.block.slot = 0;
   genesis.block.payload.state_root = genesis_state_root;
   return genesis;
+}
+
+Result<Federation> federation_of(const ChainSpec& spec) {
+  std::vector<XOnlyPublicKey> members;
+  members.reserve(spec.authorities.size());
+  for (std::size_t i = 0; i < spec.authorities.size(); ++i) {
+    auto key = XOnlyPublicKey::from_bytes(spec.authorities[i]);
+    if (!key) return with_context(fmt::format("authority {}", i), key.error());
+    members.push_back(*key);
+  }
+  return Federation::create(std::move(members), Federation::majority(members.size()));
 }
 
 }  // namespace alys

@@ -9,7 +9,9 @@
 #include <utility>
 #include <vector>
 
+#include "core/bitcoin/address.h"
 #include "core/bitcoin/alys_retarget.h"
+#include "core/bitcoin/federation.h"
 #include "core/chain/block.h"
 #include "core/execution/ledger_tx.h"
 #include "core/execution/ledger_types.h"
@@ -26,7 +28,13 @@ struct ChainSpec {
   std::uint64_t max_txs_per_block = 1000;
   AlysRetargetParams retarget;
   std::vector<GenesisAllocation> allocations;
+  // The Bitcoin network of the peg: peg-out addresses must be of it (a consensus rule).
+  BitcoinNetwork bitcoin_network = BitcoinNetwork::kRegtest;
 };
+
+// The peg's federation: the authorities, in order, with Alys's majority threshold.
+// Errors: an authority key that is not a valid x-only key, or duplicates.
+Result<Federation> federation_of(const ChainSpec& spec);
 
 // tagged_hash("alys/spec", chain_id, slot_duration_ms, authorities, max_blocks_without_pow).
 Hash256 spec_commitment(const ChainSpec& spec);

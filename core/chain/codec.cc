@@ -221,13 +221,47 @@ Status read_finalized_pegouts(ByteReader& r, std::vector<Transaction>& txs) {
   return Status::ok();
 }
 
-Status read_pegout_proposal(ByteReader& r, std::optional<Transaction>& out) {
+void write_pegout_proposal(ByteWriter& w, const PegOutProposal& p) {
+  ALYS_ASSERT(p.input_values.size() <= limits::kMaxPegoutInputs, "codec: too many input values");
+  ALYS_ASSERT(p.request_ids.size() <= limits::kMaxPegoutPayments, "codec: too many requests");
+  write_bitcoin_tx(w, p.tx);
+  w.compact_size(p.input_values.size());
+  for (std::int64_t v : p.input_values) {
+    ALYS_ASSERT(v > 0 && v <= limits::kMaxMoneySat, "codec: input value out of range");
+    w.i64le(v);
+  }
+  w.compact_size(p.request_ids.size());
+  for (const Hash256& id : p.request_ids) w.hash(id);
+}
+
+Status read_pegout_proposal(ByteReader& r, std::optional<PegOutProposal>& out) {
   bool present = false;
   if (Status s = get_presence(r, "pegout_proposal", present); !s) return s;
   if (!present) return Status::ok();
-  Transaction tx;
-  if (Status s = get_bitcoin_tx(r, tx); !s) return with_context("pegout_proposal", s);
-  out = std::move(tx);
+  PegOutProposal p;
+  if (Status s = get_bitcoin_tx(r, p.tx); !s) return with_context("pegout_proposal", s);
+  auto values = r.count("pegout_proposal: input_value count", 8, limits::kMaxPegoutInputs);
+  if (!values) return values.error();
+  p.input_values.reserve(static_cast<std::size_t>(*values));
+  for (std::uint64_t i = 0; i < *values; ++i) {
+    auto v = r.i64le("value");
+    if (!v) return with_context(fmt::format("pegout_proposal: input_value {}", i), v.error());
+    if (*v <= 0 || *v > limits::kMaxMoneySat) {
+      return Status::invalid_argument(fmt::format(
+          "pegout_proposal: input_value {}: {} sat is outside 1..{}", i, *v, limits::kMaxMoneySat));
+    }
+    p.input_values.push_back(*v);
+  }
+  auto ids = r.count("pegout_proposal: request_id count", Hash256::kSize,
+                     limits::kMaxPegoutPayments);
+  if (!ids) return ids.error();
+  p.request_ids.resize(static_cast<std::size_t>(*ids));
+  for (std::uint64_t i = 0; i < *ids; ++i) {
+    if (Status s = get(r, "request_id", p.request_ids[i]); !s) {
+      return with_context(fmt::format("pegout_proposal: request_id {}", i), s);
+    }
+  }
+  out = std::move(p);
   return Status::ok();
 }
 
@@ -334,7 +368,7 @@ void write_consensus_block(ByteWriter& w, const ConsensusBlock& block) {
   write_payload(w, block.payload);
   write_pegins(w, block.pegins);
   w.u8(block.pegout_proposal ? 1 : 0);
-  if (block.pegout_proposal) write_bitcoin_tx(w, *block.pegout_proposal);
+  if (block.pegout_proposal) write_pegout_proposal(w, *block.pegout_proposal);
   write_finalized_pegouts(w, block.finalized_pegouts);
   w.u8(block.auxpow_header ? 1 : 0);
   if (block.auxpow_header) write_auxpow_header(w, *block.auxpow_header);

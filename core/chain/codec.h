@@ -19,7 +19,9 @@
 //   AuxPowHeader  range_start 32 | range_end 32 | bits u32 | chain_id u32 | height u64 |
 //                 auxpow optional | fee_recipient 20
 //   ConsensusBlock parent_hash 32 | height u64 | slot u64 | state_root 32 | tx list |
-//                 pegin list (txid 32 | block_hash 32) | pegout_proposal optional btc tx |
+//                 pegin list (txid 32 | block_hash 32 | to 20 | amount i64) |
+//                 pegout_proposal optional (btc tx | input_value list of i64 |
+//                 request_id list of 32) |
 //                 finalized_pegouts list of btc tx | auxpow_header optional
 //   Approval      authority_index u32 | signature 64
 //   SignedBlock   ConsensusBlock | approval list

@@ -21,6 +21,8 @@ inline constexpr std::size_t kMaxPegoutInputs = 200;
 inline constexpr std::size_t kMaxApprovals = kMaxAuthorities;
 // Alys's BlocksByRange cap.
 inline constexpr std::uint32_t kMaxBlocksPerRange = 1024;
+// Peg-out requests one payment proposal pays (one output each).
+inline constexpr std::size_t kMaxPegoutPayments = 64;
 // A bech32 address is at most 90 characters (BIP-173).
 inline constexpr std::size_t kMaxBitcoinAddressChars = 90;
 // A Bitcoin transaction carried inside a block (peg-out proposal or finalized peg-out).

@@ -164,7 +164,17 @@ inline rc::Gen<ConsensusBlock> gen_consensus_block() {
       b.pegins.push_back(PegInRef{gen_hash(), gen_hash(), to,
                                   *rc::gen::inRange<std::int64_t>(1, limits::kMaxMoneySat + 1)});
     }
-    if (*rc::gen::arbitrary<bool>()) b.pegout_proposal = *gen_bitcoin_tx();
+    if (*rc::gen::arbitrary<bool>()) {
+      PegOutProposal p;
+      p.tx = *gen_bitcoin_tx();
+      const auto n_in = *rc::gen::inRange<std::size_t>(0, 3);
+      for (std::size_t i = 0; i < n_in; ++i) {
+        p.input_values.push_back(*rc::gen::inRange<std::int64_t>(1, limits::kMaxMoneySat + 1));
+      }
+      const auto n_req = *rc::gen::inRange<std::size_t>(0, 3);
+      for (std::size_t i = 0; i < n_req; ++i) p.request_ids.push_back(gen_hash());
+      b.pegout_proposal = std::move(p);
+    }
     const auto n_final = *rc::gen::inRange<std::size_t>(0, 3);
     for (std::size_t i = 0; i < n_final; ++i) b.finalized_pegouts.push_back(*gen_bitcoin_tx());
     if (*rc::gen::inRange(0, 3) == 0) b.auxpow_header = *gen_auxpow_header();

@@ -134,7 +134,7 @@ TEST(ChainCodec, OptionalFieldsEncodePresenceThenValue) {
   b.pegins.clear();
   Transaction btc;
   btc.inputs.push_back(TxIn{OutPoint{filled_hash(0x99), 1}, {}, 0xfffffffe, {}});
-  b.pegout_proposal = btc;
+  b.pegout_proposal = PegOutProposal{btc, {50'000}, {filled_hash(0x77)}};
   AuxPowHeader h;
   h.range_start = filled_hash(0xaa);
   h.range_end = filled_hash(0xbb);
@@ -150,7 +150,8 @@ TEST(ChainCodec, OptionalFieldsEncodePresenceThenValue) {
   const std::string header_hex = rep("aa", 32) + rep("bb", 32) + "ffff7f20" "4d000000" +
                                  "0900000000000000" + "00" + rep("cc", 20);
   EXPECT_EQ(to_hex(w.data()), rep("44", 32) + "0700000000000000" + "0001000000000000" +
-                                  rep("55", 32) + "00" + "00" + "01" + "33" + btc_hex + "00" +
+                                  rep("55", 32) + "00" + "00" + "01" + "33" + btc_hex +
+                                  "01" + "50c3000000000000" + "01" + rep("77", 32) + "00" +
                                   "01" + header_hex);
   EXPECT_EQ(btc_hex.size() / 2, 0x33u);
   EXPECT_EQ(to_hex(encode_auxpow_header(h)), "01" + header_hex);
@@ -252,6 +253,16 @@ TEST(ChainCodec, CountsAboveLimitsFailBeforeAllocating) {
             "approval count: count 65 exceeds the maximum 64");
   EXPECT_EQ(decode_block_error(hex_bytes("01" + empty_block + "00" + "01" + "fe811a0600")),
             "block: pegout_proposal: length: 400001 exceeds the maximum 400000");
+  // A proposal's input values are amounts (1..21M BTC) and its lists are capped.
+  const std::string btc = "02000000" "00" "00" "00000000";
+  EXPECT_EQ(decode_block_error(hex_bytes("01" + empty_block + "00" + "01" + "0a" + btc + "01" +
+                                         "0000000000000000" + "00" + "00" + "00" + "00")),
+            "block: pegout_proposal: input_value 0: 0 sat is outside 1..2100000000000000");
+  EXPECT_EQ(decode_block_error(hex_bytes("01" + empty_block + "00" + "01" + "0a" + btc + "c9")),
+            "block: pegout_proposal: input_value count: count 201 exceeds the maximum 200");
+  EXPECT_EQ(decode_block_error(hex_bytes("01" + empty_block + "00" + "01" + "0a" + btc + "00" +
+                                         "41")),
+            "block: pegout_proposal: request_id count: count 65 exceeds the maximum 64");
 }
 
 TEST(ChainCodec, BlockErrorsNameTheFieldPath) {

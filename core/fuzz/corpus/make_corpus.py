@@ -212,12 +212,18 @@ def optional(body):
     return b"\x00" if body is None else b"\x01" + body
 
 
+def pegout_proposal(unsigned_tx, input_values, request_ids):
+    return (var_bytes(unsigned_tx) + compact_size(len(input_values)) +
+            b"".join(struct.pack("<q", v) for v in input_values) +
+            compact_size(len(request_ids)) + b"".join(request_ids))
+
+
 def consensus_block(parent, height, slot, state_root, txs, pegins, proposal, finalized, header):
     return (parent + struct.pack("<QQ", height, slot) + state_root + compact_size(len(txs)) +
             b"".join(txs) + compact_size(len(pegins)) +
             b"".join(txid + block + to + struct.pack("<q", amount)
                      for txid, block, to, amount in pegins) +
-            optional(None if proposal is None else var_bytes(proposal)) +
+            optional(None if proposal is None else pegout_proposal(*proposal)) +
             compact_size(len(finalized)) + b"".join(var_bytes(t) for t in finalized) +
             optional(header))
 
@@ -353,7 +359,8 @@ def main():
                                         None, [], None), approvals)
     pegout_tx = tx(2, [prev[:4] + ([],)], [(7, h(FEDERATION_SPK))])
     bridged = signed_block(consensus_block(b"\x05" * 32, 6, 1700000002, b"\x06" * 32, [], [],
-                                           pegout_tx, [h(ALYS_PEGIN_TX)], mined), approvals[:1])
+                                           (pegout_tx, [50000], [b"\x09" * 32]),
+                                           [h(ALYS_PEGIN_TX)], mined), approvals[:1])
     write("signed_block", "genesis_like", WIRE_VERSION + empty)
     write("signed_block", "transfers_and_pegin", WIRE_VERSION + busy)
     write("signed_block", "pegouts_and_auxpow", WIRE_VERSION + bridged)
