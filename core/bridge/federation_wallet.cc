@@ -1,5 +1,7 @@
 #include "core/bridge/federation_wallet.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/chain/limits.h"
@@ -64,10 +66,13 @@ Result<Bytes> FederationWallet::script_for(const PegOutPayment& p, std::size_t i
 }
 
 Result<PaymentProposal> FederationWallet::propose(std::span<const PegOutPayment> payments,
-                                                  FeeRate rate) const {
+                                                  FeeRate rate,
+                                                  const std::set<OutPoint>& exclude) const {
   if (payments.empty()) return Status::failed_precondition("payment: nothing to pay");
   PaymentProposal out;
   out.tx.version = 2;
+  std::vector<std::int64_t> sats;
+  sats.reserve(payments.size());
   std::int64_t to_pay = 0;
   for (std::size_t i = 0; i < payments.size(); ++i) {
     const PegOutPayment& p = payments[i];
@@ -78,42 +83,80 @@ Result<PaymentProposal> FederationWallet::propose(std::span<const PegOutPayment>
     }
     auto script = script_for(p, i);
     if (!script) return script.error();
-    out.tx.outputs.push_back(TxOut{p.sats, std::move(*script)});
+    out.tx.outputs.push_back(TxOut{p.sats, std::move(*script)});  // amount set below
+    sats.push_back(p.sats);
     to_pay += p.sats;
+    if (to_pay > limits::kMaxMoneySat) {
+      return Status::invalid_argument(
+          fmt::format("payment {}: the payments total more than 21M BTC", i));
+    }
   }
-  // Coins in outpoint order until they cover payments + fee (the fee grows with each input).
-  const TxOut change_output{0, federation_script_};
+
+  // Coins in outpoint order, skipping reserved and excluded ones, at most max_inputs.
+  auto usable = [&](const OutPoint& op) {
+    return reserved_.count(op) == 0 && exclude.count(op) == 0;
+  };
+  auto next = coins_.begin();
   std::int64_t gathered = 0;
-  for (const auto& [outpoint, value] : coins_) {
-    if (reserved_.count(outpoint) != 0) continue;
-    if (out.tx.inputs.size() >= policy_.max_inputs) break;
+  auto add_next_coin = [&]() {
+    while (next != coins_.end() && !usable(next->first)) ++next;
+    if (next == coins_.end() || out.tx.inputs.size() >= policy_.max_inputs) return false;
     TxIn in;
-    in.prevout = outpoint;
+    in.prevout = next->first;
     in.sequence = 0xfffffffd;  // opts in to replacement, as bitcoind's wallet does
     out.tx.inputs.push_back(std::move(in));
-    out.spent_outputs.push_back(TxOut{value, federation_script_});
-    gathered += value;
-    Transaction with_change = out.tx;
-    with_change.outputs.push_back(change_output);
-    const std::int64_t fee = fee_at(rate.sat_per_kvb, signed_vsize(with_change));
-    if (gathered >= to_pay + fee) break;
+    out.spent_outputs.push_back(TxOut{next->second, federation_script_});
+    gathered += next->second;
+    ++next;
+    return true;
+  };
+  auto usable_sum = [&] {
+    std::int64_t sum = 0;
+    for (const auto& [op, value] : coins_) {
+      if (usable(op)) sum += value;
+    }
+    return sum;
+  };
+  // The payments bear the fee, so the coins need only cover what they ask for.
+  while (gathered < to_pay) {
+    if (!add_next_coin()) {
+      return Status::failed_precondition(fmt::format(
+          "payment: needs {} sat for {} payment(s) but {} sat are spendable (not reserved or "
+          "excluded); {} input(s) at most, {} gathered",
+          to_pay, payments.size(), usable_sum(), policy_.max_inputs, gathered));
+    }
   }
-  Transaction with_change = out.tx;
-  with_change.outputs.push_back(change_output);
-  const std::int64_t fee_with_change = fee_at(rate.sat_per_kvb, signed_vsize(with_change));
-  const std::int64_t fee_without = fee_at(rate.sat_per_kvb, signed_vsize(out.tx));
-  if (gathered < to_pay + fee_without) {
-    return Status::failed_precondition(
-        fmt::format("payment: needs {} sat (payments {} + fee {}) but {} sat are spendable",
-                    to_pay + fee_without, to_pay, fee_without, spendable()));
+  // Change is exactly inputs - requested sats; below dust (but not zero), take one more coin.
+  std::int64_t change = gathered - to_pay;
+  while (change != 0 && change < policy_.dust_sat) {
+    if (!add_next_coin()) {
+      return Status::failed_precondition(fmt::format(
+          "payment: change {} sat is below dust ({}) and no other usable coin is left to add "
+          "({} input(s) at most)",
+          change, policy_.dust_sat, policy_.max_inputs));
+    }
+    change = gathered - to_pay;
   }
-  const std::int64_t change = gathered - to_pay - fee_with_change;
-  if (change >= policy_.dust_sat) {
-    out.tx.outputs.push_back(TxOut{change, federation_script_});
-    out.fee_sat = fee_with_change;
-  } else {
-    out.fee_sat = gathered - to_pay;  // dust change is left to the miner
+  if (change > 0) out.tx.outputs.push_back(TxOut{change, federation_script_});
+
+  // The fee for the signed size (amounts do not change the size), split over the payments.
+  const std::uint64_t vsize = signed_vsize(out.tx);
+  const std::int64_t fee =
+      std::max(rate.fee_for(vsize), fee_at(policy_.min_relay_sat_per_kvb, vsize));
+  const std::vector<std::int64_t> amounts = payment_amounts_after_fee(sats, fee);
+  std::int64_t out_sum = 0;
+  for (std::size_t i = 0; i < payments.size(); ++i) {
+    if (amounts[i] < policy_.dust_sat) {
+      return Status::failed_precondition(fmt::format(
+          "payment {} (request {}): {} sat less its fee share {} (of a {} sat fee) leaves {} "
+          "sat, below dust ({})",
+          i, payments[i].request_id.to_hex().substr(0, 12), sats[i], sats[i] - amounts[i], fee,
+          amounts[i], policy_.dust_sat));
+    }
+    out.tx.outputs[i].value = amounts[i];
   }
+  for (const TxOut& o : out.tx.outputs) out_sum += o.value;
+  out.fee_sat = gathered - out_sum;
   return out;
 }
 
@@ -121,6 +164,7 @@ Status FederationWallet::check(const PaymentProposal& proposal,
                                std::span<const PegOutPayment> payments, FeeRate rate) const {
   const Transaction& tx = proposal.tx;
   const Hash256 id = txid(tx);
+  if (payments.empty()) return Status::invalid_argument("payment: nothing to pay");
   if (tx.inputs.empty()) return Status::invalid_argument("payment: no inputs");
   if (proposal.spent_outputs.size() != tx.inputs.size()) {
     return Status::invalid_argument("payment: spent outputs do not match the inputs");
@@ -155,25 +199,59 @@ Status FederationWallet::check(const PaymentProposal& proposal,
     return Status::invalid_argument(fmt::format(
         "payment: {} outputs for {} payments", tx.outputs.size(), payments.size()));
   }
+  std::vector<std::int64_t> sats;
+  sats.reserve(payments.size());
+  std::int64_t to_pay = 0;
+  for (std::size_t i = 0; i < payments.size(); ++i) {
+    const std::int64_t v = payments[i].sats;
+    if (v < 0 || v > limits::kMaxMoneySat || to_pay + v > limits::kMaxMoneySat) {
+      return Status::invalid_argument(
+          fmt::format("payment {}: {} sat is not a valid amount", i, v));
+    }
+    sats.push_back(v);
+    to_pay += v;
+  }
   std::int64_t out_sum = 0;
+  for (std::size_t i = 0; i < tx.outputs.size(); ++i) {
+    const std::int64_t v = tx.outputs[i].value;
+    if (v < 0 || v > limits::kMaxMoneySat) {
+      return Status::invalid_argument(
+          fmt::format("payment: output {}: {} sat is not a valid amount", i, v));
+    }
+    out_sum += v;
+  }
+  // Change: exactly inputs - requested sats, to the federation, or no output if that is 0.
+  const std::int64_t expected_change = in_sum - to_pay;
+  if (tx.outputs.size() == payments.size() + 1) {
+    const TxOut& change = tx.outputs.back();
+    if (change.script_pubkey != federation_script_) {
+      return Status::invalid_argument("payment: change output: not to the federation");
+    }
+    if (change.value != expected_change || change.value < policy_.dust_sat) {
+      return Status::invalid_argument(fmt::format(
+          "payment: change output: {} sat, but inputs {} - requested {} = {} sat (and at "
+          "least dust {})",
+          change.value, in_sum, to_pay, expected_change, policy_.dust_sat));
+    }
+  } else if (expected_change != 0) {
+    return Status::invalid_argument(fmt::format(
+        "payment: change: no change output, but inputs {} - requested {} = {} sat", in_sum,
+        to_pay, expected_change));
+  }
+  // The payments, in order, each less its share of the fee actually paid.
+  const std::int64_t fee = in_sum - out_sum;
+  const std::vector<std::int64_t> amounts = payment_amounts_after_fee(sats, fee);
   for (std::size_t i = 0; i < payments.size(); ++i) {
     auto script = script_for(payments[i], i);
     if (!script) return script.error();
-    if (tx.outputs[i] != TxOut{payments[i].sats, *script}) {
-      return Status::invalid_argument(
-          fmt::format("payment: output {}: does not pay request {} exactly", i,
-                      payments[i].request_id.to_hex().substr(0, 12)));
+    if (tx.outputs[i] != TxOut{amounts[i], *script} || amounts[i] < policy_.dust_sat) {
+      return Status::invalid_argument(fmt::format(
+          "payment: output {}: does not pay request {} exactly ({} sat less its share of the "
+          "{} sat fee is {} sat, at least dust {}; the output pays {} sat)",
+          i, payments[i].request_id.to_hex().substr(0, 12), sats[i], fee, amounts[i],
+          policy_.dust_sat, tx.outputs[i].value));
     }
-    out_sum += tx.outputs[i].value;
   }
-  if (tx.outputs.size() == payments.size() + 1) {
-    const TxOut& change = tx.outputs.back();
-    if (change.script_pubkey != federation_script_ || change.value < policy_.dust_sat) {
-      return Status::invalid_argument("payment: change output: not to the federation or dust");
-    }
-    out_sum += change.value;
-  }
-  const std::int64_t fee = in_sum - out_sum;
   const std::uint64_t vsize = signed_vsize(tx);
   const std::int64_t floor = fee_at(policy_.min_relay_sat_per_kvb, vsize);
   const std::int64_t ceiling =
