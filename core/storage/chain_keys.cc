@@ -83,6 +83,12 @@ Bytes signed_slot_key(std::uint64_t slot) { return number_key(kSignedPrefix, slo
 
 Bytes snapshot_key(const Hash256& hash) { return prefixed(kSnapshotPrefix, hash.view()); }
 
+Bytes pegout_spend_key(const Hash256& coin_txid, std::uint32_t vout) {
+  Bytes key = prefixed(kPegoutSpendPrefix, coin_txid.view());
+  for (int shift = 24; shift >= 0; shift -= 8) key.push_back(static_cast<std::uint8_t>(vout >> shift));
+  return key;
+}
+
 std::optional<std::uint64_t> key_number(ByteView key, std::uint8_t prefix) {
   if (key.size() != kHeightKeyBytes || key[0] != prefix) return std::nullopt;
   return read_be64(key.data() + 1);

@@ -23,6 +23,8 @@ inline constexpr std::string_view kHeadKey = "m/head";
 inline constexpr std::string_view kFinalKey = "m/final";
 inline constexpr std::string_view kSignedMaxKey = "m/signed_max";
 inline constexpr std::string_view kBridgeStateKey = "m/bridge";
+// "o/" + txid 32 + be32 vout -> the payment txid this member signed spending that coin.
+inline constexpr std::string_view kPegoutSpendPrefix = "o/";
 
 // Sizes of the fixed-size keys and values.
 inline constexpr std::size_t kHeightKeyBytes = 1 + 8;           // "h"/"s" + be64
@@ -32,6 +34,7 @@ Bytes block_key(const Hash256& hash);
 Bytes canonical_key(std::uint64_t height);
 Bytes signed_slot_key(std::uint64_t slot);
 Bytes snapshot_key(const Hash256& hash);
+Bytes pegout_spend_key(const Hash256& coin_txid, std::uint32_t vout);
 
 void put_be64(Bytes& out, std::uint64_t v);
 // REQUIRES: at least 8 bytes at `p`.

@@ -89,6 +89,33 @@ Status ChainStore::record_signature(std::uint64_t slot, const Hash256& hash) {
   return Status::ok();
 }
 
+Status ChainStore::record_pegout_signing(const Hash256& payment_txid,
+                                         std::span<const OutPoint> coins) {
+  WriteBatch b;
+  bool any_new = false;
+  for (const OutPoint& coin : coins) {
+    const Bytes key = pegout_spend_key(coin.txid, coin.vout);
+    Result<std::optional<Bytes>> v = get_optional(key);
+    if (!v) return v.error();
+    if (v->has_value()) {
+      Result<Hash256> recorded = decode_hash_value(key, **v);
+      if (!recorded) return recorded.error();
+      if (*recorded == payment_txid) continue;  // synced when first written
+      return Status::failed_precondition(fmt::format(
+          "chain store: coin {}:{} already signed for payment {}, refusing {}",
+          coin.txid.to_hex(), coin.vout, recorded->to_hex(), payment_txid.to_hex()));
+    }
+    b.put(key, payment_txid.view());
+    any_new = true;
+  }
+  if (!any_new) return Status::ok();
+  Status s = storage_.write(b, WriteOptions{.sync = true});
+  if (!s.is_ok()) {
+    return with_context(s, fmt::format("recording peg-out signing of {}", payment_txid.to_hex()));
+  }
+  return Status::ok();
+}
+
 // ----------------------------------------------------------------------------- reads
 
 Result<std::optional<Bytes>> ChainStore::get_optional(ByteView key) {

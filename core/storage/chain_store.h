@@ -35,6 +35,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <optional>
 #include <set>
 #include <vector>
@@ -85,6 +86,13 @@ class ChainStore {
   // is now durably recorded; kFailedPrecondition, writing nothing, if a DIFFERENT hash is
   // already recorded for that slot (the caller must not sign); otherwise a Storage error.
   Status record_signature(std::uint64_t slot, const Hash256& hash);
+
+  // The peg-out double-sign guard: records, with one sync write, that this federation
+  // member signs payment `payment_txid`, which spends `coins`. Call it BEFORE releasing the
+  // signatures. Ok if every coin is now durably recorded for `payment_txid` (again is
+  // fine); kFailedPrecondition, writing nothing, if any coin is already recorded for a
+  // DIFFERENT payment (a conflicting spend: the caller must not sign); else a Storage error.
+  Status record_pegout_signing(const Hash256& payment_txid, std::span<const OutPoint> coins);
 
   // The bridge's state, replaced whole with a sync write (it decides what it has reported,
   // so it must be durable before the bridge acts on it).

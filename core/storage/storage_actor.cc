@@ -116,6 +116,19 @@ Status StorageActor::handle_request(StorageMsg& message) {
                      s.to_string());
             reply(m.reply, Result<bool>(std::move(s)));
           }
+        } else if constexpr (std::is_same_v<T, RecordPegOutSigning>) {
+          Status s = store_->record_pegout_signing(m.payment_txid, m.coins);
+          if (s.is_ok()) {
+            reply(m.reply, Result<bool>(true));
+          } else if (s.code() == StatusCode::kFailedPrecondition) {
+            ALYS_LOG(env().log(), kWarn, "storage: refused a conflicting peg-out signature: {}",
+                     s.message());
+            reply(m.reply, Result<bool>(false));
+          } else {
+            ALYS_LOG(env().log(), kError, "storage: recording a peg-out signing failed: {}",
+                     s.to_string());
+            reply(m.reply, Result<bool>(std::move(s)));
+          }
         } else if constexpr (std::is_same_v<T, LoadChainRequest>) {
           reply(m.reply, store_->load());
         } else if constexpr (std::is_same_v<T, GetBlocksByRange>) {

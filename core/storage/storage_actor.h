@@ -13,6 +13,9 @@
 //                     DIFFERENT hash is recorded for the slot (the caller must not sign);
 //                     an error Status on I/O or corruption (the caller must not sign
 //                     either). Never crashes the actor.
+//   RecordPegOutSigning ask -> bool. The peg-out double-sign guard
+//                     (ChainStore::record_pegout_signing), answered like RecordSignature:
+//                     false when a coin is already recorded for a different payment.
 //   LoadChainRequest  ask -> LoadedChain (ChainStore::load); errors are replied.
 //   GetBlocksByRange  ask -> canonical blocks from start_height, at most
 //                     min(count, limits::kMaxBlocksPerRange), stopping at the first gap.
@@ -59,6 +62,11 @@ struct RecordSignature {
   Hash256 hash;
   actor::ReplyTo<bool> reply;
 };
+struct RecordPegOutSigning {
+  Hash256 payment_txid;
+  std::vector<OutPoint> coins;
+  actor::ReplyTo<bool> reply;
+};
 struct LoadChainRequest {
   actor::ReplyTo<LoadedChain> reply;
 };
@@ -84,7 +92,8 @@ struct LoadBridgeState {
 };
 struct CrashForTest {};
 
-using StorageMsg = std::variant<PersistChain, SaveSnapshot, RecordSignature, LoadChainRequest,
+using StorageMsg = std::variant<PersistChain, SaveSnapshot, RecordSignature, RecordPegOutSigning,
+                                LoadChainRequest,
                                 GetBlocksByRange, GetBlock, LoadSnapshot, SaveBridgeState,
                                 LoadBridgeState, CrashForTest>;
 
