@@ -1,22 +1,128 @@
 #include "core/bridge/bridge_actor.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/bitcoin/serialize.h"
+#include "core/bitcoin/transaction.h"
+#include "core/chain/limits.h"
 #include "core/runtime/log.h"
 
 namespace alys::bridge {
 
 namespace {
 
-// The stored state: the watcher's encoding, then the peg operations', each length-prefixed.
-Bytes encode_state(const PegInWatcher& watcher, const PegOperationBook& operations) {
+constexpr std::uint8_t kPaymentsVersion = 1;
+// Smallest encoded payment: the transaction's length prefix, the smallest transaction
+// (version, one input count, one output count, lock time) and a request count.
+constexpr std::size_t kMinPaymentBytes = 1 + 10 + 1;
+
+std::string short_id(const Hash256& h) { return h.to_display_hex().substr(0, 16); }
+
+// The tracked payments, oldest first: a version byte, a count, then per payment the
+// transaction (BIP-144 form, length-prefixed) and the request ids it pays.
+Bytes encode_payments(const std::vector<TrackedPayment>& payments) {
+  ByteWriter w(8 + payments.size() * 512);
+  w.u8(kPaymentsVersion);
+  w.compact_size(payments.size());
+  for (const TrackedPayment& p : payments) {
+    w.var_bytes(serialize_transaction(p.tx));
+    w.compact_size(p.requests.size());
+    for (const Hash256& id : p.requests) w.hash(id);
+  }
+  return w.take();
+}
+
+// Why a payment cannot be tracked (its encoding would not decode), or ok.
+Status check_payment(const Transaction& tx, std::size_t serialized_size,
+                     const std::vector<Hash256>& requests) {
+  if (tx.inputs.empty()) return Status::invalid_argument("no inputs");
+  if (serialized_size > limits::kMaxBitcoinTxBytes) {
+    return Status::invalid_argument(fmt::format("{} bytes, max {}", serialized_size,
+                                                limits::kMaxBitcoinTxBytes));
+  }
+  if (requests.size() > tx.outputs.size()) {
+    return Status::invalid_argument(fmt::format("{} requests for {} outputs", requests.size(),
+                                                tx.outputs.size()));
+  }
+  return Status::ok();
+}
+
+Result<std::vector<TrackedPayment>> decode_payments(ByteView bytes) {
+  auto fail = [](const Status& s) { return with_context("bridge state: payments", s); };
+  ByteReader r(bytes);
+  auto version = r.u8("version");
+  if (!version) return fail(version.error());
+  if (*version != kPaymentsVersion) {
+    return fail(Status::invalid_argument(fmt::format("version: unsupported {}", *version)));
+  }
+  auto count = r.count("count", kMinPaymentBytes, kMaxTrackedPegOuts);
+  if (!count) return fail(count.error());
+  std::vector<TrackedPayment> out;
+  out.reserve(*count);
+  std::set<Hash256> seen;
+  for (std::uint64_t i = 0; i < *count; ++i) {
+    const auto ctx = [i](const Status& s) {
+      return with_context(fmt::format("bridge state: payment {}", i), s);
+    };
+    auto raw = r.var_bytes("transaction", limits::kMaxBitcoinTxBytes);
+    if (!raw) return ctx(raw.error());
+    Result<Transaction> tx = parse_transaction(*raw);
+    if (!tx) return ctx(tx.error());
+    if (serialize_transaction(*tx) != *raw) {
+      return ctx(Status::invalid_argument("transaction: not in canonical form"));
+    }
+    TrackedPayment p;
+    p.tx = std::move(*tx);
+    p.txid = txid(p.tx);
+    auto n = r.count("request count", 32, p.tx.outputs.size());
+    if (!n) return ctx(n.error());
+    std::set<Hash256> ids;
+    for (std::uint64_t k = 0; k < *n; ++k) {
+      auto id = r.hash("request id");
+      if (!id) return ctx(id.error());
+      if (!ids.insert(*id).second) return ctx(Status::invalid_argument("request id: twice"));
+      p.requests.push_back(*id);
+    }
+    if (Status s = check_payment(p.tx, raw->size(), p.requests); !s) return ctx(s);
+    if (!seen.insert(p.txid).second) return ctx(Status::invalid_argument("txid: listed twice"));
+    out.push_back(std::move(p));
+  }
+  if (Status s = r.expect_end("bridge state: payments"); !s) return s;
+  return out;
+}
+
+// The stored state: the watcher's encoding, the peg operations' and the tracked payments',
+// each length-prefixed. (A state saved before peg-outs existed ends after the operations;
+// it loads with no payments.)
+Bytes encode_state(const PegInWatcher& watcher, const PegOperationBook& operations,
+                   const std::vector<TrackedPayment>& payments) {
   const Bytes w = watcher.encode();
   const Bytes o = operations.encode();
-  ByteWriter out(w.size() + o.size() + 18);
+  const Bytes p = encode_payments(payments);
+  ByteWriter out(w.size() + o.size() + p.size() + 27);
   out.var_bytes(w);
   out.var_bytes(o);
+  out.var_bytes(p);
   return out.take();
+}
+
+// bitcoind's answers to sendrawtransaction that mean the transaction is already out there.
+bool already_known(const Status& s) {
+  if (s.code() == StatusCode::kFailedPrecondition) return true;  // -27: already in the chain
+  return s.code() == StatusCode::kInvalidArgument &&
+         (s.message().find("already in") != std::string::npos ||   // txn-already-in-mempool
+          s.message().find("already-in") != std::string::npos ||
+          s.message().find("already-known") != std::string::npos);  // txn-already-known
+}
+
+// An RPC error that says bitcoind cannot be reached now: it ends the round. Other errors
+// about one payment are that payment's, and the round goes on to the next one (so one odd
+// payment cannot starve the peg-in scan).
+bool unreachable(const Status& s) {
+  return s.code() == StatusCode::kUnavailable || s.code() == StatusCode::kTimeout ||
+         s.code() == StatusCode::kIoError;
 }
 
 // The PegOperation state a peg-in's watcher state implies.
@@ -63,6 +169,10 @@ Status validate(const BridgeConfig& c) {
   if (c.max_blocks_per_round == 0) {
     return Status::invalid_argument("bridge: max_blocks_per_round: must be >= 1");
   }
+  if (c.max_tracked_pegouts == 0 || c.max_tracked_pegouts > kMaxTrackedPegOuts) {
+    return Status::invalid_argument(
+        fmt::format("bridge: max_tracked_pegouts: must be in [1, {}]", kMaxTrackedPegOuts));
+  }
   if (c.poll_interval <= Duration::zero() || c.retry_interval <= Duration::zero() ||
       c.storage_timeout <= Duration::zero()) {
     return Status::invalid_argument(
@@ -103,6 +213,8 @@ BridgeStatus BridgeActor::status() const {
   for (const TrackedPegIn& t : watcher_.flagged()) s.flagged_txids.push_back(t.pegin.txid);
   s.flagged = s.flagged_txids.size();
   s.pegins_by_state = operations_.count_by_state(PegKind::kPegIn);
+  s.pegouts_by_state = operations_.count_by_state(PegKind::kPegOut);
+  s.pegouts_tracked = payments_.size();
   return s;
 }
 
@@ -120,6 +232,18 @@ Status BridgeActor::receive(BridgeMsg& message) {
           return on_hash(m);
         } else if constexpr (std::is_same_v<T, BlockAnswer>) {
           return on_block(m);
+        } else if constexpr (std::is_same_v<T, PegOutTxAnswer>) {
+          return on_pegout_tx(m);
+        } else if constexpr (std::is_same_v<T, PegOutSendAnswer>) {
+          return on_pegout_sent(m);
+        } else if constexpr (std::is_same_v<T, PegOutsFinalized>) {
+          // Applied now; the new payments are saved, then broadcast, at the next round.
+          if (!loaded_) {
+            pegouts_before_load_.push_back(std::move(m));
+          } else {
+            apply_pegouts(m);
+          }
+          return Status::ok();
         } else if constexpr (std::is_same_v<T, BridgeTick>) {
           if (step_ == Step::kIdle && loaded_) start_round();
           return Status::ok();
@@ -169,6 +293,14 @@ Status BridgeActor::on_loaded(actor::Reply<std::optional<Bytes>>& r) {
     if (!w_bytes) return w_bytes.error();
     auto o_bytes = in.var_bytes("bridge state: peg operations");
     if (!o_bytes) return o_bytes.error();
+    std::vector<TrackedPayment> payments;
+    if (!in.empty()) {
+      auto p_bytes = in.var_bytes("bridge state: payments");
+      if (!p_bytes) return p_bytes.error();
+      Result<std::vector<TrackedPayment>> p = decode_payments(*p_bytes);
+      if (!p) return p.error();
+      payments = std::move(*p);
+    }
     if (Status s = in.expect_end("bridge state"); !s) return s;
     Result<PegInWatcher> w =
         PegInWatcher::decode(*w_bytes, config_.federation_script_pubkey, config_.start_height,
@@ -178,14 +310,24 @@ Status BridgeActor::on_loaded(actor::Reply<std::optional<Bytes>>& r) {
     if (!o) return o.error();
     watcher_ = std::move(*w);
     operations_ = std::move(*o);
+    if (payments.size() > config_.max_tracked_pegouts) {
+      ALYS_LOG(env().log(), kWarn,
+               "bridge: {} peg-out payments stored, max_tracked_pegouts {}: keeping the oldest",
+               payments.size(), config_.max_tracked_pegouts);
+      payments.resize(config_.max_tracked_pegouts);
+    }
+    payments_ = std::move(payments);
   }
   loaded_ = true;
   for (const TrackedPegIn& t : watcher_.flagged()) flags_published_.insert(t.pegin.txid);
   for (const Hash256& txid : minted_before_load_) watcher_.mark_minted(txid);
   dirty_ = !minted_before_load_.empty();
   minted_before_load_.clear();
-  ALYS_LOG(env().log(), kInfo, "bridge: scanning Bitcoin from height {} ({} peg-ins tracked)",
-           watcher_.next_height(), watcher_.tracked());
+  for (const PegOutsFinalized& m : pegouts_before_load_) apply_pegouts(m);
+  pegouts_before_load_.clear();
+  ALYS_LOG(env().log(), kInfo,
+           "bridge: scanning Bitcoin from height {} ({} peg-ins, {} peg-out payments tracked)",
+           watcher_.next_height(), watcher_.tracked(), payments_.size());
   start_round();
   return Status::ok();
 }
@@ -224,6 +366,11 @@ Status BridgeActor::on_verify(VerifyPegIns& m) {
 void BridgeActor::start_round() {
   ++counters_.rounds;
   fetched_this_round_ = 0;
+  pegout_cursor_ = 0;
+  next_payment();
+}
+
+void BridgeActor::scan_bitcoin() {
   step_ = Step::kCount;
   const std::uint64_t id = next_request();
   rpc_->get_block_count([self = self(), id](Result<std::uint64_t> r) {
@@ -349,17 +496,27 @@ void BridgeActor::end_round() {
   }
   to_publish_ = std::move(confirmed);
   flags_to_publish_ = std::move(flags);
-  step_ = Step::kSaving;
+  save(Step::kSaving);
+}
+
+void BridgeActor::save(Step step) {
+  step_ = step;
   dirty_ = false;
+  payments_unsaved_ = false;
   ask<bool>(
       storage_,
-      [state = encode_state(watcher_, operations_)](actor::ReplyTo<bool> to) {
+      [state = encode_state(watcher_, operations_, payments_)](actor::ReplyTo<bool> to) {
         return storage::SaveBridgeState{state, to};
       },
       config_.storage_timeout);
 }
 
 Status BridgeActor::on_saved(actor::Reply<bool>& r) {
+  if (step_ == Step::kSavingPayments) {
+    if (!r.result) return with_context("bridge: saving the peg-out payments", r.result.error());
+    next_payment();
+    return Status::ok();
+  }
   if (step_ != Step::kSaving) return Status::ok();
   if (!r.result) {
     // What was to be published is not durable: restart from the last durable state.
@@ -425,6 +582,216 @@ void BridgeActor::sync_operations() {
     }
     dirty_ = true;
   }
+}
+
+// --- peg-outs ----------------------------------------------------------------------------
+
+void BridgeActor::open_pegout(const Hash256& id, const PegOutRequest* request) {
+  if (operations_.find(id) != nullptr) return;
+  PegOperation fresh;
+  fresh.id = id;
+  fresh.kind = PegKind::kPegOut;
+  if (request != nullptr) {
+    // Kept within what the book's encoding accepts (the ledger enforces both already).
+    if (request->sats >= 0 && request->sats <= limits::kMaxMoneySat) {
+      fresh.amount_sat = request->sats;
+    }
+    fresh.evm_address = request->sender;
+    fresh.bitcoin_address =
+        request->bitcoin_address.substr(0, limits::kMaxBitcoinAddressChars);
+  }
+  if (Status s = operations_.open(fresh, env().clock().unix_ms()); !s) {
+    ALYS_LOG(env().log(), kWarn, "bridge: not tracking peg-out {}: {}", short_id(id),
+             s.message());
+    return;
+  }
+  dirty_ = true;
+}
+
+void BridgeActor::walk_pegout(const Hash256& id, PegState target, std::string_view note,
+                              bool rebroadcast) {
+  const PegOperation* op = operations_.find(id);
+  if (op == nullptr || op->kind != PegKind::kPegOut) return;
+  const std::int64_t now_ms = env().clock().unix_ms();
+  if (rebroadcast && target == PegState::kExecuting &&
+      (op->state == PegState::kExecuting || op->state == PegState::kWaitingConfirmations)) {
+    // Sent before, and Bitcoin lost it (dropped from the mempool, or its block reorged out).
+    (void)operations_.move(id, PegState::kExecuting, now_ms,
+                           "rebroadcast: not in Bitcoin's mempool or best chain");
+    dirty_ = true;
+    return;
+  }
+  if (op->state == target) return;
+  const auto path = transition_path(PegKind::kPegOut, op->state, target);
+  if (!path) return;  // already further (a repeated item), or final
+  for (PegState step : *path) (void)operations_.move(id, step, now_ms, note);
+  dirty_ = true;
+}
+
+void BridgeActor::walk_payment(const TrackedPayment& p, PegState target, std::string_view note,
+                               bool rebroadcast) {
+  for (const Hash256& id : p.requests) {
+    const PegOperation* op = operations_.find(id);
+    if (op == nullptr || op->bitcoin_txid != p.txid) continue;  // paid by another payment
+    walk_pegout(id, target, note, rebroadcast);
+  }
+}
+
+void BridgeActor::apply_pegouts(const PegOutsFinalized& m) {
+  // The payment of an operation is settable until its payment is signed.
+  const auto attach = [&](const Hash256& id, const Hash256& payment) {
+    const PegOperation* op = operations_.find(id);
+    if (op == nullptr || op->kind != PegKind::kPegOut || op->bitcoin_txid == payment) return;
+    const bool unsigned_yet = op->state == PegState::kInitiated ||
+                              op->state == PegState::kGovernanceApproval ||
+                              op->state == PegState::kFederationValidation;
+    if (op->bitcoin_txid && !unsigned_yet) {
+      ALYS_LOG(env().log(), kWarn, "bridge: peg-out {} is paid by {}, not by {}", short_id(id),
+               short_id(*op->bitcoin_txid), short_id(payment));
+      return;
+    }
+    if (operations_.set_payment(id, payment).is_ok()) dirty_ = true;
+  };
+  for (const PegOutRequest& r : m.requested) open_pegout(r.tx_hash, &r);
+  for (const auto& [payment, ids] : m.proposed) {
+    const std::string note = fmt::format("payment {} proposed", short_id(payment));
+    for (const Hash256& id : ids) {
+      open_pegout(id, nullptr);
+      attach(id, payment);
+      if (const PegOperation* op = operations_.find(id); op && op->bitcoin_txid == payment) {
+        walk_pegout(id, PegState::kFederationValidation, note);
+      }
+    }
+  }
+  for (const auto& [tx, ids] : m.paid) {
+    const Hash256 payment = txid(tx);
+    const std::string note = fmt::format("payment {} signed", short_id(payment));
+    std::vector<Hash256> requests;
+    for (const Hash256& id : ids) {
+      if (std::find(requests.begin(), requests.end(), id) != requests.end()) continue;
+      requests.push_back(id);
+      open_pegout(id, nullptr);
+      attach(id, payment);
+      if (const PegOperation* op = operations_.find(id); op && op->bitcoin_txid == payment) {
+        walk_pegout(id, PegState::kReadyForExecution, note);
+      }
+    }
+    // Follow it on Bitcoin, unless it is followed already or final already.
+    const bool tracked = std::any_of(payments_.begin(), payments_.end(),
+                                     [&](const TrackedPayment& p) { return p.txid == payment; });
+    if (tracked) continue;
+    const bool completed =
+        !requests.empty() && std::all_of(requests.begin(), requests.end(), [&](const Hash256& id) {
+          const PegOperation* op = operations_.find(id);
+          return op != nullptr && op->state == PegState::kCompleted &&
+                 op->bitcoin_txid == payment;
+        });
+    if (completed) continue;
+    if (Status s = check_payment(tx, serialize_transaction(tx).size(), requests); !s) {
+      ALYS_LOG(env().log(), kWarn, "bridge: not tracking peg-out payment {}: {}",
+               short_id(payment), s.message());
+      continue;
+    }
+    if (payments_.size() >= config_.max_tracked_pegouts) {
+      ALYS_LOG(env().log(), kWarn,
+               "bridge: {} peg-out payments tracked (max_tracked_pegouts): not tracking {}",
+               payments_.size(), short_id(payment));
+      continue;
+    }
+    payments_.push_back(TrackedPayment{tx, payment, std::move(requests)});
+    payments_unsaved_ = true;
+    dirty_ = true;
+  }
+}
+
+void BridgeActor::next_payment() {
+  // Payments the chain finalized since the last save are made durable before any RPC about
+  // them: a crash cannot forget a payment this node may have put on Bitcoin.
+  if (payments_unsaved_) {
+    save(Step::kSavingPayments);
+    return;
+  }
+  if (pegout_cursor_ >= payments_.size()) {
+    scan_bitcoin();
+    return;
+  }
+  step_ = Step::kPegOutQuery;
+  const std::uint64_t id = next_request();
+  rpc_->get_raw_transaction(payments_[pegout_cursor_].txid,
+                            [self = self(), id](Result<RawTransactionInfo> r) {
+                              (void)self.tell(PegOutTxAnswer{id, std::move(r)});
+                            });
+}
+
+void BridgeActor::send_payment() {
+  step_ = Step::kPegOutSend;
+  ++counters_.pegout_broadcasts;
+  const std::uint64_t id = next_request();
+  rpc_->send_raw_transaction(payments_[pegout_cursor_].tx,
+                             [self = self(), id](Result<Hash256> r) {
+                               (void)self.tell(PegOutSendAnswer{id, std::move(r)});
+                             });
+}
+
+Status BridgeActor::on_pegout_tx(PegOutTxAnswer& a) {
+  if (a.request != request_ || step_ != Step::kPegOutQuery) return Status::ok();
+  const TrackedPayment& p = payments_[pegout_cursor_];
+  if (!a.info) {
+    if (a.info.error().code() == StatusCode::kNotFound) {
+      send_payment();  // never sent, dropped from the mempool, or reorged out
+    } else if (unreachable(a.info.error())) {
+      fail_round(a.info.error());
+    } else {
+      ++counters_.rpc_errors;
+      counters_.last_error = a.info.error().to_string();
+      ALYS_LOG(env().log(), kWarn, "bridge: getrawtransaction {}: {}", short_id(p.txid),
+               a.info.error().to_string());
+      ++pegout_cursor_;
+      next_payment();
+    }
+    return Status::ok();
+  }
+  if (!a.info->block_hash) {
+    walk_payment(p, PegState::kExecuting, "in Bitcoin's mempool");
+    ++pegout_cursor_;
+  } else if (a.info->confirmations >= config_.required_confirmations) {
+    walk_payment(p, PegState::kCompleted,
+                 fmt::format("{} confirmations on Bitcoin", a.info->confirmations));
+    ALYS_LOG(env().log(), kInfo, "bridge: peg-out payment {} is final ({} confirmations)",
+             short_id(p.txid), a.info->confirmations);
+    payments_.erase(payments_.begin() + static_cast<std::ptrdiff_t>(pegout_cursor_));
+    ++counters_.pegouts_completed;
+    dirty_ = true;
+  } else {
+    walk_payment(p, PegState::kWaitingConfirmations,
+                 fmt::format("in a Bitcoin block: {} confirmation(s)", a.info->confirmations));
+    ++pegout_cursor_;
+  }
+  next_payment();
+  return Status::ok();
+}
+
+Status BridgeActor::on_pegout_sent(PegOutSendAnswer& a) {
+  if (a.request != request_ || step_ != Step::kPegOutSend) return Status::ok();
+  const TrackedPayment& p = payments_[pegout_cursor_];
+  if (a.txid) {
+    walk_payment(p, PegState::kExecuting, "broadcast", /*rebroadcast=*/true);
+    ALYS_LOG(env().log(), kInfo, "bridge: peg-out payment {} broadcast", short_id(p.txid));
+  } else if (already_known(a.txid.error())) {
+    // Someone else's copy got there first; the next round sees where it is.
+  } else if (unreachable(a.txid.error())) {
+    fail_round(a.txid.error());
+    return Status::ok();
+  } else {
+    // Refused (e.g. an input is missing until an earlier payment is back): tried again
+    // next round.
+    counters_.last_error = a.txid.error().to_string();
+    ALYS_LOG(env().log(), kWarn, "bridge: bitcoind refused peg-out payment {}: {}",
+             short_id(p.txid), a.txid.error().to_string());
+  }
+  ++pegout_cursor_;
+  next_payment();
+  return Status::ok();
 }
 
 void BridgeActor::wait(Duration d) {

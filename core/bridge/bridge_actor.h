@@ -1,16 +1,38 @@
-// BridgeActor: watches Bitcoin for peg-ins (DESIGN.md §3 BridgeSupervisor, §4 Bridge).
+// BridgeActor: watches Bitcoin for peg-ins and carries the federation's peg-out payments to
+// Bitcoin (DESIGN.md §3 BridgeSupervisor, §4 Bridge).
 //
-// Rounds. Every round asks Bitcoin (BitcoinRpc) for its block count, checks that the last
-// block of its view is still on Bitcoin's best chain (if not, walks back hash by hash to
-// the fork point and rewinds: PegInWatcher orphans or flags what the reorg removed), then
-// fetches up to max_blocks_per_round blocks above its view, one request at a time. At the
-// end of a round that changed anything, the watcher's state is saved with a sync write
-// (StorageActor SaveBridgeState) and only then are the newly confirmed and newly flagged
-// peg-ins published (BridgeRoutes): so a peg-in is published at most once, across
+// Rounds. Every round first walks the tracked peg-out payments (below), then asks Bitcoin
+// (BitcoinRpc) for its block count, checks that the last block of its view is still on
+// Bitcoin's best chain (if not, walks back hash by hash to the fork point and rewinds:
+// PegInWatcher orphans or flags what the reorg removed), then fetches up to
+// max_blocks_per_round blocks above its view, one request at a time. At the end of a round
+// that changed anything, the state (watcher, peg operations, tracked payments) is saved with
+// a sync write (StorageActor SaveBridgeState) and only then are the newly confirmed and newly
+// flagged peg-ins published (BridgeRoutes): so a peg-in is published at most once, across
 // restarts too, and nothing is published that a crash could take back. The next round
 // starts at once while Bitcoin is ahead, else after poll_interval; an RPC error (bitcoind
 // down, timing out) ends the round and the next one starts after retry_interval, so an
-// outage delays peg-ins but loses nothing.
+// outage delays peg-ins and peg-outs but loses nothing.
+//
+// Peg-outs. PegOutsFinalized (from the chain at each finality move; items may repeat and
+// are applied idempotently) opens a peg-out PegOperation per request (id = the burn's
+// ledger tx hash) and walks it: requested -> Initiated, proposed -> FederationValidation,
+// paid -> ReadyForExecution. Each paid (signed) transaction is tracked, at most
+// max_tracked_pegouts of them (beyond that the oldest are kept and a warning is logged),
+// until it is final on Bitcoin; the tracked set is part of the saved state, and payments
+// not yet saved are saved (sync write) before any RPC about them. Each round, before the
+// peg-in work, one RPC at a time, oldest payment first: getrawtransaction, then
+//   confirmations >= required_confirmations  Completed; no longer tracked (the
+//                                            operations keep the history);
+//   in a block, fewer                        WaitingConfirmations;
+//   in the mempool                           Executing (broadcast, by anyone);
+//   not found (never sent, dropped from the  sendrawtransaction: Executing (a rebroadcast
+//   mempool, or reorged out)                 is recorded as Executing -> Executing).
+// sendrawtransaction answering "already in the chain" (kFailedPrecondition) or "already in
+// the mempool" is not an error. bitcoind unreachable (kUnavailable, kTimeout, kIoError)
+// ends the round like the peg-in RPCs; any other error about one payment (a refusal) is
+// logged and that payment is tried again next round. A completed payment is never tracked
+// (so never broadcast) again, also when repeated or after a restart.
 //
 // Queries (from the chain actor):
 //   GetMintablePegIns  ask -> confirmed, not yet minted peg-ins (what a proposer includes);
@@ -19,13 +41,16 @@
 //                      kUnavailable if the view cannot tell yet (the importer retries);
 //   PegInsMinted       tell: peg-ins the chain finalized (never offered again; a later
 //                      Bitcoin reorg of their blocks flags them);
+//   PegOutsFinalized   tell: burns, proposals and signed payments the chain finalized
+//                      (above);
 //   GetPegOperation    ask -> the PegOperation (core/bridge/peg_operation.h) with that id,
 //                      if tracked: a peg-in is one from the moment its deposit is seen
 //                      (WaitingConfirmations, ReadyForExecution, Executing once a block
-//                      claims it, Completed when finalized, Failed when flagged);
+//                      claims it, Completed when finalized, Failed when flagged); a peg-out
+//                      one from the moment its burn is final (above);
 //   GetBridgeStatus    ask -> progress and counters.
 // Until the stored state is loaded (right after a start), queries answer kUnavailable and
-// PegInsMinted is kept and applied after loading.
+// PegInsMinted / PegOutsFinalized are kept and applied after loading.
 //
 // Failures: a state that fails to decode or a failed save is returned as the handler's
 // error, so the supervisor restarts the actor from the last durable state (BridgeActor is
@@ -38,6 +63,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -45,6 +71,7 @@
 #include "core/bridge/bitcoin_rpc.h"
 #include "core/bridge/peg_operation.h"
 #include "core/bridge/pegin_watcher.h"
+#include "core/execution/ledger_types.h"
 #include "core/storage/storage_actor.h"
 
 namespace alys::bridge {
@@ -57,7 +84,11 @@ struct BridgeConfig {
   Duration retry_interval = 5s;    // after an RPC error
   std::uint32_t max_blocks_per_round = 32;
   Duration storage_timeout = 10s;
+  // Signed peg-out payments followed until final on Bitcoin (<= kMaxTrackedPegOuts).
+  std::size_t max_tracked_pegouts = 1024;
 };
+// The most tracked payments a stored state may hold, whatever the configuration.
+inline constexpr std::size_t kMaxTrackedPegOuts = 1u << 16;
 // Errors name the field ("bridge: required_confirmations: must be >= 1").
 Status validate(const BridgeConfig& config);
 
@@ -80,6 +111,10 @@ struct BridgeStatus {
   std::size_t flagged = 0;
   std::vector<Hash256> flagged_txids;  // for checkers: every flagged peg-in
   std::vector<std::size_t> pegins_by_state;  // PegOperation counts, index = PegState - 1
+  std::vector<std::size_t> pegouts_by_state;  // the same for peg-out operations
+  std::size_t pegouts_tracked = 0;     // signed payments followed on Bitcoin now
+  std::uint64_t pegouts_completed = 0; // payments that became final (since this start)
+  std::uint64_t pegout_broadcasts = 0; // sendrawtransaction calls (first or again)
   std::uint64_t rounds = 0;
   std::uint64_t rpc_errors = 0;
   std::uint64_t reorgs = 0;            // rewinds of the view
@@ -95,6 +130,12 @@ struct VerifyPegIns {
 };
 struct PegInsMinted {
   std::vector<Hash256> txids;
+};
+// What the chain finalized about peg-outs (sent at each finality move; may repeat items).
+struct PegOutsFinalized {
+  std::vector<PegOutRequest> requested;                 // burns now final
+  std::vector<std::pair<Hash256, std::vector<Hash256>>> proposed;  // payment txid -> request ids
+  std::vector<std::pair<Transaction, std::vector<Hash256>>> paid;  // signed payment tx -> request ids
 };
 struct GetBridgeStatus {
   actor::ReplyTo<BridgeStatus> reply;
@@ -118,11 +159,28 @@ struct BlockAnswer {
   std::uint64_t request = 0;
   Result<Block> block;
 };
+struct PegOutTxAnswer {
+  std::uint64_t request = 0;
+  Result<RawTransactionInfo> info;
+};
+struct PegOutSendAnswer {
+  std::uint64_t request = 0;
+  Result<Hash256> txid;
+};
 
 using BridgeMsg =
-    std::variant<GetMintablePegIns, VerifyPegIns, PegInsMinted, GetBridgeStatus, GetPegOperation,
-                 BridgeCrashForTest, BridgeTick, CountAnswer, HashAnswer, BlockAnswer,
+    std::variant<GetMintablePegIns, VerifyPegIns, PegInsMinted, PegOutsFinalized,
+                 GetBridgeStatus, GetPegOperation, BridgeCrashForTest, BridgeTick, CountAnswer,
+                 HashAnswer, BlockAnswer, PegOutTxAnswer, PegOutSendAnswer,
                  actor::Reply<bool>, actor::Reply<std::optional<Bytes>>>;
+
+// A signed peg-out payment the bridge follows on Bitcoin.
+struct TrackedPayment {
+  Transaction tx;
+  Hash256 txid;                   // txid(tx)
+  std::vector<Hash256> requests;  // the peg-out requests it pays (distinct)
+  friend bool operator==(const TrackedPayment&, const TrackedPayment&) = default;
+};
 
 class BridgeActor final : public actor::Actor<BridgeMsg> {
  public:
@@ -136,10 +194,22 @@ class BridgeActor final : public actor::Actor<BridgeMsg> {
   // For tests and the simulator's checkers (same strand only).
   const PegInWatcher& watcher() const { return watcher_; }
   const PegOperationBook& operations() const { return operations_; }
+  const std::vector<TrackedPayment>& payments() const { return payments_; }
   BridgeStatus status() const;
 
  private:
-  enum class Step { kIdle, kCount, kCheckTip, kWalkBack, kFetchHash, kFetchBlock, kSaving };
+  enum class Step {
+    kIdle,
+    kSavingPayments,  // new payments made durable before any broadcast
+    kPegOutQuery,
+    kPegOutSend,
+    kCount,
+    kCheckTip,
+    kWalkBack,
+    kFetchHash,
+    kFetchBlock,
+    kSaving,
+  };
 
   Status on_loaded(actor::Reply<std::optional<Bytes>>& r);
   Status on_saved(actor::Reply<bool>& r);
@@ -147,8 +217,25 @@ class BridgeActor final : public actor::Actor<BridgeMsg> {
   Status on_hash(HashAnswer& a);
   Status on_block(BlockAnswer& a);
   Status on_verify(VerifyPegIns& m);
+  Status on_pegout_tx(PegOutTxAnswer& a);
+  Status on_pegout_sent(PegOutSendAnswer& a);
 
   void start_round();
+  void scan_bitcoin();        // the peg-in part of a round: block count, tip check, ...
+  void next_payment();        // asks about the payment at pegout_cursor_, or scans Bitcoin
+  void send_payment();        // (re)broadcasts the payment at pegout_cursor_
+  void save(Step step);       // encodes the state and asks for a sync write
+  // Applies what the chain finalized about peg-outs (idempotent).
+  void apply_pegouts(const PegOutsFinalized& m);
+  // Opens the peg-out operation `id` if it is not tracked yet.
+  void open_pegout(const Hash256& id, const PegOutRequest* request);
+  // Walks the operation `id` to `target` along the shortest allowed path, unless it is
+  // already there or further (no path); for `rebroadcast`, Executing -> Executing too.
+  void walk_pegout(const Hash256& id, PegState target, std::string_view note,
+                   bool rebroadcast = false);
+  // The same for every request the payment pays whose operation names this payment.
+  void walk_payment(const TrackedPayment& p, PegState target, std::string_view note,
+                    bool rebroadcast = false);
   void fetch_next();          // asks for the next block's hash, or ends the round
   void end_round();           // saves if anything changed, else waits
   void fail_round(const Status& s);
@@ -177,6 +264,10 @@ class BridgeActor final : public actor::Actor<BridgeMsg> {
   std::vector<PegIn> to_publish_;      // waiting for the save in flight
   std::vector<TrackedPegIn> flags_to_publish_;
   std::set<Hash256> flags_published_;  // txids already published as flagged (or loaded so)
+  std::vector<PegOutsFinalized> pegouts_before_load_;
+  std::vector<TrackedPayment> payments_;  // oldest first
+  bool payments_unsaved_ = false;      // a payment was added since the last save
+  std::size_t pegout_cursor_ = 0;      // kPegOutQuery / kPegOutSend: index into payments_
   BridgeStatus counters_;
 };
 

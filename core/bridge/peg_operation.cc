@@ -179,6 +179,22 @@ Status PegOperationBook::move(const Hash256& id, PegState to, std::int64_t at_un
   return advance(it->second, to, at_unix_ms, note);
 }
 
+Status PegOperationBook::set_payment(const Hash256& id, const Hash256& bitcoin_txid) {
+  auto it = ops_.find(id);
+  if (it == ops_.end()) {
+    return Status::not_found(fmt::format("peg operation {}: unknown", id.to_hex().substr(0, 12)));
+  }
+  PegOperation& op = it->second;
+  if (op.kind != PegKind::kPegOut || is_final(op.state)) {
+    return Status::failed_precondition(fmt::format("{} {}: payment not settable in {}",
+                                                   peg_kind_name(op.kind),
+                                                   id.to_hex().substr(0, 12),
+                                                   peg_state_name(op.state)));
+  }
+  op.bitcoin_txid = bitcoin_txid;
+  return Status::ok();
+}
+
 const PegOperation* PegOperationBook::find(const Hash256& id) const {
   auto it = ops_.find(id);
   return it == ops_.end() ? nullptr : &it->second;

@@ -107,6 +107,9 @@ class PegOperationBook {
   Status open(PegOperation op, std::int64_t at_unix_ms);
   // advance() on the operation with that id. Errors: unknown id (kNotFound), or advance's.
   Status move(const Hash256& id, PegState to, std::int64_t at_unix_ms, std::string_view note);
+  // Records the Bitcoin payment of a peg-out (its bitcoin_txid). Errors: unknown id
+  // (kNotFound); not a peg-out, or the operation is final (kFailedPrecondition).
+  Status set_payment(const Hash256& id, const Hash256& bitcoin_txid);
 
   const PegOperation* find(const Hash256& id) const;
   std::size_t size() const { return ops_.size(); }

@@ -133,6 +133,24 @@ TEST(PegOperation, APegOutWalksItsHappyPathAndRecordsHistory) {
   EXPECT_EQ(book.move(id_of(9), S::kFailed, 1, "").code(), StatusCode::kNotFound);
 }
 
+TEST(PegOperation, APegOutRecordsItsPaymentUntilFinal) {
+  PegOperationBook book;
+  ASSERT_TRUE(book.open(op_of(6, PegKind::kPegOut), 1).is_ok());
+  ASSERT_TRUE(book.open(op_of(7, PegKind::kPegIn), 1).is_ok());
+  const Hash256 payment = id_of(60);
+  ASSERT_TRUE(book.set_payment(id_of(6), payment).is_ok());
+  EXPECT_EQ(book.find(id_of(6))->bitcoin_txid, std::optional<Hash256>(payment));
+  EXPECT_EQ(book.set_payment(id_of(7), payment).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(book.set_payment(id_of(8), payment).code(), StatusCode::kNotFound);
+  ASSERT_TRUE(book.move(id_of(6), S::kCancelled, 2, "").is_ok());
+  EXPECT_EQ(book.set_payment(id_of(6), id_of(61)).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(book.find(id_of(6))->bitcoin_txid, std::optional<Hash256>(payment));
+  // Persisted with the operation.
+  auto back = PegOperationBook::decode(book.encode());
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(*back, book);
+}
+
 TEST(PegOperation, APegInMintedThenReorgedOutFails) {
   PegOperationBook book;
   ASSERT_TRUE(book.open(op_of(2, PegKind::kPegIn), 1).is_ok());
