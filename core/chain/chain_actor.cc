@@ -20,6 +20,12 @@ constexpr int kPenaltyInvalidTx = 5;
 constexpr int kPenaltyInvalidPow = 20;
 // Engine replies of this code mean "I do not know that parent": replay and retry.
 constexpr StatusCode kEngineUnknownParent = StatusCode::kNotFound;
+
+Federation spec_federation(const ChainSpec& spec) {
+  auto f = federation_of(spec);
+  ALYS_ASSERT(f.has_value(), "ChainActor: the spec's authorities do not form a federation");
+  return std::move(*f);
+}
 }  // namespace
 
 // The block being executed by the engine, awaiting its reply.
@@ -30,19 +36,25 @@ struct ChainActor::ImportInFlight {
   BlockContext context;
   std::uint64_t ask_id = 0;          // the engine's execution
   std::uint64_t verify_ask_id = 0;   // the bridge's peg-in check, while it runs
+  std::shared_ptr<const PegOutBook> pegout_book;  // after this block
 };
 
 ChainActor::ChainActor(std::shared_ptr<const ChainConfig> config, ChainRoutes routes,
                        actor::ActorRef<execution::EngineMsg> engine,
                        actor::ActorRef<storage::StorageMsg> storage,
-                       std::optional<actor::ActorRef<bridge::BridgeMsg>> bridge)
+                       std::optional<actor::ActorRef<bridge::BridgeMsg>> bridge,
+                       std::optional<actor::ActorRef<bridge::FederationMsg>> federation)
     : config_(std::move(config)),
       spec_(config_->spec),
       routes_(std::move(routes)),
       engine_(std::move(engine)),
       storage_(std::move(storage)),
       bridge_(std::move(bridge)),
-      mempool_(0, Hash256Hasher{config_->hash_salt}) {
+      federation_actor_(std::move(federation)),
+      federation_(spec_federation(spec_)),
+      pegout_rules_{&federation_, spec_.bitcoin_network},
+      mempool_(0, Hash256Hasher{config_->hash_salt}),
+      pegout_books_(0, Hash256Hasher{config_->hash_salt}) {
   ALYS_ASSERT(!spec_.authorities.empty(), "ChainActor: no authorities");
   ALYS_ASSERT(config_->verify_cache != nullptr, "ChainActor: no verify cache");
   if (config_->authority_key) signer_.emplace(*config_->authority_key);
@@ -55,6 +67,7 @@ ChainActor::~ChainActor() = default;
 Status ChainActor::pre_start() {
   tree_ = std::make_unique<BlockTree>(make_genesis(spec_, config_->genesis_state_root),
                                       spec_.authorities.size());
+  pegout_books_[tree_->genesis().hash] = std::make_shared<const PegOutBook>();
   load_ask_ = ask<storage::LoadedChain>(
       storage_, [](actor::ReplyTo<storage::LoadedChain> to) { return storage::LoadChainRequest{to}; },
       config_->storage_timeout);
@@ -95,6 +108,8 @@ Status ChainActor::receive(ChainMsg& message) {
           return on_mintable(m);
         } else if constexpr (std::is_same_v<T, actor::Reply<std::vector<PegInMint>>>) {
           return on_pegins_verified(m);
+        } else if constexpr (std::is_same_v<T, actor::Reply<bridge::PegOutWork>>) {
+          return on_pegout_work(m);
         } else {
           static_assert(std::is_same_v<T, actor::Reply<storage::LoadedChain>>);
           return on_loaded(m);
@@ -282,7 +297,19 @@ void ChainActor::pump() {
       complete_batch(p.batch, s);
       continue;
     }
+    Result<std::shared_ptr<const PegOutBook>> book = next_pegout_book(p.block.block);
+    if (!book) {
+      ALYS_LOG(env().log(), kInfo, "chain: block {} h{} rejected: {}",
+               hash.to_hex().substr(0, 12), p.block.block.height, book.error().message());
+      if (config_->observer) config_->observer->on_block_rejected(env().id(), hash, book.error());
+      if (p.from && routes_.penalize) {
+        routes_.penalize(*p.from, kPenaltyInvalidBlock, book.error().message());
+      }
+      complete_batch(p.batch, book.error());
+      continue;
+    }
     auto flight = std::make_unique<ImportInFlight>();
+    flight->pegout_book = std::move(*book);
     flight->hash = hash;
     flight->parent = p.block.block.parent_hash;
     flight->context.height = p.block.block.height;
@@ -389,6 +416,50 @@ Status ChainActor::on_pegins_verified(actor::Reply<std::vector<PegInMint>>& r) {
   return Status::ok();
 }
 
+Status ChainActor::on_pegout_work(actor::Reply<bridge::PegOutWork>& r) {
+  if (!pegout_work_ask_ || r.correlation_id != *pegout_work_ask_) return Status::ok();
+  pegout_work_ask_.reset();
+  if (r.result) pegout_work_ = std::move(r.result.value());
+  return Status::ok();
+}
+
+const PegOutBook& ChainActor::pegout_book(const Hash256& hash) const {
+  auto it = pegout_books_.find(hash);
+  ALYS_ASSERT(it != pegout_books_.end(), "chain: no peg-out book for a block of the tree");
+  return *it->second;
+}
+
+Result<std::shared_ptr<const PegOutBook>> ChainActor::next_pegout_book(
+    const ConsensusBlock& block) const {
+  auto parent = pegout_books_.find(block.parent_hash);
+  ALYS_ASSERT(parent != pegout_books_.end(), "chain: no peg-out book for a block's parent");
+  if (!PegOutBook::touches(block)) return parent->second;
+  auto next = parent->second->apply(block, pegout_rules_);
+  if (!next) return with_context("block", next.error());
+  return std::make_shared<const PegOutBook>(std::move(*next));
+}
+
+void ChainActor::add_pegouts(ConsensusBlock& block, const PegOutBook& parent_book) {
+  // Only what the parent's book accepts goes in (the federation answered for an older
+  // head, maybe): each signed payment and the proposal are tried alone on the book.
+  ConsensusBlock trial;
+  trial.height = block.height;
+  for (const Transaction& tx : pegout_work_.signed_payments) {
+    if (block.finalized_pegouts.size() >= limits::kMaxFinalizedPegoutsPerBlock) break;
+    trial.finalized_pegouts = {tx};
+    if (parent_book.apply(trial, pegout_rules_)) block.finalized_pegouts.push_back(tx);
+  }
+  if (!pegout_work_.proposal) return;
+  trial.finalized_pegouts = block.finalized_pegouts;
+  trial.pegout_proposal = pegout_work_.proposal;
+  if (auto ok = parent_book.apply(trial, pegout_rules_); ok) {
+    block.pegout_proposal = pegout_work_.proposal;
+    pegout_work_.proposal.reset();  // the next block needs a fresh one
+  } else {
+    ALYS_LOG(env().log(), kDebug, "chain: peg-out proposal left out: {}", ok.error().message());
+  }
+}
+
 Status ChainActor::on_mintable(actor::Reply<std::vector<bridge::TrackedPegIn>>& r) {
   if (!mintable_ask_ || r.correlation_id != *mintable_ask_) return Status::ok();
   mintable_ask_.reset();
@@ -397,7 +468,44 @@ Status ChainActor::on_mintable(actor::Reply<std::vector<bridge::TrackedPegIn>>& 
 }
 
 void ChainActor::tell_bridge_finalized(std::uint64_t from_height, std::uint64_t to_height) {
+  // Peg-outs: burns, proposals and payments the finalized range carries.
+  bridge::PegOutsFinalized pegouts;
+  bridge::PaymentsFinalized paid;
+  for (std::uint64_t h = from_height; h <= to_height; ++h) {
+    const auto hash = tree_->canonical_at(h);
+    if (!hash) break;
+    const ConsensusBlock& b = tree_->get(*hash)->block.block;
+    if (!PegOutBook::touches(b)) continue;
+    const PegOutBook& before = pegout_book(b.parent_hash);
+    for (const Transaction& tx : b.finalized_pegouts) {
+      const Hash256 id = txid(tx);
+      std::vector<Hash256> requests;
+      if (auto it = before.proposed().find(id); it != before.proposed().end()) {
+        requests = it->second.proposal.request_ids;
+      }
+      pegouts.paid.emplace_back(tx, std::move(requests));
+      paid.txids.push_back(id);
+    }
+    if (b.pegout_proposal) {
+      pegouts.proposed.emplace_back(txid(b.pegout_proposal->tx), b.pegout_proposal->request_ids);
+    }
+    for (const LedgerTx& tx : b.payload.transactions) {
+      if (tx.kind == LedgerTxKind::kPegOut) pegouts.requested.push_back(pegout_request_of(tx));
+    }
+  }
+  if (federation_actor_) {
+    if (!paid.txids.empty()) (void)tell(*federation_actor_, std::move(paid));
+    // Every proposal still unpaid as of finality: new ones get signed, old ones re-gossiped.
+    if (const auto fin = tree_->canonical_at(to_height)) {
+      bridge::ProposalsFinalized proposals;
+      for (const auto& [id, p] : pegout_book(*fin).proposed()) proposals.proposals.push_back(p);
+      if (!proposals.proposals.empty()) (void)tell(*federation_actor_, std::move(proposals));
+    }
+  }
   if (!bridge_) return;
+  if (!pegouts.requested.empty() || !pegouts.proposed.empty() || !pegouts.paid.empty()) {
+    (void)tell(*bridge_, std::move(pegouts));
+  }
   bridge::PegInsMinted minted;
   for (std::uint64_t h = from_height; h <= to_height; ++h) {
     const auto hash = tree_->canonical_at(h);
@@ -436,7 +544,7 @@ Status ChainActor::on_executed(actor::Reply<execution::ExecutedPayload>& r) {
       // A block from our own disk (or our own tree) whose parent state the engine pruned
       // at finality: it was validated and executed when first imported, and the engine
       // keeps the finalized state the chain continues from. Take it without execution.
-      on_imported(flight->pending, flight->hash);
+      on_imported(flight->pending, flight->hash, flight->pegout_book);
       pump();
       return Status::ok();
     }
@@ -456,23 +564,22 @@ Status ChainActor::on_executed(actor::Reply<execution::ExecutedPayload>& r) {
       schedule_retry();
       return Status::ok();
     }
-    ALYS_LOG(env().log(), kInfo, "chain: block {} failed execution: {}",
-             flight->hash.to_hex().substr(0, 12), err.message());
-    if (config_->observer) config_->observer->on_block_rejected(env().id(), flight->hash, err);
-    if (flight->pending.from && routes_.penalize) {
-      routes_.penalize(*flight->pending.from, kPenaltyInvalidBlock, err.message());
-    }
-    complete_batch(flight->pending.batch, err);
+    // Invalid payloads (kInvalidArgument) are the sender's fault; anything else (a full
+    // state table: kFailedPrecondition) is ours, as in reject_in_flight.
+    in_flight_ = std::move(flight);
+    reject_in_flight(err);
     pump();
     return Status::ok();
   }
-  on_imported(flight->pending, flight->hash);
+  on_imported(flight->pending, flight->hash, flight->pegout_book);
   pump();
   return Status::ok();
 }
 
-void ChainActor::on_imported(const Pending& p, const Hash256& hash) {
+void ChainActor::on_imported(const Pending& p, const Hash256& hash,
+                             std::shared_ptr<const PegOutBook> book) {
   const bool from_disk = p.origin == Origin::kLoad;
+  pegout_books_[hash] = std::move(book);
   HeadChange change = tree_->insert(p.block, hash);
   if (config_->observer) config_->observer->on_block_imported(env().id(), p.block, hash);
   // Store the block first, then whatever head change it (or its waiting approvals) made.
@@ -623,6 +730,21 @@ Status ChainActor::on_slot_tick() {
         },
         config_->bridge_timeout);
   }
+  if (federation_actor_ && !pegout_work_ask_) {
+    // Like the mintable peg-ins: refreshed every slot, used as is when proposing.
+    const PegOutBook& book = pegout_book(tree_->head().hash);
+    bridge::GetPegOutWork ask_work;
+    ask_work.pending = book.pending();
+    ask_work.spent = book.spent();
+    for (const auto& [txid, proposed] : book.proposed()) ask_work.awaiting.push_back(txid);
+    pegout_work_ask_ = ask<bridge::PegOutWork>(
+        *federation_actor_,
+        [&](actor::ReplyTo<bridge::PegOutWork> to) {
+          ask_work.reply = to;
+          return std::move(ask_work);
+        },
+        config_->bridge_timeout);
+  }
   const std::uint64_t slot = local_slot();
   if (aura_proposer(spec_, slot) != *config_->authority_index) return Status::ok();
   propose(slot);
@@ -691,6 +813,7 @@ Status ChainActor::on_built(actor::Reply<execution::BuiltPayload>& r) {
         PegInRef{m.txid, building_pegin_blocks_.at(m.txid), m.to, m.amount_sat});
   }
   block.block.auxpow_header = pow_for(head.hash);
+  add_pegouts(block.block, pegout_book(head.hash));
   const Hash256 hash = block_hash(block.block);
   pending_proposal_ = std::move(block);
   request_signature(slot, hash, /*as_proposer=*/true);

@@ -34,9 +34,11 @@
 
 #include "core/actor/actor.h"
 #include "core/bridge/bridge_actor.h"
+#include "core/bridge/federation_actor.h"
 #include "core/chain/block_tree.h"
 #include "core/chain/chain_observer.h"
 #include "core/chain/chain_spec.h"
+#include "core/chain/pegout_book.h"
 #include "core/crypto/verify_cache.h"
 #include "core/execution/engine_actor.h"
 #include "core/network/messages.h"
@@ -112,7 +114,7 @@ using ChainMsg =
                  actor::Reply<execution::BuiltPayload>, actor::Reply<execution::ExecutedPayload>,
                  actor::Reply<bool>, actor::Reply<storage::LoadedChain>,
                  actor::Reply<std::vector<bridge::TrackedPegIn>>,
-                 actor::Reply<std::vector<PegInMint>>>;
+                 actor::Reply<std::vector<PegInMint>>, actor::Reply<bridge::PegOutWork>>;
 
 // How the chain actor reaches the network (bound by the node assembly).
 struct ChainRoutes {
@@ -150,11 +152,13 @@ struct ChainConfig {
 class ChainActor final : public actor::Actor<ChainMsg> {
  public:
   // Without a bridge the node proposes no peg-ins and cannot import blocks that carry some
-  // (refused as kFailedPrecondition, not the sender's fault).
+  // (refused as kFailedPrecondition, not the sender's fault). Without a federation actor
+  // (non-members) it proposes no peg-out payments; it checks them all the same.
   ChainActor(std::shared_ptr<const ChainConfig> config, ChainRoutes routes,
              actor::ActorRef<execution::EngineMsg> engine,
              actor::ActorRef<storage::StorageMsg> storage,
-             std::optional<actor::ActorRef<bridge::BridgeMsg>> bridge = std::nullopt);
+             std::optional<actor::ActorRef<bridge::BridgeMsg>> bridge = std::nullopt,
+             std::optional<actor::ActorRef<bridge::FederationMsg>> federation = std::nullopt);
   ~ChainActor() override;
 
   Status pre_start() override;
@@ -190,6 +194,7 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   Status on_loaded(actor::Reply<storage::LoadedChain>& r);
   Status on_mintable(actor::Reply<std::vector<bridge::TrackedPegIn>>& r);
   Status on_pegins_verified(actor::Reply<std::vector<PegInMint>>& r);
+  Status on_pegout_work(actor::Reply<bridge::PegOutWork>& r);
 
   // Import pipeline.
   void enqueue(Pending p, bool front = false);
@@ -200,8 +205,14 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   // A block in flight could not be imported: report, penalize if it is the sender's fault.
   void reject_in_flight(const Status& why);
   void tell_bridge_finalized(std::uint64_t from_height, std::uint64_t to_height);
+  // Peg-outs: the book after `hash` (REQUIRES: in the tree), the book a block would make
+  // on its parent's, and what the proposer adds to its block from the federation's work.
+  const PegOutBook& pegout_book(const Hash256& hash) const;
+  Result<std::shared_ptr<const PegOutBook>> next_pegout_book(const ConsensusBlock& block) const;
+  void add_pegouts(ConsensusBlock& block, const PegOutBook& parent_book);
   void finish_import(Status result);
-  void on_imported(const Pending& p, const Hash256& hash);
+  void on_imported(const Pending& p, const Hash256& hash,
+                   std::shared_ptr<const PegOutBook> book);
   void on_head_change(const HeadChange& change, bool persist_it);
   void apply_finality_from(const HeadChange& change);
   void persist_block(const Hash256& hash);
@@ -237,6 +248,9 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   actor::ActorRef<execution::EngineMsg> engine_;
   actor::ActorRef<storage::StorageMsg> storage_;
   std::optional<actor::ActorRef<bridge::BridgeMsg>> bridge_;
+  std::optional<actor::ActorRef<bridge::FederationMsg>> federation_actor_;
+  Federation federation_;
+  PegOutRules pegout_rules_;
 
   bool ready_ = false;  // the stored chain is loaded
   std::unique_ptr<BlockTree> tree_;
@@ -269,6 +283,11 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   std::optional<std::uint64_t> mintable_ask_;
   std::map<Hash256, Hash256> building_pegin_blocks_;  // txid -> Bitcoin block
   std::map<Hash256, Instant> pegin_wait_since_;       // consensus block -> first wait
+  // Peg-outs: the book after each block of the tree (shared while blocks change nothing)
+  // and the federation's last answer of what this authority could add to a block.
+  std::unordered_map<Hash256, std::shared_ptr<const PegOutBook>, Hash256Hasher> pegout_books_;
+  bridge::PegOutWork pegout_work_;
+  std::optional<std::uint64_t> pegout_work_ask_;
   std::optional<Hash256> replayed_for_;  // the block whose kNotFound last caused a replay
   bool retry_scheduled_ = false;         // a RetryImport timer is pending
   void schedule_retry();

@@ -5,6 +5,9 @@
 
 #include <cstdint>
 
+#include <vector>
+
+#include "core/bitcoin/transaction.h"
 #include "core/chain/block.h"
 #include "core/runtime/node_id.h"
 
@@ -23,6 +26,11 @@ class ChainObserver {
   // This node's authority key signed `hash` for `slot` (as proposer or approver).
   virtual void on_signed(NodeId /*node*/, std::uint32_t /*authority*/, std::uint64_t /*slot*/,
                          const Hash256& /*hash*/, bool /*as_proposer*/) {}
+  // Federation member `member` (on `node`) released its signatures of peg-out payment
+  // `payment_txid`, which spends `coins` (the evidence for "no conflicting spend signed").
+  virtual void on_pegout_signed(NodeId /*node*/, std::uint32_t /*member*/,
+                                const Hash256& /*payment_txid*/,
+                                const std::vector<OutPoint>& /*coins*/) {}
   // A block was refused (the evidence a failure report cites). kInvalidArgument: invalid
   // anywhere (signature, proposer, execution...); kFailedPrecondition: refused here for a
   // local reason (below this node's finality, from the future by its clock).

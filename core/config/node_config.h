@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/bridge/bridge_actor.h"
+#include "core/bridge/federation_actor.h"
 #include "core/chain/chain_observer.h"
 #include "core/chain/chain_spec.h"
 #include "core/crypto/keys.h"
@@ -32,12 +33,15 @@ struct NodeConfig {
   std::shared_ptr<VerifyCache> chain_verify_cache;
   std::shared_ptr<VerifyCache> engine_verify_cache;
 
-  // The bridge (peg-ins): absent, the node runs no BridgeActor, proposes no peg-ins and
-  // refuses blocks that carry some (it cannot check them).
+  // The bridge (peg-ins, peg-out broadcasting): absent, the node runs no BridgeActor,
+  // proposes no peg-ins and refuses blocks that carry some (it cannot check them). On an
+  // authority it also runs the member's FederationActor (peg-out signing) with `federation`
+  // (its member index, key and observer are filled in from the node's).
   struct Bridge {
     bridge::BridgeConfig config;
     bridge::BitcoinRpcFactory rpc;  // REQUIRED: the node's bitcoind client
     bridge::BridgeRoutes routes;    // observers of confirmed / flagged peg-ins (optional)
+    bridge::FederationConfig federation;
   };
   std::optional<Bridge> bridge;
 

@@ -17,6 +17,7 @@ struct AlysNode::Refs {
   ActorRef<chain::ChainMsg> chain;
   ActorRef<net::NetworkMsg> network;
   ActorRef<sync::SyncMsg> sync;
+  std::optional<ActorRef<bridge::FederationMsg>> federation;
 };
 
 namespace {
@@ -83,6 +84,28 @@ void AlysNode::build_tree() {
     bridge_ = bridge_sup.spawn<bridge::BridgeActor>(
         with_breaker(child("bridge"), actor::CircuitBreakerConfig{5, 10s, 1}),
         config_.bridge->config, config_.bridge->rpc, config_.bridge->routes, storage_);
+    if (auto member = authority_index_of(*config_.spec, *config_.node_key)) {
+      bridge::FederationConfig fed = config_.bridge->federation;
+      fed.member_index = *member;
+      fed.key = *config_.node_key;
+      fed.observer = config_.observer;
+      fed.min_confirmations = config_.bridge->config.required_confirmations;
+      auto federation = federation_of(*config_.spec);
+      ALYS_ASSERT(federation.has_value(), "AlysNode: the spec's authorities are no federation");
+      auto refs = refs_;
+      bridge::FederationRoutes routes;
+      routes.gossip = [refs](WireMessage msg, std::optional<NodeId> except, SharedFrame frame) {
+        (void)refs->network.tell(net::Gossip{std::move(msg), except, std::move(frame)});
+      };
+      routes.penalize = [refs](NodeId peer, int points, std::string reason) {
+        (void)refs->network.tell(net::Penalize{peer, points, std::move(reason)});
+      };
+      federation_ = bridge_sup.spawn<bridge::FederationActor>(
+          with_breaker(child("federation"), actor::CircuitBreakerConfig{5, 10s, 1}),
+          std::move(fed), std::move(*federation), config_.bridge->rpc, std::move(routes),
+          storage_);
+      refs_->federation = federation_;
+    }
   }
 
   auto chain_sup = root.spawn_supervisor(child("chain-sup"),
@@ -139,7 +162,7 @@ void AlysNode::build_tree() {
   std::shared_ptr<const chain::ChainConfig> const_chain_config = chain_config;
   chain_ = chain_sup.spawn<chain::ChainActor>(
       with_backoff(child("chain"), actor::BackoffConfig{100ms, 5s, 200, 0, 0, 30s}),
-      const_chain_config, chain_routes, engine_, storage_, bridge_);
+      const_chain_config, chain_routes, engine_, storage_, bridge_, federation_);
   auxpow_ = chain_sup.spawn<chain::AuxPowActor>(child("auxpow"), chain_,
                                                 config_.fee_recipient);
 
@@ -175,9 +198,13 @@ void AlysNode::build_tree() {
           } else if constexpr (std::is_same_v<T, BlocksByRangeResponse>) {
             (void)refs->sync.tell(sync::RangeResponse{from, std::move(m)});
           }
-          // PegoutSignatures: no FederationActor consumes them yet (issue 6), so they are
-          // not relayed either. Hello, Ping, Pong, Goodbye never reach here (the network
-          // handles them).
+          else if constexpr (std::is_same_v<T, PegoutSignatures>) {
+            // Members collect and relay them; other nodes have no use for them.
+            if (refs->federation) {
+              (void)refs->federation->tell(bridge::InboundPegoutSignatures{from, std::move(m), frame});
+            }
+          }
+          // Hello, Ping, Pong, Goodbye never reach here (the network handles them).
         },
         msg);
   };

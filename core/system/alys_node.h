@@ -5,7 +5,9 @@
 //   alys (OneForAll)
 //   ├── storage-sup (OneForOne): storage
 //   ├── chain-sup (OneForOne):   engine (CircuitBreaker), chain (ExponentialBackoff), auxpow
-//   └── network-sup (RestForOne): network (CircuitBreaker), sync (ExponentialBackoff)
+//   ├── network-sup (RestForOne): network (CircuitBreaker), sync (ExponentialBackoff)
+//   └── bridge-sup (OneForOne), with a bridge: bridge (CircuitBreaker) and, on an
+//       authority, federation (CircuitBreaker); spawned before chain-sup
 // Storage starts first (the chain loads from it at start) and stops last; the seed lists
 // it last but a dependency must start before its users (OTP start order). MetricsActor,
 // StreamActor and the bridge supervisor come with their issues (8, 6).
@@ -50,6 +52,8 @@ class AlysNode final : public NodeProgram {
   actor::ActorRef<sync::SyncMsg> sync() const { return sync_; }
   // Only with config().bridge set.
   std::optional<actor::ActorRef<bridge::BridgeMsg>> bridge() const { return bridge_; }
+  // Only with config().bridge set, on an authority.
+  std::optional<actor::ActorRef<bridge::FederationMsg>> federation() const { return federation_; }
   const NodeConfig& config() const { return config_; }
 
  private:
@@ -69,6 +73,7 @@ class AlysNode final : public NodeProgram {
   actor::ActorRef<net::NetworkMsg> network_;
   actor::ActorRef<sync::SyncMsg> sync_;
   std::optional<actor::ActorRef<bridge::BridgeMsg>> bridge_;
+  std::optional<actor::ActorRef<bridge::FederationMsg>> federation_;
 };
 
 }  // namespace alys
