@@ -22,6 +22,7 @@ std::string chain_replay_command(const ChainArgs& a) {
     cmd += fmt::format(" --pegins {} --bitcoin-block-mean {}", a.pegins,
                        format_duration(a.bitcoin_block_mean));
   }
+  if (a.pegouts > 0) cmd += fmt::format(" --pegouts {}", a.pegouts);
   return cmd;
 }
 
@@ -50,6 +51,14 @@ int run_chain_command(const ChainArgs& args, std::ostream& out) {
     out << "alys-sim chain: --pegins must be at most 10000, got " << args.pegins << "\n";
     return kExitBadInput;
   }
+  if (args.pegouts > 0 && args.pegins == 0) {
+    out << "alys-sim chain: --pegouts needs --pegins (peg-ins fund the users who peg out)\n";
+    return kExitBadInput;
+  }
+  if (args.pegouts > 10'000) {
+    out << "alys-sim chain: --pegouts must be at most 10000, got " << args.pegouts << "\n";
+    return kExitBadInput;
+  }
   scenarios::ChainOptions o;
   o.seed = args.seed;
   o.authorities = args.authorities;
@@ -65,6 +74,7 @@ int run_chain_command(const ChainArgs& args, std::ostream& out) {
   o.log_level = args.log_level;
   o.bitcoin = args.pegins > 0;
   o.pegins = args.pegins;
+  o.pegouts = args.pegouts;
   o.bitcoin_block_mean = args.bitcoin_block_mean;
   if (args.log_level != LogLevel::kOff) {
     o.log_sink = [&out](std::string_view line) { out << line << "\n"; };
@@ -87,6 +97,10 @@ int run_chain_command(const ChainArgs& args, std::ostream& out) {
   if (o.bitcoin) {
     out << fmt::format("peg-ins: {} deposits, {} minted; bitcoin height {}\n", r.deposits,
                        r.pegins_minted, r.bitcoin_height);
+  }
+  if (o.pegouts > 0) {
+    out << fmt::format("peg-outs: {} burns sent, {} on the chain, {} paid on Bitcoin\n",
+                       r.pegouts_sent, r.pegout_burns, r.pegouts_paid);
   }
   if (args.chaos) out << fmt::format("faults: {} scheduled\n", r.faults);
   out << "trace hash: " << reports::hex64(r.stats.trace_hash) << "\n";

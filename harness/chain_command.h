@@ -22,6 +22,7 @@ struct ChainArgs {
   bool chaos = false;         // seeded nemesis: crashes, partitions, clogs
   bool clock_faults = false;  // with chaos: clock jumps and drift too
   std::size_t pegins = 0;     // > 0: a simulated Bitcoin, bridges and this many deposits
+  std::size_t pegouts = 0;    // with pegins: this many burns, paid by the federation
   Duration bitcoin_block_mean = 60s;
   LogLevel log_level = LogLevel::kOff;
 };

@@ -86,6 +86,10 @@ int main(int argc, char** argv) {
                         "Run a simulated Bitcoin and bridges; deposit this many peg-ins in the\n"
                         "first half of --duration and check each is minted once (0 = no Bitcoin)")
       ->capture_default_str();
+  chain_cmd->add_option("--pegouts", chain.pegouts,
+                        "With --pegins: this many users burn value for Bitcoin in the middle half\n"
+                        "of --duration; check each burn is paid once and value is conserved")
+      ->capture_default_str();
   chain_cmd->add_option("--bitcoin-block-mean", chain_btc, "With --pegins: mean Bitcoin block interval")
       ->check(DurationValidator())->capture_default_str();
   chain_cmd->add_option("--log", chain_log, "Print node log lines: trace|debug|info|warn|error|off")

@@ -12,20 +12,13 @@
 #include "core/crypto/tagged_hash.h"
 #include "core/execution/block_execution.h"
 #include "core/execution/ledger.h"
+#include "scenarios/sim_keys.h"
 
 namespace alys::scenarios {
 
 namespace {
 
 std::string short_hex(const Hash256& h) { return h.to_hex().substr(0, 12); }
-
-// A fixed key per (role, index): the same in every run, independent of the seed.
-SecretKey derived_key(std::string_view role, std::size_t index) {
-  Bytes seed = to_bytes(role);
-  seed.push_back(static_cast<std::uint8_t>(index));
-  seed.push_back(static_cast<std::uint8_t>(index >> 8));
-  return *SecretKey::from_bytes(tagged_hash("alys/sim/key", seed).view());
-}
 
 SecretKey account_key(std::size_t index) { return derived_key("alys/sim/account", index); }
 
@@ -69,7 +62,14 @@ class ChainRecorder final : public ChainObserver {
     for (Hash256 h = hash; final_blocks_.insert(h).second;) {
       auto it = blocks_.find(h);
       if (it == blocks_.end()) break;
-      h = it->second.block.block.parent_hash;
+      const ConsensusBlock& b = it->second.block.block;
+      for (const PegInRef& ref : b.pegins) final_minted_[ref.to] += ref.amount_sat;
+      for (const LedgerTx& tx : b.payload.transactions) {
+        if (tx.kind == LedgerTxKind::kPegOut) {
+          burn_final_at_.emplace(ledger_tx_hash(tx), world_.now());
+        }
+      }
+      h = b.parent_hash;
     }
     auto [it, inserted] = finalized_at_.emplace(height, hash);
     if (!inserted && it->second != hash) {
@@ -85,6 +85,15 @@ class ChainRecorder final : public ChainObserver {
                                           authority, node, short_hex(it->second), short_hex(hash),
                                           slot, format_duration(world_.now() - Instant{})));
     }
+  }
+  void on_pegout_signed(NodeId node, std::uint32_t member, const Hash256& payment,
+                        const std::vector<OutPoint>& coins) override {
+    signings_.push_back(PegOutCheckInput::Signing{node, member, payment, coins});
+    if (pegout_signed_hook_) pegout_signed_hook_(node, member, payment);
+  }
+  std::int64_t final_minted(const EvmAddress& address) const {
+    auto it = final_minted_.find(address);
+    return it == final_minted_.end() ? 0 : it->second;
   }
   void on_block_rejected(NodeId node, const Hash256& hash, const Status& why) override {
     // Only context-free invalidity contradicts another node's import (see the observer).
@@ -115,6 +124,13 @@ class ChainRecorder final : public ChainObserver {
   std::map<std::pair<std::uint32_t, std::uint64_t>, Hash256> signed_;
   std::vector<std::string> double_signs_;
   std::vector<Rejection> rejections_;
+  // Peg-outs: sats minted by final blocks per address (final blocks are final everywhere:
+  // a conflict is the finality checker's failure), when each burn became final, and every
+  // signing a federation member released.
+  std::map<EvmAddress, std::int64_t> final_minted_;
+  std::map<Hash256, Instant> burn_final_at_;
+  std::vector<PegOutCheckInput::Signing> signings_;
+  std::function<void(NodeId, std::uint32_t, const Hash256&)> pegout_signed_hook_;
 };
 
 namespace {
@@ -286,10 +302,13 @@ std::vector<const SignedBlock*> chain_to(const ChainRecorder& rec, const Hash256
   return out;
 }
 
-void check_transfers(ChainResult& result, const sim::World& world, const ChainRecorder& rec,
-                     const Workload& workload, const ChainSpec& spec, const Hash256& head,
-                     std::size_t accounts, VerifyCache& cache) {
-  const auto chain = chain_to(rec, head);
+// `chain`: the final canonical chain (chain_to). Also fills `backed_supply`: after each
+// block of the chain, the replayed ledger's supply less the genesis allocations (what the
+// peg-out conservation checker compares).
+void check_transfers(ChainResult& result, const sim::World& world,
+                     const std::vector<const SignedBlock*>& chain, const Workload& workload,
+                     const ChainSpec& spec, std::size_t accounts, VerifyCache& cache,
+                     std::vector<Wei>& backed_supply) {
   std::map<Hash256, int> applied;
   auto ledger = Ledger::from_genesis(spec.allocations);
   ALYS_ASSERT(ledger.has_value(), "chain scenario: genesis");
@@ -318,6 +337,7 @@ void check_transfers(ChainResult& result, const sim::World& world, const ChainRe
       return;
     }
     state = std::move(exec->state);
+    backed_supply.push_back(*state.total_supply().checked_sub(state.genesis_wei()));
     for (const LedgerTx& tx : b->block.payload.transactions) ++applied[ledger_tx_hash(tx)];
   }
   // Exactly once, and the workload's own accounting of balances.
@@ -402,9 +422,20 @@ ChainResult run_chain(const ChainOptions& options) {
     bitcoin = std::make_unique<sim::SimBitcoin>(world, bc, *federation);
     pegin_workload = std::make_unique<PegInWorkload>(
         world, *bitcoin, options.pegins, options.pegin_window.value_or(options.duration / 2));
+    if (options.pegouts > 0) {
+      std::vector<EvmAddress> users;
+      for (std::size_t i = 0; i < options.pegout_users; ++i) users.push_back(pegout_user_address(i));
+      pegin_workload->set_targets(std::move(users));
+    }
   }
 
   ChainRecorder recorder(world, total);
+  if (options.on_pegout_signed) {
+    recorder.pegout_signed_hook_ = [&world, &options](NodeId node, std::uint32_t member,
+                                                      const Hash256& payment) {
+      options.on_pegout_signed(world, node, member, payment);
+    };
+  }
   // One memo for every node: each signature is verified once per run (DESIGN.md §5).
   auto verify_cache = std::make_shared<VerifyCache>(VerifyCache::kDefaultCapacity, options.seed);
   EvmAddress fee_recipient{};
@@ -484,6 +515,23 @@ ChainResult run_chain(const ChainOptions& options) {
     }
   }
   if (options.setup) options.setup(world);
+  std::unique_ptr<PegOutWorkload> pegout_workload;
+  if (bitcoin && options.pegouts > 0) {
+    PegOutWorkloadHooks hooks;
+    hooks.tx_final = [&recorder](const Hash256& h) { return recorder.tx_final(h); };
+    hooks.final_minted = [&recorder](const EvmAddress& a) { return recorder.final_minted(a); };
+    hooks.submit = [&world](NodeId node, const LedgerTx& tx) {
+      auto* program = dynamic_cast<AlysNode*>(world.program(node));
+      if (program == nullptr) return false;
+      (void)program->chain().tell(chain::InboundTx{std::nullopt, tx});
+      return true;
+    };
+    pegout_workload = std::make_unique<PegOutWorkload>(
+        world, std::move(hooks), options.pegout_users, total, options.pegouts,
+        Instant{} + options.pegout_window_start.value_or(options.duration / 4),
+        Instant{} + options.pegout_window_end.value_or(options.duration * 3 / 4));
+    pegout_workload->schedule(end_of_load + options.settle);
+  }
   if (bitcoin) {
     // Bitcoin keeps mining through the quiet tail, so the last deposits get deep.
     bitcoin->start(end_of_load + options.settle);
@@ -567,13 +615,36 @@ ChainResult run_chain(const ChainOptions& options) {
   if (options.duration >= 5min && result.max_finalized == 0) {
     check(result, world, "finality", "no block was finalized by AuxPoW");
   }
-  check_transfers(result, world, recorder, workload, *spec, result.nodes[0].head, options.accounts,
-                  *verify_cache);
+  const std::vector<const SignedBlock*> final_chain = chain_to(recorder, result.nodes[0].head);
+  std::vector<Wei> backed_supply;
+  check_transfers(result, world, final_chain, workload, *spec, options.accounts, *verify_cache,
+                  backed_supply);
   if (bitcoin) {
+    PegOutCheckResult pegouts;
+    if (pegout_workload) {
+      PegOutCheckInput po;
+      po.bitcoin = bitcoin.get();
+      po.sent = &pegout_workload->sent();
+      po.chain = final_chain;
+      po.backed_supply = backed_supply;
+      po.finalized_height = result.nodes[0].finalized_height;
+      po.burn_final_at = recorder.burn_final_at_;
+      po.due_after = options.pegout_due_after;
+      po.signings = recorder.signings_;
+      po.flagged = flagged;
+      po.at = world.now();
+      if (options.inspect_pegout_check) options.inspect_pegout_check(po);
+      pegouts = check_pegouts(po);
+      for (CheckFailure& f : pegouts.failures) result.failures.push_back(std::move(f));
+      result.pegouts_sent = pegout_workload->sent().size();
+      result.pegout_burns = pegouts.burns;
+      result.pegouts_paid = pegouts.paid;
+    }
     PegInCheckInput in;
+    in.paid_out_sat = pegouts.paid_out_sat;
     in.bitcoin = bitcoin.get();
     in.deposits = &pegin_workload->deposits();
-    in.chain = chain_to(recorder, result.nodes[0].head);
+    in.chain = final_chain;
     in.confirmations = options.pegin_confirmations;
     // Minting is due once a deposit is this deep: its confirmations, then up to a minute
     // of Bitcoin blocks for the bridges to poll, a proposer to include it and AuxPoW to

@@ -16,7 +16,9 @@
 //                      chain, and replaying it with an independent ledger gives each
 //                      workload account the balance the workload's own accounting expects;
 //   pegins, no-double-mint, pegin-backing, pegin-value   with `bitcoin` (see
-//                      scenarios/pegin_workload.h).
+//                      scenarios/pegin_workload.h);
+//   pegouts, pegout-authorized, pegout-conservation, pegout-signatures   with `pegouts`
+//                      (see scenarios/pegout_workload.h).
 #pragma once
 
 #include <cstdint>
@@ -30,6 +32,7 @@
 #include "runtime-sim/world.h"
 #include "scenarios/check_failure.h"
 #include "scenarios/pegin_workload.h"
+#include "scenarios/pegout_workload.h"
 
 namespace alys::scenarios {
 
@@ -70,6 +73,23 @@ struct ChainOptions {
   std::uint32_t pegin_confirmations = 6;
   std::size_t pegins = 0;
   std::optional<Duration> pegin_window;
+  // Peg-outs (with `bitcoin`): `pegouts` burns at seeded times in
+  // [pegout_window_start, pegout_window_end) (default: the middle half of `duration`) by
+  // `pegout_users` users whom the peg-in deposits fund (they then all go to those users).
+  // A burn is due for payment `pegout_due_after` after it became final. Checkers:
+  // pegout_workload.h.
+  std::size_t pegouts = 0;
+  std::size_t pegout_users = 10;
+  std::optional<Duration> pegout_window_start;
+  std::optional<Duration> pegout_window_end;
+  Duration pegout_due_after = 30min;
+  // Called (on the signing member's strand, so only schedule world events from it) each time
+  // a federation member releases its signatures of a payment: tests crash members here.
+  std::function<void(sim::World&, NodeId node, std::uint32_t member, const Hash256& payment)>
+      on_pegout_signed;
+  // Called with the peg-out checkers' input before they run: tests falsify the evidence
+  // to show each checker can fail.
+  std::function<void(PegOutCheckInput&)> inspect_pegout_check;
   // Called once after the Bitcoin model exists, before running: schedule Bitcoin faults.
   std::function<void(sim::World&, sim::SimBitcoin&, PegInWorkload&)> bitcoin_setup;
 };
@@ -99,6 +119,10 @@ struct ChainResult {
   std::size_t deposits = 0;
   std::size_t pegins_minted = 0;
   std::uint64_t bitcoin_height = 0;
+  // With peg-outs: burns sent, burns on the final chain, burns paid on Bitcoin.
+  std::size_t pegouts_sent = 0;
+  std::size_t pegout_burns = 0;
+  std::size_t pegouts_paid = 0;
   bool ok() const { return failures.empty(); }
 };
 

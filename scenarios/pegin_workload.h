@@ -11,8 +11,9 @@
 //                   chain still holds with enough confirmations, unless the node's bridge
 //                   flagged it (minted, then reorged out of Bitcoin: the flag is the
 //                   required outcome, not a failure);
-//   pegin-value     the sats minted equal the federation's confirmed Bitcoin holdings
-//                   from those deposits (no peg-outs yet: nothing else moves them).
+//   pegin-value     the federation's Bitcoin balance is its confirmed deposits less what
+//                   confirmed peg-out payments took (`paid_out_sat`, from the peg-out
+//                   checker), and the settled deposits were minted in full.
 #pragma once
 
 #include <cstdint>
@@ -41,6 +42,9 @@ class PegInWorkload {
   // `count` deposits at seeded uniform times in [0, window), to seeded addresses, of 0.0001
   // to 0.01 BTC each. All draws come from the world's "pegins" stream.
   PegInWorkload(sim::World& world, sim::SimBitcoin& bitcoin, std::size_t count, Duration window);
+  // Deposits go to these addresses (seeded picks) instead of seeded random ones: the
+  // peg-out users, whom only peg-ins fund. Call before schedule().
+  void set_targets(std::vector<EvmAddress> targets) { targets_ = std::move(targets); }
   // Schedules them (call once, before running).
   void schedule();
   const std::vector<Deposit>& deposits() const { return deposits_; }
@@ -53,6 +57,7 @@ class PegInWorkload {
   sim::SimBitcoin& bitcoin_;
   std::size_t count_;
   Duration window_;
+  std::vector<EvmAddress> targets_;
   std::vector<Deposit> deposits_;
   std::uint64_t refused_ = 0;
 };
@@ -74,6 +79,7 @@ struct PegInCheckInput {
   std::uint32_t confirmations = 6;        // the bridges' requirement
   std::uint32_t settled_depth = 6;        // confirmations after which minting is due
   std::set<Hash256> flagged;              // txids the bridges flagged
+  std::int64_t paid_out_sat = 0;          // taken from the federation by peg-out payments
   Instant at{};
 };
 

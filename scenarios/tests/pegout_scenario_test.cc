@@ -1,0 +1,148 @@
+// Peg-outs end to end (issue 6): users funded by peg-ins burn sidechain value, authorities
+// propose payments, federation members check and sign them on their own bitcoind, the
+// threshold-signed payment is finalized in a block and broadcast by the bridges, and the
+// checkers of scenarios/pegout_workload.h compare it all with Bitcoin.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <optional>
+#include <set>
+
+#include "core/bridge/bridge_actor.h"
+#include "scenarios/chain_scenario.h"
+
+namespace alys::scenarios {
+namespace {
+
+std::string describe(const ChainResult& r) { return describe_failures(r); }
+
+bool has_failure(const ChainResult& r, const std::string& checker) {
+  for (const CheckFailure& f : r.failures) {
+    if (f.checker == checker) return true;
+  }
+  return false;
+}
+
+// Short runs (these also run under ASan in CI): 30 s Bitcoin blocks; deposits in the first
+// 6 minutes, burns between 8 and 14 minutes, all due by the end; one full node.
+ChainOptions pegout_options(std::uint64_t seed) {
+  ChainOptions o;
+  o.seed = seed;
+  o.full_nodes = 1;
+  o.duration = 24min;
+  o.tx_per_sec = 1;
+  o.bitcoin = true;
+  o.bitcoin_block_mean = 30s;
+  o.pegin_confirmations = 6;
+  o.pegins = 12;
+  o.pegin_window = 6min;
+  o.pegouts = 6;
+  o.pegout_users = 4;
+  o.pegout_window_start = 8min;
+  o.pegout_window_end = 14min;
+  o.pegout_due_after = 8min;
+  return o;
+}
+
+const bridge::BridgeActor* bridge_of(sim::World& world, NodeId n) {
+  auto* node = dynamic_cast<AlysNode*>(world.program(n));
+  if (node == nullptr || !node->bridge()) return nullptr;
+  return dynamic_cast<const bridge::BridgeActor*>(node->bridge()->cell().instance());
+}
+
+TEST(PegOutScenario, EveryBurnIsPaidOnceOnBitcoinValueConservedSameTraceForTheSameSeed) {
+  ChainOptions o = pegout_options(7);
+  std::vector<std::size_t> by_state;
+  o.bitcoin_setup = [&](sim::World& world, sim::SimBitcoin&, PegInWorkload&) {
+    world.schedule_at(Instant{} + o.duration, sim::EventKind::kCustom, 1, [&] {
+      const bridge::BridgeActor* b = bridge_of(world, 5);  // the full node's bridge
+      ASSERT_NE(b, nullptr);
+      by_state = b->status().pegouts_by_state;
+    });
+  };
+  const ChainResult a = run_chain(o);
+  ASSERT_TRUE(a.ok()) << describe(a);
+  EXPECT_EQ(a.pegouts_sent, 6u);
+  EXPECT_EQ(a.pegout_burns, 6u);
+  // Every burn paid exactly once (pegouts), nothing else spent the federation's coins
+  // (pegout-authorized), value conserved at every finalized block (pegout-conservation).
+  EXPECT_EQ(a.pegouts_paid, 6u);
+  // A full node's bridge followed every peg-out to Completed.
+  ASSERT_EQ(by_state.size(), bridge::kPegStateCount);
+  EXPECT_EQ(by_state[static_cast<std::size_t>(bridge::PegState::kCompleted) - 1], 6u);
+
+  // Same seed (and same hooks: an extra event is a different run), same run.
+  const ChainResult b = run_chain(o);
+  EXPECT_EQ(a.stats.trace_hash, b.stats.trace_hash);
+  EXPECT_EQ(a.stats.events, b.stats.events);
+  EXPECT_EQ(b.pegouts_paid, 6u);
+}
+
+// Two of five members go down as the first signatures come out (member 1 right after
+// releasing its own, member 2 before it has signed, if it had not yet): the three others
+// are the quorum that completes every payment. The restarted members sign again only
+// what they signed before (pegout-signatures checks every signature any member released).
+TEST(PegOutScenario, MembersCrashedMidSigningLeaveTheQuorumToCompleteThePegOut) {
+  ChainOptions o = pegout_options(11);
+  std::optional<Hash256> first_payment;
+  std::map<Hash256, std::set<std::uint32_t>> signers;
+  o.on_pegout_signed = [&](sim::World& world, NodeId, std::uint32_t member,
+                           const Hash256& payment) {
+    signers[payment].insert(member);
+    if (member != 1 || first_payment) return;
+    first_payment = payment;
+    world.schedule_at(world.now(), sim::EventKind::kFault, 1, [&world] {
+      for (NodeId n : {NodeId{1}, NodeId{2}}) {
+        if (world.is_up(n)) world.crash(n, sim::CrashDurability::kLoseAll);
+      }
+      world.log_world("test: members 1 and 2 crashed mid-signing");
+    });
+    world.schedule_at(world.now() + 5min, sim::EventKind::kFault, 2, [&world] {
+      world.restart(1);
+      world.restart(2);
+    });
+  };
+  const ChainResult r = run_chain(o);
+  ASSERT_TRUE(first_payment.has_value());
+  EXPECT_TRUE(r.ok()) << describe(r);
+  EXPECT_EQ(r.pegouts_paid, r.pegout_burns);
+  EXPECT_EQ(r.pegout_burns, 6u);
+  // The payment signed when they went down got its quorum from the others.
+  std::set<std::uint32_t> others = signers[*first_payment];
+  others.erase(1);
+  others.erase(2);
+  EXPECT_GE(others.size(), 3u);
+}
+
+// The checkers fail on falsified evidence (so a pass means something).
+TEST(PegOutScenario, TheCheckersFailOnFalsifiedEvidence) {
+  ChainOptions o = pegout_options(13);
+  o.pegouts = 3;
+  std::vector<PegOutSent> falsified_sent;
+  o.inspect_pegout_check = [&](PegOutCheckInput& in) {
+    ASSERT_GE(in.backed_supply.size(), in.finalized_height);
+    ASSERT_GT(in.finalized_height, 0u);
+    ASSERT_FALSE(in.signings.empty());
+    // One wei of supply that no Bitcoin backs, in the last finalized block (chain[i] is at
+    // height i + 1).
+    Wei& last = in.backed_supply[in.finalized_height - 1];
+    last = *last.checked_add(Wei::from_u64(1));
+    // A member signing a second payment that spends a coin it signed away already.
+    PegOutCheckInput::Signing second = in.signings.front();
+    second.payment = Hash256::from_hex(std::string(64, 'e')).value();
+    in.signings.push_back(second);
+    // A burn whose user says it burned one sat more than the chain asks.
+    falsified_sent = *in.sent;
+    ASSERT_FALSE(falsified_sent.empty());
+    falsified_sent.front().sats += 1;
+    in.sent = &falsified_sent;
+  };
+  const ChainResult r = run_chain(o);
+  EXPECT_TRUE(has_failure(r, "pegout-conservation")) << describe(r);
+  EXPECT_TRUE(has_failure(r, "pegout-signatures")) << describe(r);
+  EXPECT_TRUE(has_failure(r, "pegouts")) << describe(r);
+  EXPECT_EQ(r.failures.size(), 3u) << describe(r);
+}
+
+}  // namespace
+}  // namespace alys::scenarios
