@@ -78,6 +78,41 @@ TEST(PegOutScenario, EveryBurnIsPaidOnceOnBitcoinValueConservedSameTraceForTheSa
   EXPECT_EQ(b.pegouts_paid, 6u);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+#else
+constexpr bool kSanitized = false;
+#endif
+
+// Issue 6's acceptance run: 5 authorities (a 3-of-5 federation) and 2 full nodes, two
+// simulated hours with transfers, 50 peg-ins and 30 peg-outs (about 15 s of release CPU;
+// skipped under sanitizers, where the short runs above and below cover the same code).
+TEST(PegOutScenario, TwoHoursWithTransfers50PegInsAnd30PegOuts) {
+  if (kSanitized) GTEST_SKIP() << "a two-hour run: release builds only";
+  ChainOptions o;
+  o.seed = 1;
+  o.duration = 2h;
+  o.tx_per_sec = 5;
+  o.bitcoin = true;
+  o.pegins = 50;
+  o.pegouts = 30;
+  const ChainResult r = run_chain(o);
+  ASSERT_TRUE(r.ok()) << describe(r);
+  EXPECT_EQ(r.deposits, 50u);
+  EXPECT_EQ(r.pegins_minted, 50u);
+  EXPECT_EQ(r.pegouts_sent, 30u);
+  EXPECT_EQ(r.pegout_burns, 30u);
+  EXPECT_EQ(r.pegouts_paid, 30u);
+  EXPECT_GT(r.txs_applied, 30'000u);
+  EXPECT_EQ(r.txs_applied, r.txs_submitted);
+}
+
 // Two of five members go down as the first signatures come out (member 1 right after
 // releasing its own, member 2 before it has signed, if it had not yet): the three others
 // are the quorum that completes every payment. The restarted members sign again only
