@@ -385,6 +385,12 @@ std::string describe_failures(const ChainResult& result) {
   return out;
 }
 
+const bridge::BridgeActor* bridge_actor_of(sim::World& world, NodeId node) {
+  auto* program = dynamic_cast<AlysNode*>(world.program(node));
+  if (program == nullptr || !program->bridge()) return nullptr;
+  return dynamic_cast<const bridge::BridgeActor*>(program->bridge()->cell().instance());
+}
+
 EvmAddress workload_address(std::size_t i) { return account_address(account_key(i).xonly_public_key()); }
 
 ChainResult run_chain(const ChainOptions& options) {

@@ -134,6 +134,10 @@ std::string describe_failures(const ChainResult& result);
 // The address of workload account `index` (funded at genesis).
 EvmAddress workload_address(std::size_t index);
 
+// The BridgeActor of node `node` of a chain scenario's world, or nullptr while the node or
+// its bridge is down. Same strand only (the simulator's, in a scheduled event).
+const bridge::BridgeActor* bridge_actor_of(sim::World& world, NodeId node);
+
 // The deterministic key of authority/node `index` (independent of the seed).
 SecretKey sim_node_key(std::size_t index);
 

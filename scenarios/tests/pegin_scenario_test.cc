@@ -28,20 +28,12 @@ ChainOptions pegin_options(std::uint64_t seed) {
   return o;
 }
 
-
-// The bridge of node `n`, or nullptr while it is down.
-const bridge::BridgeActor* bridge_of(sim::World& world, NodeId n) {
-  auto* node = dynamic_cast<AlysNode*>(world.program(n));
-  if (node == nullptr || !node->bridge()) return nullptr;
-  return dynamic_cast<const bridge::BridgeActor*>(node->bridge()->cell().instance());
-}
-
 TEST(PegInScenario, ConfirmedDepositsAreMintedOnceToTheirAddresses) {
   ChainOptions o = pegin_options(3);
   std::vector<std::size_t> by_state;
   o.bitcoin_setup = [&](sim::World& world, sim::SimBitcoin&, PegInWorkload&) {
     world.schedule_at(Instant{} + 16min, sim::EventKind::kCustom, 1, [&] {
-      const bridge::BridgeActor* b = bridge_of(world, 6);  // a full node's bridge too
+      const bridge::BridgeActor* b = bridge_actor_of(world, 6);  // a full node's bridge too
       ASSERT_NE(b, nullptr);
       by_state = b->status().pegins_by_state;
     });
@@ -83,7 +75,7 @@ TEST(PegInScenario, ADepositReorgedOutBeforeItsConfirmationsIsNeverMinted) {
       });
     });
     world.schedule_at(Instant{} + 15min, sim::EventKind::kCustom, 3, [&] {
-      const bridge::BridgeActor* b = bridge_of(world, 3);
+      const bridge::BridgeActor* b = bridge_actor_of(world, 3);
       ASSERT_NE(b, nullptr);
       if (const auto* op = b->operations().find(*doomed)) doomed_op = op->state;
     });
@@ -123,7 +115,7 @@ TEST(PegInScenario, ADepositReorgedOutAfterItWasMintedIsFlagged) {
     });
     world.schedule_at(Instant{} + 15min, sim::EventKind::kCustom, 3,
                       [&world, &victim, &flagged_at_end, &victim_op] {
-                        const bridge::BridgeActor* b = bridge_of(world, 0);
+                        const bridge::BridgeActor* b = bridge_actor_of(world, 0);
                         ASSERT_NE(b, nullptr);
                         const auto& f = b->status().flagged_txids;
                         flagged_at_end = std::find(f.begin(), f.end(), *victim) != f.end();
@@ -160,13 +152,13 @@ TEST(PegInScenario, ABitcoindOutageDelaysPegInsButLosesNone) {
       btc.set_outage_all(world.now() + 30min);
     });
     world.schedule_at(Instant{} + 33min, sim::EventKind::kCustom, 2, [&] {
-      const bridge::BridgeActor* b = bridge_of(world, 1);
+      const bridge::BridgeActor* b = bridge_actor_of(world, 1);
       ASSERT_NE(b, nullptr);
       errors_during = b->status().rpc_errors;
       scanned_during = b->status().next_height;
     });
     world.schedule_at(Instant{} + 41min, sim::EventKind::kCustom, 3, [&] {
-      const bridge::BridgeActor* b = bridge_of(world, 1);
+      const bridge::BridgeActor* b = bridge_actor_of(world, 1);
       ASSERT_NE(b, nullptr);
       scanned_after = b->status().next_height;
     });

@@ -44,18 +44,13 @@ ChainOptions pegout_options(std::uint64_t seed) {
   return o;
 }
 
-const bridge::BridgeActor* bridge_of(sim::World& world, NodeId n) {
-  auto* node = dynamic_cast<AlysNode*>(world.program(n));
-  if (node == nullptr || !node->bridge()) return nullptr;
-  return dynamic_cast<const bridge::BridgeActor*>(node->bridge()->cell().instance());
-}
 
 TEST(PegOutScenario, EveryBurnIsPaidOnceOnBitcoinValueConservedSameTraceForTheSameSeed) {
   ChainOptions o = pegout_options(7);
   std::vector<std::size_t> by_state;
   o.bitcoin_setup = [&](sim::World& world, sim::SimBitcoin&, PegInWorkload&) {
     world.schedule_at(Instant{} + o.duration, sim::EventKind::kCustom, 1, [&] {
-      const bridge::BridgeActor* b = bridge_of(world, 5);  // the full node's bridge
+      const bridge::BridgeActor* b = bridge_actor_of(world, 5);  // the full node's bridge
       ASSERT_NE(b, nullptr);
       by_state = b->status().pegouts_by_state;
     });
