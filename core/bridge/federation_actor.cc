@@ -130,7 +130,9 @@ std::optional<PegOutProposal> FederationActor::build_proposal(const GetPegOutWor
     // Not enough coins for all: fewer payments; a bad payment: without it.
     std::size_t drop = payments.size() - 1;
     for (std::size_t i = 0; i < payments.size(); ++i) {
-      if (built.error().message().find(fmt::format("payment {}", i)) != std::string::npos) {
+      const std::string& why = built.error().message();
+      if (why.find(fmt::format("payment {} (", i)) != std::string::npos ||
+          why.find(fmt::format("payment {}:", i)) != std::string::npos) {
         drop = i;
         break;
       }
@@ -152,10 +154,10 @@ Status FederationActor::on_finalized(ProposalsFinalized& m) {
       p.final_here = true;
       if (auto b = buffered_.find(txid); b != buffered_.end()) {
         buffered_count_ -= b->second.size();
-        std::vector<PegoutSignatures> waiting = std::move(b->second);
+        std::vector<Buffered> waiting = std::move(b->second);
         buffered_.erase(b);
-        for (const PegoutSignatures& s : waiting) (void)add_signatures(p, s);
-        try_finalize(p);
+        std::erase(buffered_order_, txid);
+        for (const Buffered& w : waiting) take_signatures(p, w);
       }
       start_check(txid);
       continue;
@@ -169,7 +171,20 @@ Status FederationActor::on_finalized(ProposalsFinalized& m) {
 }
 
 Status FederationActor::on_paid(const PaymentsFinalized& m) {
-  for (const Hash256& txid : m.txids) payments_.erase(txid);
+  constexpr std::size_t kRecentlyPaidMax = 1024;
+  for (const Hash256& txid : m.txids) {
+    payments_.erase(txid);
+    if (auto b = buffered_.find(txid); b != buffered_.end()) {
+      buffered_count_ -= b->second.size();
+      buffered_.erase(b);
+      std::erase(buffered_order_, txid);
+    }
+    if (recently_paid_.insert(txid).second) recently_paid_order_.push_back(txid);
+    if (recently_paid_order_.size() > kRecentlyPaidMax) {
+      recently_paid_.erase(recently_paid_order_.front());
+      recently_paid_order_.pop_front();
+    }
+  }
   return Status::ok();
 }
 
@@ -215,9 +230,11 @@ void FederationActor::finish_check(const Hash256& txid) {
     }
     if (out->out.value != proposal.input_values[i] || out->out.script_pubkey != federation_script_) {
       ALYS_LOG(env().log(), kWarn,
-               "federation: refusing payment {}: input {} is {} sat to another script by "
-               "Bitcoin, the proposal says {} sat to the federation",
-               short_hex(txid), i, out->out.value, proposal.input_values[i]);
+               "federation: refusing payment {}: by Bitcoin input {} is {} sat to {}, the "
+               "proposal says {} sat to the federation",
+               short_hex(txid), i, out->out.value,
+               out->out.script_pubkey == federation_script_ ? "the federation" : "another script",
+               proposal.input_values[i]);
       p.refused = true;
       p.round = 0;
       return;
@@ -356,25 +373,45 @@ Status FederationActor::on_signatures(InboundPegoutSignatures& m) {
     }
     return Status::ok();
   }
+  if (recently_paid_.count(s.payment_txid) != 0) return Status::ok();  // late: not needed
   auto it = payments_.find(s.payment_txid);
+  Buffered b{m.from, std::move(m.signatures), std::move(m.frame)};
   if (it == payments_.end() || !it->second.final_here) {
-    // Not final here yet: keep (bounded) until the chain tells us the proposal.
-    if (buffered_count_ < config_.max_buffered_signatures) {
-      buffered_[s.payment_txid].push_back(s);
-      ++buffered_count_;
-    }
+    buffer(std::move(b));  // until the chain tells us the proposal
     return Status::ok();
   }
-  Result<bool> added = add_signatures(it->second, s);
-  if (!added) {
-    if (routes_.penalize) routes_.penalize(m.from, kPenaltyInvalidPegoutSignature, added.error().message());
-    return Status::ok();
-  }
-  if (*added) {
-    if (routes_.gossip) routes_.gossip(WireMessage{s}, m.from, m.frame);
-    try_finalize(it->second);
-  }
+  take_signatures(it->second, b);
   return Status::ok();
+}
+
+void FederationActor::take_signatures(Payment& p, const Buffered& b) {
+  Result<bool> added = add_signatures(p, b.signatures);
+  if (!added) {
+    if (b.from && routes_.penalize) {
+      routes_.penalize(*b.from, kPenaltyInvalidPegoutSignature, added.error().message());
+    }
+    return;
+  }
+  if (!*added) return;
+  if (routes_.gossip) routes_.gossip(WireMessage{b.signatures}, b.from, b.frame);
+  try_finalize(p);
+}
+
+void FederationActor::buffer(Buffered b) {
+  if (config_.max_buffered_signatures == 0) return;
+  // Full: the oldest payment's signatures go (junk for made-up txids ages out too).
+  while (buffered_count_ >= config_.max_buffered_signatures && !buffered_order_.empty()) {
+    auto oldest = buffered_.find(buffered_order_.front());
+    buffered_order_.pop_front();
+    if (oldest == buffered_.end()) continue;
+    buffered_count_ -= oldest->second.size();
+    buffered_.erase(oldest);
+  }
+  const Hash256 txid = b.signatures.payment_txid;
+  auto [it, fresh] = buffered_.try_emplace(txid);
+  if (fresh) buffered_order_.push_back(txid);
+  it->second.push_back(std::move(b));
+  ++buffered_count_;
 }
 
 Result<bool> FederationActor::add_signatures(Payment& p, const PegoutSignatures& s) {

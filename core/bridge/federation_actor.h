@@ -22,9 +22,10 @@
 //      across restarts too (re-signing the same payment is harmless).
 //   4. signs every input (BIP-341 script path, SIGHASH_DEFAULT), reports it to the observer
 //      and gossips PegoutSignatures.
-// Collecting: signatures, own and gossiped, are checked against the proposal (buffered,
-// bounded, while the proposal is not final here yet); new valid ones are relayed, invalid
-// ones penalize the sender. Once `threshold` members signed, the witnesses are assembled:
+// Collecting: signatures, own and gossiped, are checked against the proposal (buffered with
+// their sender while the proposal is not final here yet: bounded, the oldest payments'
+// dropped first, none for payments already paid); new valid ones are relayed, invalid ones
+// penalize the sender. Once `threshold` members signed, the witnesses are assembled:
 // a finalized payment, offered in PegOutWork until PaymentsFinalized says a block paid it.
 // Re-gossip: each ProposalsFinalized re-sends this member's signatures of still-unpaid
 // proposals (at most once per regossip_interval each), so members that were down or cut
@@ -33,6 +34,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -147,11 +149,20 @@ class FederationActor final : public actor::Actor<FederationMsg> {
     std::map<std::uint32_t, std::vector<SigBytes>> signatures;  // by member, checked
     std::optional<Transaction> finalized;                       // threshold reached
   };
+  // Signatures received for a payment, with who sent them (to relay or penalize).
+  struct Buffered {
+    std::optional<NodeId> from;
+    PegoutSignatures signatures;
+    SharedFrame frame;
+  };
 
   Status on_work(GetPegOutWork& m);
   Status on_finalized(ProposalsFinalized& m);
   Status on_paid(const PaymentsFinalized& m);
   Status on_signatures(InboundPegoutSignatures& m);
+  // Checks, stores and relays one member's signatures (penalizing the sender if invalid).
+  void take_signatures(Payment& p, const Buffered& b);
+  void buffer(Buffered b);
   Status on_tx_out(TxOutAnswer& a);
   Status on_known(const KnownAnswer& a);
   Status on_guard(actor::Reply<bool>& r);
@@ -177,9 +188,15 @@ class FederationActor final : public actor::Actor<FederationMsg> {
   SchnorrSigner signer_;
   std::unique_ptr<BitcoinRpc> rpc_;
 
-  std::map<Hash256, Payment> payments_;                 // by payment txid
-  std::map<Hash256, std::vector<PegoutSignatures>> buffered_;  // proposal not final here yet
+  // Signatures for proposals not final here yet, with who sent them (to relay or penalize
+  // once the proposal is known); oldest payments evicted first when full. Payments paid
+  // lately are remembered (bounded) so late signatures for them are not buffered again.
+  std::map<Hash256, Payment> payments_;  // by payment txid
+  std::map<Hash256, std::vector<Buffered>> buffered_;
+  std::deque<Hash256> buffered_order_;   // payments in buffered_, oldest first
   std::size_t buffered_count_ = 0;
+  std::set<Hash256> recently_paid_;
+  std::deque<Hash256> recently_paid_order_;
   std::map<std::uint64_t, Hash256> guard_asks_;        // ask id -> payment
   std::vector<UnspentOutput> coins_;                   // last listunspent answer
   std::optional<FeeRate> rate_;                        // last estimatesmartfee answer

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/tests/federation_test_keys.h"
 #include "core/bitcoin/address.h"
 #include "core/bitcoin/federation.h"
 #include "core/chain/block.h"
@@ -23,23 +24,10 @@ namespace alys {
 namespace {
 
 constexpr std::size_t kMembers = 5;
-constexpr std::size_t kThreshold = 3;
 constexpr std::int64_t kDust = 546;
 
-SecretKey member_key(std::size_t i) {
-  Bytes raw(32, 0);
-  raw[30] = 0x7e;
-  raw[31] = static_cast<std::uint8_t>(i + 1);
-  return *SecretKey::from_bytes(raw);
-}
-
-Federation make_federation() {
-  std::vector<XOnlyPublicKey> keys;
-  for (std::size_t i = 0; i < kMembers; ++i) keys.push_back(member_key(i).xonly_public_key());
-  auto fed = Federation::create(keys, kThreshold);
-  EXPECT_TRUE(fed.has_value());
-  return *fed;
-}
+SecretKey member_key(std::size_t i) { return alys::testing::federation_member_key(i); }
+Federation make_federation() { return alys::testing::federation_of_members(kMembers); }
 
 // A regtest segwit address: v0 (20-byte program) or v1 (32-byte program).
 std::string regtest_address(std::uint8_t seed, std::uint8_t version = 0) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/tests/federation_test_keys.h"
 #include "core/bitcoin/address.h"
 #include "core/bridge/federation_wallet.h"
 #include "core/crypto/schnorr.h"
@@ -27,18 +28,9 @@ using bridge::PaymentProposal;
 using bridge::PegOutPayment;
 using bridge::WalletCoin;
 
-SecretKey member_key(std::uint8_t i) {
-  Bytes raw(32, 0);
-  raw[31] = static_cast<std::uint8_t>(0x40 + i);
-  return *SecretKey::from_bytes(raw);
-}
-
-// A 3-of-5 federation of keys 1..5 (Alys's majority threshold).
-Federation five_members() {
-  std::vector<XOnlyPublicKey> keys;
-  for (std::uint8_t i = 1; i <= 5; ++i) keys.push_back(member_key(i).xonly_public_key());
-  return *Federation::create(std::move(keys), Federation::majority(5));
-}
+// Members 1..5 of a 3-of-5 federation (Alys's majority threshold).
+SecretKey member_key(std::uint8_t i) { return alys::testing::federation_member_key(i - 1u); }
+Federation five_members() { return alys::testing::federation_of_members(5); }
 
 std::string regtest_address(std::uint8_t n) {
   WitnessProgram wp;

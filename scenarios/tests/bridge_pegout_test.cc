@@ -12,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/tests/federation_test_keys.h"
 #include "core/actor/system.h"
 #include "core/bitcoin/federation.h"
 #include "core/bridge/bridge_actor.h"
@@ -29,17 +30,9 @@ using S = PegState;
 
 constexpr std::uint32_t kConfirmations = 3;
 
-SecretKey member_key(std::uint8_t i) {
-  Bytes raw(32, 0);
-  raw[31] = static_cast<std::uint8_t>(0x40 + i);
-  return *SecretKey::from_bytes(raw);
-}
-
-Federation five_members() {
-  std::vector<XOnlyPublicKey> keys;
-  for (std::uint8_t i = 1; i <= 5; ++i) keys.push_back(member_key(i).xonly_public_key());
-  return *Federation::create(std::move(keys), Federation::majority(5));
-}
+// Members 1..5 of a 3-of-5 federation.
+SecretKey member_key(std::uint8_t i) { return alys::testing::federation_member_key(i - 1u); }
+Federation five_members() { return alys::testing::federation_of_members(5); }
 
 Hash256 request_id(std::uint8_t n) {
   Hash256 h;
