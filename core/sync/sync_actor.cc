@@ -101,10 +101,19 @@ void SyncActor::schedule() {
   const std::uint64_t target = best_peer_height();
   if (target <= local_->head_height && in_flight_.empty() && ready_.empty() && !importing_) {
     next_request_height_ = next_import_height_ = 0;  // synced: restart cleanly next time
+    unassigned_.clear();
     return;
   }
   if (next_import_height_ == 0) {
     next_import_height_ = next_request_height_ = local_->head_height + 1;
+  }
+  // Ranges that lost their peer first: the import waits for them.
+  for (auto it = unassigned_.begin();
+       it != unassigned_.end() && in_flight_.size() < config_.parallel_ranges;) {
+    const auto [start, count] = *it;
+    if (!pick_peer(start, std::nullopt)) break;  // nobody has even its start yet
+    it = unassigned_.erase(it);
+    request(start, count, std::nullopt);
   }
   while (in_flight_.size() < config_.parallel_ranges && next_request_height_ <= target &&
          buffered_ < config_.buffered_blocks_max) {
@@ -138,7 +147,10 @@ std::optional<NodeId> SyncActor::pick_peer(std::uint64_t range_end, std::optiona
 void SyncActor::request(std::uint64_t start, std::uint32_t count, std::optional<NodeId> avoid) {
   auto peer = pick_peer(start + count - 1, avoid);
   if (!peer) peer = pick_peer(start, avoid);
-  if (!peer) return;  // nobody has it; the next status round re-plans
+  if (!peer) {
+    unassigned_[start] = count;  // schedule() asks again once a peer has it
+    return;
+  }
   const std::uint64_t id = next_request_id_++;
   Range range{start, count, *peer, start_timer(config_.range_timeout, RangeTimeout{id})};
   in_flight_[id] = range;
@@ -248,6 +260,7 @@ void SyncActor::restart_from_finalized() {
   in_flight_.clear();
   for (auto& [peer, state] : peers_) state.in_flight = 0;
   ready_.clear();
+  unassigned_.clear();
   buffered_ = 0;
   const std::uint64_t from = local_ ? local_->finalized_height + 1 : 1;
   next_import_height_ = next_request_height_ = from;

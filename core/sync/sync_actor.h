@@ -6,7 +6,9 @@
 // ranges of `range_blocks`, up to `parallel_ranges` at once, each from a different peer
 // whose head covers it (round robin), with a per-range timeout. A range that times out, or
 // whose peer goes away, is asked again from another peer (the slow peer is penalized); a
-// short answer is completed by a new request for the rest. Ranges are handed to the chain
+// short answer is completed by a new request for the rest. A range no peer can serve right
+// now (its only peer went away) waits, unassigned, and is asked again first once a peer
+// covers it: a lost range would stall the import forever. Ranges are handed to the chain
 // actor strictly in height order (a reorder buffer holds early arrivals), one batch at a
 // time. A batch the chain refuses (e.g. we were on a fork) restarts the download from just
 // above our finalized height: the fork point is never below finality.
@@ -137,6 +139,7 @@ class SyncActor final : public actor::Actor<SyncMsg> {
   std::optional<StatusMessage> local_;
   std::map<std::uint64_t, Range> in_flight_;                // by request id
   std::map<std::uint64_t, std::vector<SignedBlock>> ready_;  // by start height
+  std::map<std::uint64_t, std::uint32_t> unassigned_;        // start -> count: no peer yet
   std::size_t buffered_ = 0;
   std::uint64_t next_request_height_ = 0;  // next height not yet requested
   std::uint64_t next_import_height_ = 0;   // next height to hand to the chain

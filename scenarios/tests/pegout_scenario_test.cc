@@ -108,6 +108,26 @@ TEST(PegOutScenario, TwoHoursWithTransfers50PegInsAnd30PegOuts) {
   EXPECT_EQ(r.txs_applied, r.txs_submitted);
 }
 
+// Peg-outs under seeded chaos, and a regression seed: in this run a full node lost the
+// only peer serving its sync ranges while no other peer could serve them yet; the ranges
+// were dropped and its import stalled for good (heads-converge failed). A range with no
+// server now waits and is asked again once a peer covers it (core/sync/sync_actor.h).
+TEST(PegOutScenario, ChaosSeedWhereASyncRangeLostItsOnlyServer) {
+  if (kSanitized) GTEST_SKIP() << "a 40-minute chaos run: release builds only";
+  ChainOptions o;
+  o.seed = 30;
+  o.duration = 40min;
+  o.tx_per_sec = 2;
+  o.bitcoin = true;
+  o.pegins = 20;
+  o.pegouts = 10;
+  o.chaos = true;
+  o.settle = 60s;
+  const ChainResult r = run_chain(o);
+  EXPECT_TRUE(r.ok()) << describe(r);
+  EXPECT_EQ(r.pegouts_paid, 10u);
+}
+
 // Two of five members go down as the first signatures come out (member 1 right after
 // releasing its own, member 2 before it has signed, if it had not yet): the three others
 // are the quorum that completes every payment. The restarted members sign again only
