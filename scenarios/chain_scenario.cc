@@ -345,6 +345,7 @@ void check_transfers(ChainResult& result, const sim::World& world,
   std::map<EvmAddress, std::size_t> index;
   for (std::size_t i = 0; i < accounts; ++i) index[workload_address(i)] = i;
   std::uint64_t lost = 0;
+  std::string lost_evidence;  // the first few, enough to find them in a replay's log
   for (const auto& sent : workload.all()) {
     const int n = applied.count(sent.hash) ? applied[sent.hash] : 0;
     if (n > 1) {
@@ -352,7 +353,12 @@ void check_transfers(ChainResult& result, const sim::World& world,
             fmt::format("tx {} applied {} times", short_hex(sent.hash), n));
     }
     if (n == 0) {
-      ++lost;
+      if (++lost <= 4) {
+        lost_evidence += fmt::format("{}tx {} (account {} nonce {}, first sent at {})",
+                                     lost == 1 ? "" : ", ", short_hex(sent.hash),
+                                     index.at(account_address(sent.tx.sender_key)), sent.tx.nonce,
+                                     format_duration(sent.sent_at.time_since_epoch()));
+      }
       continue;
     }
     ++result.txs_applied;
@@ -363,7 +369,8 @@ void check_transfers(ChainResult& result, const sim::World& world,
   }
   if (lost > 0) {
     check(result, world, "transfers",
-          fmt::format("{} of {} submitted transfers never applied", lost, workload.all().size()));
+          fmt::format("{} of {} submitted transfers never applied: {}{}", lost,
+                      workload.all().size(), lost_evidence, lost > 4 ? ", ..." : ""));
   }
   for (std::size_t i = 0; i < accounts; ++i) {
     const Wei got = state.account(workload_address(i)).balance;
@@ -391,6 +398,13 @@ const bridge::BridgeActor* bridge_actor_of(sim::World& world, NodeId node) {
   return dynamic_cast<const bridge::BridgeActor*>(program->bridge()->cell().instance());
 }
 
+const chain::ChainActor* chain_actor_of(sim::World& world, NodeId node) {
+  auto* program = dynamic_cast<AlysNode*>(world.program(node));
+  if (program == nullptr) return nullptr;
+  return dynamic_cast<const chain::ChainActor*>(program->chain().cell().instance());
+}
+
+SecretKey workload_key(std::size_t i) { return account_key(i); }
 EvmAddress workload_address(std::size_t i) { return account_address(account_key(i).xonly_public_key()); }
 
 ChainResult run_chain(const ChainOptions& options) {

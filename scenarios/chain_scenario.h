@@ -131,12 +131,15 @@ ChainResult run_chain(const ChainOptions& options);
 // One line per failure: "checker: evidence".
 std::string describe_failures(const ChainResult& result);
 
-// The address of workload account `index` (funded at genesis).
+// The key and address of workload account `index` (funded at genesis).
+SecretKey workload_key(std::size_t index);
 EvmAddress workload_address(std::size_t index);
 
 // The BridgeActor of node `node` of a chain scenario's world, or nullptr while the node or
 // its bridge is down. Same strand only (the simulator's, in a scheduled event).
 const bridge::BridgeActor* bridge_actor_of(sim::World& world, NodeId node);
+// The same for its ChainActor.
+const chain::ChainActor* chain_actor_of(sim::World& world, NodeId node);
 
 // The deterministic key of authority/node `index` (independent of the seed).
 SecretKey sim_node_key(std::size_t index);

@@ -53,7 +53,7 @@ ChainActor::ChainActor(std::shared_ptr<const ChainConfig> config, ChainRoutes ro
       federation_actor_(std::move(federation)),
       federation_(spec_federation(spec_)),
       pegout_rules_{&federation_, spec_.bitcoin_network},
-      mempool_(0, Hash256Hasher{config_->hash_salt}),
+      mempool_(config_->mempool_max, Hash256Hasher{config_->hash_salt}),
       pegout_books_(0, Hash256Hasher{config_->hash_salt}) {
   ALYS_ASSERT(!spec_.authorities.empty(), "ChainActor: no authorities");
   ALYS_ASSERT(config_->verify_cache != nullptr, "ChainActor: no verify cache");
@@ -185,12 +185,12 @@ Status ChainActor::on_approval(InboundApproval& m) {
 
 Status ChainActor::on_tx(InboundTx& m) {
   const Hash256 hash = ledger_tx_hash(m.tx);
-  if (mempool_.count(hash) != 0) return Status::ok();
+  if (mempool_.contains(hash)) return Status::ok();
   if (!cache()->verify_keyed(hash, [&] { return verify_ledger_tx_signature(m.tx); })) {
     if (m.from && routes_.penalize) routes_.penalize(*m.from, kPenaltyInvalidTx, "tx: bad signature");
     return Status::ok();
   }
-  mempool_add(m.tx, hash);
+  mempool_.add(m.tx, hash);
   if (routes_.gossip) routes_.gossip(WireMessage{NewTx{m.tx}}, m.from, m.frame);
   return Status::ok();
 }
@@ -614,12 +614,12 @@ void ChainActor::on_head_change(const HeadChange& change, bool persist_it) {
   for (const Hash256& h : change.abandoned) {
     if (const BlockTree::Entry* e = tree_->get(h)) {
       for (const LedgerTx& tx : e->block.block.payload.transactions) {
-        mempool_add(tx, ledger_tx_hash(tx));
+        mempool_.add(tx, ledger_tx_hash(tx));
       }
     }
   }
   for (std::uint64_t h = change.fork_height + 1; h <= tree_->head_height(); ++h) {
-    mempool_remove_included(tree_->get(*tree_->canonical_at(h))->block.block);
+    mempool_.remove_included(tree_->get(*tree_->canonical_at(h))->block.block.payload.transactions);
   }
   if (config_->observer) {
     config_->observer->on_head(env().id(), tree_->head().hash, tree_->head_height());
@@ -764,7 +764,7 @@ void ChainActor::propose(std::uint64_t slot) {
   }
   execution::BuildRequest request;
   request.height = head.block.block.height + 1;
-  request.candidates = mempool_candidates();
+  request.candidates = mempool_.candidates(spec_.max_txs_per_block * 2);
   building_pegin_blocks_.clear();
   for (const bridge::TrackedPegIn& t : mintable_) {
     if (request.mints.size() >= limits::kMaxPegInsPerBlock) break;
@@ -794,9 +794,9 @@ Status ChainActor::on_built(actor::Reply<execution::BuiltPayload>& r) {
              r.result.error().message());
     return Status::ok();
   }
-  // Candidates that did not apply leave the mempool (stale nonces would otherwise crowd
-  // the front of it forever); clients resubmit what they still want.
-  for (const TxReceipt& skipped : r.result.value().skipped_txs) mempool_.erase(skipped.tx_hash);
+  // Candidates that did not apply leave the mempool (stale nonces would otherwise crowd its
+  // front forever), but for early nonces, which wait at its back (see Mempool).
+  mempool_.settle_build(r.result.value().skipped_txs);
   const BlockTree::Entry& head = tree_->head();
   if (local_slot() != slot || head.block.block.slot >= slot) {
     building_slot_.reset();  // too late, or someone else's block arrived meanwhile
@@ -921,39 +921,6 @@ Result<AuxWork> ChainActor::aux_work() const {
   work.bits = expected_bits(prefix);
   work.chain_id = spec_.chain_id;
   return work;
-}
-
-// --- mempool ---------------------------------------------------------------------------
-
-void ChainActor::mempool_add(const LedgerTx& tx, const Hash256& hash) {
-  if (mempool_.size() >= config_->mempool_max) {
-    // Drop the oldest: bounded memory beats completeness for gossip.
-    while (!mempool_order_.empty() && mempool_.size() >= config_->mempool_max) {
-      mempool_.erase(mempool_order_.front());
-      mempool_order_.pop_front();
-    }
-  }
-  if (mempool_.emplace(hash, tx).second) mempool_order_.push_back(hash);
-}
-
-void ChainActor::mempool_remove_included(const ConsensusBlock& block) {
-  if (mempool_.empty()) return;  // the common case on followers: skip hashing every tx
-  for (const LedgerTx& tx : block.payload.transactions) mempool_.erase(ledger_tx_hash(tx));
-  while (!mempool_order_.empty() && mempool_.count(mempool_order_.front()) == 0) {
-    mempool_order_.pop_front();
-  }
-}
-
-std::vector<LedgerTx> ChainActor::mempool_candidates() const {
-  std::vector<LedgerTx> out;
-  const std::size_t max = std::min<std::size_t>(spec_.max_txs_per_block * 2, mempool_.size());
-  out.reserve(max);
-  for (const Hash256& h : mempool_order_) {
-    if (out.size() >= max) break;
-    auto it = mempool_.find(h);
-    if (it != mempool_.end()) out.push_back(it->second);
-  }
-  return out;
 }
 
 // --- helpers ---------------------------------------------------------------------------

@@ -38,6 +38,7 @@
 #include "core/chain/block_tree.h"
 #include "core/chain/chain_observer.h"
 #include "core/chain/chain_spec.h"
+#include "core/chain/mempool.h"
 #include "core/chain/pegout_book.h"
 #include "core/crypto/verify_cache.h"
 #include "core/execution/engine_actor.h"
@@ -164,6 +165,11 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   Status pre_start() override;
   Status receive(ChainMsg& message) override;
 
+  // Read-only views for tests and tools on the actor's own strand. tree(): nullptr until
+  // the stored chain is loaded.
+  const BlockTree* tree() const { return tree_.get(); }
+  const Mempool& mempool() const { return mempool_; }
+
  private:
   struct Pending {
     SignedBlock block;
@@ -232,9 +238,6 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   std::uint32_t expected_bits(const BlockTree::PowView& view) const;
 
   // Mempool.
-  void mempool_add(const LedgerTx& tx, const Hash256& hash);  // hash = ledger_tx_hash(tx)
-  void mempool_remove_included(const ConsensusBlock& block);
-  std::vector<LedgerTx> mempool_candidates() const;
 
   StatusMessage status_message() const;
   VerifyCache* cache() const { return config_->verify_cache.get(); }
@@ -270,11 +273,7 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   std::map<std::uint64_t, std::pair<std::size_t, std::function<void(Result<std::uint64_t>)>>>
       batches_;  // batch id -> (blocks left, done)
   std::optional<AuxPowHeader> queued_pow_;
-  // Mempool: by tx hash, plus arrival order for candidate selection.
-  // Keyed by tx hash, which a peer can grind: a salted table (never iterated; the order
-  // of candidates is mempool_order_'s).
-  std::unordered_map<Hash256, LedgerTx, Hash256Hasher> mempool_;
-  std::deque<Hash256> mempool_order_;
+  Mempool mempool_;
   std::optional<SignedBlock> pending_proposal_;
   // Peg-ins: the bridge's last answer of what is mintable (refreshed every slot on an
   // authority), the Bitcoin block of each mint of the build in flight, and since when

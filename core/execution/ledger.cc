@@ -173,7 +173,15 @@ Result<TxEffect> Ledger::apply_transaction(const LedgerTx& tx, const SignatureCh
 
   const EvmAddress sender_address = account_address(tx.sender_key);
   Account sender = account(sender_address);
-  if (tx.nonce != sender.nonce) {
+  if (tx.nonce > sender.nonce) {
+    // Not wrong, early: an earlier transaction of the sender has not landed yet. A distinct
+    // code so a mempool can keep it (a block carrying it is still invalid: execute_block
+    // reports every verify error as kInvalidArgument).
+    return Status::failed_precondition("tx " + short_hash(h) + ": nonce: expected " +
+                                       std::to_string(sender.nonce) + ", got " +
+                                       std::to_string(tx.nonce) + " (ahead)");
+  }
+  if (tx.nonce < sender.nonce) {
     return tx_error(h, "nonce: expected " + std::to_string(sender.nonce) + ", got " +
                            std::to_string(tx.nonce));
   }
