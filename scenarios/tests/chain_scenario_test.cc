@@ -94,8 +94,6 @@ TEST(ChainScenario, EachActorKindCrashIsAbsorbed) {
   EXPECT_EQ(r.nodes[1].actor_restarts.at("chain"), 0u);
 }
 
-// Alys halts block production once max_blocks_without_pow blocks sit above finality, and
-// resumes when an AuxPoW arrives (here: never, so the head stays at the limit).
 // A transfer that reaches the proposers before its predecessor is skipped by their builds
 // until the predecessor lands, then included. Proposers used to drop it at the first
 // skip, and nothing brought it back: its resend through another node is gossip every peer's
@@ -151,6 +149,8 @@ TEST(ChainScenario, AnEarlyNonceWaitsInTheMempoolForItsPredecessor) {
   EXPECT_GE(*second_at, *first_at);
 }
 
+// Alys halts block production once max_blocks_without_pow blocks sit above finality, and
+// resumes when an AuxPoW arrives (here: never, so the head stays at the limit).
 TEST(ChainScenario, ProductionHaltsWithoutAuxPow) {
   ChainOptions o;
   o.seed = 13;
