@@ -291,4 +291,7 @@ void SimNetwork::set_link_loss_ppm(NodeId from, NodeId to, std::uint32_t loss_pp
   link(from, to).loss_ppm = loss_ppm;
 }
 
+void SimNetwork::reset_link_latency(NodeId from, NodeId to) { link(from, to).latency.reset(); }
+void SimNetwork::reset_link_loss(NodeId from, NodeId to) { link(from, to).loss_ppm.reset(); }
+
 }  // namespace alys::sim

@@ -58,6 +58,9 @@ class SimNetwork {
   void break_connection(NodeId a, NodeId b);
   void set_link_latency(NodeId from, NodeId to, const LatencyModel& model);
   void set_link_loss_ppm(NodeId from, NodeId to, std::uint32_t loss_ppm);
+  // Back to the network-wide model (NetworkConfig) for the link.
+  void reset_link_latency(NodeId from, NodeId to);
+  void reset_link_loss(NodeId from, NodeId to);
 
   bool is_cut(NodeId from, NodeId to) const { return link(from, to).cut; }
   bool connected(NodeId a, NodeId b) const;  // both ends see the connection up

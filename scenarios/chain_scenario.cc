@@ -407,14 +407,58 @@ const chain::ChainActor* chain_actor_of(sim::World& world, NodeId node) {
 SecretKey workload_key(std::size_t i) { return account_key(i); }
 EvmAddress workload_address(std::size_t i) { return account_address(account_key(i).xonly_public_key()); }
 
+chaos::NemesisConfig ChainOptions::default_chain_nemesis() {
+  chaos::NemesisConfig n;
+  n.kinds = {"crash", "partition", "clog"};
+  return n;
+}
+
+namespace {
+
+// The run's whole fault plan: the fixed faults and, with chaos, the nemesis's for the seed.
+chaos::NemesisPlan fault_plan(const ChainOptions& o) {
+  chaos::NemesisPlan plan;
+  if (o.chaos) {
+    chaos::NemesisConfig n = o.nemesis;
+    n.nodes = o.authorities + o.full_nodes;
+    n.authorities = o.authorities;
+    n.active_for = o.duration;
+    n.bitcoin = o.bitcoin;
+    if (o.clock_faults) n.kinds.insert("clock-jump");
+    if (o.bitcoin) {
+      n.kinds.insert("bitcoin-reorg");
+      n.kinds.insert("bitcoind-outage");
+      // Shallow reorgs only: below the confirmation depth.
+      n.max_reorg_depth = o.pegin_confirmations > 1 ? o.pegin_confirmations - 1 : 0;
+    }
+    plan = chaos::random_plan(o.seed, n);
+  }
+  plan.schedule.insert(plan.schedule.end(), o.faults.begin(), o.faults.end());
+  chaos::sort_schedule(plan.schedule);
+  return plan;
+}
+
+bool has_clock_fault(const chaos::Schedule& schedule) {
+  return std::any_of(schedule.begin(), schedule.end(), [](const chaos::TimedFault& f) {
+    return std::holds_alternative<chaos::ClockJump>(f.fault) ||
+           std::holds_alternative<chaos::ClockDrift>(f.fault);
+  });
+}
+
+}  // namespace
+
 ChainResult run_chain(const ChainOptions& options) {
+  const std::size_t total = options.authorities + options.full_nodes;
+  const chaos::NemesisPlan plan = fault_plan(options);
+  ALYS_ASSERT(chaos::validate_schedule(plan.schedule, total).is_ok(),
+              "chain scenario: a schedule that does not fit the world (validate it first)");
   sim::WorldConfig wc;
   wc.seed = options.seed;
   wc.log_level = options.log_level;
+  wc.buggify.enabled = plan.buggify;
   sim::World world(wc);
   if (options.log_sink) world.set_log_sink(options.log_sink);
 
-  const std::size_t total = options.authorities + options.full_nodes;
   auto spec = std::make_shared<ChainSpec>();
   spec->slot_duration_ms = options.slot_ms;
   spec->max_blocks_without_pow = options.max_blocks_without_pow;
@@ -494,7 +538,6 @@ ChainResult run_chain(const ChainOptions& options) {
   }
 
   const Instant end_of_load = Instant{} + options.duration;
-  std::size_t fault_count = 0;
   Workload workload(world, recorder, options.accounts, total);
   Miner miner(world, total, options.miner_mean);
   miner.schedule(end_of_load);
@@ -510,29 +553,22 @@ ChainResult run_chain(const ChainOptions& options) {
     };
     world.schedule_at(Instant{} + gap, sim::EventKind::kCustom, 0x776f726b, arrive);
   }
-  if (options.chaos) {
-    chaos::NemesisConfig nemesis;
-    nemesis.nodes = total;
-    nemesis.active_for = options.duration;
-    nemesis.max_down = 1;
-    nemesis.clock_faults = options.clock_faults;
-    const chaos::Schedule schedule = chaos::random_schedule(options.seed, nemesis);
-    chaos::schedule_faults(world, schedule);
-    fault_count = schedule.size();
-    if (options.clock_faults) {
-      // The quiet tail starts with every wall clock resynchronised (NTP after the faults):
-      // liveness is checked once the faults, clock skew included, are over.
-      world.schedule_at(end_of_load, sim::EventKind::kFault, 0x6e7470, [&world, total, &wc] {
-        const std::int64_t true_ms =
-            wc.clocks.epoch_unix_ms + (world.now() - Instant{}).count() / 1'000'000;
-        for (std::size_t i = 0; i < total; ++i) {
-          sim::SimClock& clock = world.clock(static_cast<NodeId>(i));
-          clock.set_drift_ppm(0);
-          clock.jump(true_ms - clock.unix_ms());
-        }
-        world.log_world("fault: clocks resynchronised");
-      });
-    }
+  // Faults act on the world and, with peg-ins, on Bitcoin (set below); an evicting reorg
+  // leaves out the newest deposit still shallow enough to go with it.
+  chaos::FaultTarget fault_target{&world, nullptr, {}};
+  if (has_clock_fault(plan.schedule)) {
+    // The quiet tail starts with every wall clock resynchronised (NTP after the faults):
+    // liveness is checked once the faults, clock skew included, are over.
+    world.schedule_at(end_of_load, sim::EventKind::kFault, 0x6e7470, [&world, total, &wc] {
+      const std::int64_t true_ms =
+          wc.clocks.epoch_unix_ms + (world.now() - Instant{}).count() / 1'000'000;
+      for (std::size_t i = 0; i < total; ++i) {
+        sim::SimClock& clock = world.clock(static_cast<NodeId>(i));
+        clock.set_drift_ppm(0);
+        clock.jump(true_ms - clock.unix_ms());
+      }
+      world.log_world("fault: clocks resynchronised");
+    });
   }
   if (options.setup) options.setup(world);
   std::unique_ptr<PegOutWorkload> pegout_workload;
@@ -556,16 +592,14 @@ ChainResult run_chain(const ChainOptions& options) {
     // Bitcoin keeps mining through the quiet tail, so the last deposits get deep.
     bitcoin->start(end_of_load + options.settle);
     pegin_workload->schedule();
-    if (options.chaos) {
-      // Shallow reorgs only (below the confirmation depth) and bitcoind outages.
-      fault_count += schedule_bitcoin_faults(world, *bitcoin, *pegin_workload, total,
-                                             options.duration,
-                                             options.pegin_confirmations > 1
-                                                 ? options.pegin_confirmations - 1
-                                                 : 0);
-    }
+    fault_target.bitcoin = bitcoin.get();
+    fault_target.reorg_evictions = [&bitcoin, &pegin_workload](std::uint32_t depth) {
+      return pegin_workload->shallow_deposits(*bitcoin, depth);
+    };
     if (options.bitcoin_setup) options.bitcoin_setup(world, *bitcoin, *pegin_workload);
   }
+
+  chaos::schedule_faults(fault_target, plan.schedule);
 
   // Run, then stop mid-slot so in-flight blocks have landed everywhere.
   const std::int64_t slot_ns = static_cast<std::int64_t>(options.slot_ms) * 1'000'000;
@@ -600,7 +634,10 @@ ChainResult run_chain(const ChainOptions& options) {
   result.blocks = recorder.blocks_.size();
   result.txs_submitted = workload.all().size();
   result.auxpow_submitted = miner.submitted;
-  result.faults = fault_count;
+  result.faults = plan.schedule.size();
+  result.schedule = plan.schedule;
+  result.chaos_kinds = plan.kinds;
+  result.buggify = plan.buggify;
 
   for (std::size_t i = 1; i < total; ++i) {
     if (result.nodes[i].head != result.nodes[0].head) {

@@ -27,6 +27,8 @@
 #include <string>
 #include <vector>
 
+#include "chaos/fault.h"
+#include "chaos/nemesis.h"
 #include "core/system/alys_node.h"
 #include "runtime-sim/sim_bitcoin.h"
 #include "runtime-sim/world.h"
@@ -51,11 +53,19 @@ struct ChainOptions {
   std::uint64_t max_blocks_without_pow = 50'000;
   LogLevel log_level = LogLevel::kOff;
   sim::LogSink log_sink;
-  // Seeded random faults (chaos/nemesis.h) during `duration`: crashes (at most one node
-  // down: f = 1 for five authorities), partitions, clogs; clock jumps and drift optional
-  // (every clock is resynchronised when the quiet `settle` tail starts).
+  // Faults. `faults`: a fixed schedule (scenario files, shrunk cases). With `chaos`, the
+  // seeded nemesis (chaos/nemesis.h) adds its own schedule during `duration`: the kinds of
+  // `nemesis.kinds` (crashes, partitions, clogs by default; clock jumps with
+  // `clock_faults`; Bitcoin reorgs below the confirmation depth and bitcoind outages with
+  // `bitcoin`), within its limits (one node down at a time, f = (authorities - 1) / 3
+  // authorities impaired). run_chain fills the nemesis's nodes, authorities, active_for,
+  // bitcoin and max_reorg_depth. Whenever the schedule holds a clock fault, every clock is
+  // resynchronised when the quiet `settle` tail starts.
+  chaos::Schedule faults;
   bool chaos = false;
   bool clock_faults = false;
+  chaos::NemesisConfig nemesis = default_chain_nemesis();
+  static chaos::NemesisConfig default_chain_nemesis();
   // Called once after the nodes were added, before running: schedule faults here.
   std::function<void(sim::World&)> setup;
   // Nodes that start later (by index): added at `late_start` instead of time 0.
@@ -66,7 +76,7 @@ struct ChainOptions {
   // federation is the authorities (majority threshold), every node runs a bridge on its own
   // bitcoind client, and `pegins` deposits are made at seeded times in the first
   // `pegin_window` (default: the first half of `duration`). With `chaos` too, Bitcoin gets
-  // seeded shallow reorgs and bitcoind outages (schedule_bitcoin_faults). Checkers:
+  // seeded shallow reorgs and bitcoind outages (the nemesis's Bitcoin kinds). Checkers:
   // pegin_workload.h.
   bool bitcoin = false;
   Duration bitcoin_block_mean = 60s;
@@ -114,7 +124,10 @@ struct ChainResult {
   std::uint64_t txs_applied = 0;
   std::uint64_t auxpow_submitted = 0;
   std::uint64_t max_finalized = 0;
-  std::size_t faults = 0;  // scheduled by the nemesis
+  std::size_t faults = 0;          // in the schedule (fixed and nemesis)
+  chaos::Schedule schedule;        // every fault of the run, by time
+  std::vector<std::string> chaos_kinds;  // the nemesis's kinds for this seed (swarm)
+  bool buggify = false;            // Buggify points were on
   // With bitcoin: deposits made, peg-ins minted on the final chain, Bitcoin's height.
   std::size_t deposits = 0;
   std::size_t pegins_minted = 0;

@@ -83,6 +83,7 @@ DemoResult run_demo(const DemoOptions& o) {
   }
 
   DemoResult result;
+  const chaos::FaultTarget fault_target{&world, nullptr, {}};  // outlives the run
   if (o.chaos) {
     chaos::NemesisConfig nemesis;
     nemesis.nodes = o.nodes;
@@ -92,7 +93,7 @@ DemoResult run_demo(const DemoOptions& o) {
     for (const auto& f : result.schedule) {
       if (std::holds_alternative<chaos::Crash>(f.fault)) ++state.crashes;
     }
-    chaos::schedule_faults(world, result.schedule);
+    chaos::schedule_faults(fault_target, result.schedule);
   }
 
   // The quiet tail: heal, restart everyone, stop the counters growing.

@@ -46,54 +46,13 @@ std::optional<Deposit> PegInWorkload::deposit_now(const EvmAddress& to, std::int
   return deposits_.back();
 }
 
-std::size_t schedule_bitcoin_faults(sim::World& world, sim::SimBitcoin& bitcoin,
-                                    const PegInWorkload& workload, std::size_t nodes,
-                                    Duration window, std::size_t max_reorg_depth) {
-  Xoshiro256ss rng = world.stream("bitcoin-chaos");
-  const auto window_ns = static_cast<std::uint64_t>(std::max<std::int64_t>(window.count(), 1));
-  // About one fault per five simulated minutes.
-  const std::size_t count = 1 + static_cast<std::size_t>(window / 5min);
-  for (std::size_t i = 0; i < count; ++i) {
-    const Instant at = Instant{} + Duration(static_cast<std::int64_t>(uniform_below(rng, window_ns)));
-    if (uniform_below(rng, 2) == 0 && max_reorg_depth > 0) {
-      const auto depth = static_cast<std::size_t>(1 + uniform_below(rng, max_reorg_depth));
-      const bool evict = uniform_below(rng, 3) == 0;
-      world.schedule_at(at, sim::EventKind::kFault, 0x72656f7267, [&world, &bitcoin, &workload,
-                                                                    depth, evict] {
-        const std::size_t d = std::min<std::size_t>(depth, bitcoin.tip_height());
-        if (d == 0) return;
-        std::vector<Hash256> evicted;
-        if (evict) {
-          // The newest deposit still shallow enough to go with the reorg, if any.
-          for (auto it = workload.deposits().rbegin(); it != workload.deposits().rend(); ++it) {
-            const auto conf = bitcoin.confirmations(it->txid);
-            if (conf && *conf >= 1 && *conf <= d) {
-              evicted.push_back(it->txid);
-              break;
-            }
-          }
-        }
-        const Status s = bitcoin.reorg(d, evicted);
-        world.log_world(fmt::format("fault: bitcoin reorg of depth {}{}{}", d,
-                                    evicted.empty() ? "" : ", evicting a deposit",
-                                    s.is_ok() ? "" : ": " + s.message()));
-      });
-    } else {
-      const auto node = static_cast<NodeId>(uniform_below(rng, nodes));
-      // Over by the end of the window: the quiet tail after it has no faults.
-      const Duration length = std::min<Duration>(
-          Duration(static_cast<std::int64_t>(
-              1 + uniform_below(rng, static_cast<std::uint64_t>(Duration(10min).count())))),
-          (Instant{} + window) - at);
-      world.schedule_at(at, sim::EventKind::kFault, 0x6f75746167, [&world, &bitcoin, node,
-                                                                    length] {
-        bitcoin.set_outage(node, world.now() + length);
-        world.log_world(fmt::format("fault: bitcoind of n{} down for {} s", node,
-                                    std::chrono::duration_cast<std::chrono::seconds>(length).count()));
-      });
-    }
+std::vector<Hash256> PegInWorkload::shallow_deposits(const sim::SimBitcoin& bitcoin,
+                                                    std::uint32_t depth) const {
+  for (auto it = deposits_.rbegin(); it != deposits_.rend(); ++it) {
+    const auto conf = bitcoin.confirmations(it->txid);
+    if (conf && *conf >= 1 && *conf <= depth) return {it->txid};
   }
-  return count;
+  return {};
 }
 
 std::vector<CheckFailure> check_pegins(const PegInCheckInput& in) {

@@ -48,6 +48,10 @@ class PegInWorkload {
   // Schedules them (call once, before running).
   void schedule();
   const std::vector<Deposit>& deposits() const { return deposits_; }
+  // What an evicting Bitcoin reorg of `depth` leaves out (chaos BitcoinReorg): the newest
+  // deposit still that shallow (1..depth confirmations), as a depositor double-spending it
+  // would. Empty if none is.
+  std::vector<Hash256> shallow_deposits(const sim::SimBitcoin& bitcoin, std::uint32_t depth) const;
   std::uint64_t refused() const { return refused_; }
   // A deposit made now, outside the schedule (tests); nullopt if Bitcoin refused it.
   std::optional<Deposit> deposit_now(const EvmAddress& to, std::int64_t amount_sat);
@@ -61,16 +65,6 @@ class PegInWorkload {
   std::vector<Deposit> deposits_;
   std::uint64_t refused_ = 0;
 };
-
-// Seeded Bitcoin faults during [0, window): reorgs of depth 1..max_reorg_depth (below the
-// bridges' confirmation depth, so a confirmed deposit is never reorged out; sometimes the
-// reorg evicts a recent deposit, as a depositor double-spending it would), and per-node
-// bitcoind outages of up to 10 minutes, over by the end of the window. Draws come from the
-// world's "bitcoin-chaos"
-// stream; each fault is logged as a world line. Returns how many were scheduled.
-std::size_t schedule_bitcoin_faults(sim::World& world, sim::SimBitcoin& bitcoin,
-                                    const PegInWorkload& workload, std::size_t nodes,
-                                    Duration window, std::size_t max_reorg_depth);
 
 struct PegInCheckInput {
   const sim::SimBitcoin* bitcoin = nullptr;
