@@ -238,7 +238,16 @@ void apply_fault(const FaultTarget& target, const Fault& fault, Duration duratio
             if (duration <= Duration::zero()) return skipped(world, fault, "an outage needs a duration");
             target.bitcoin->set_outage(f.node, world.now() + duration);
           },
-          [&](const EngineStall&) { skipped(world, fault, "not supported yet"); },
+          [&](const EngineStall& f) {
+            AlysNode* n = alys_node(world, f.node);
+            if (n == nullptr) return skipped(world, fault, "node down or not an Alys node");
+            if (duration <= Duration::zero()) return skipped(world, fault, "a stall needs a duration");
+            // The engine holds its queue for `duration`, then works through it (requests
+            // asked meanwhile time out at the chain, which retries).
+            execution::EngineFault stall;
+            stall.stall_for = duration;
+            (void)n->engine().tell(execution::SetEngineFault{stall});
+          },
           [&](const ActorPanic& f) {
             AlysNode* n = alys_node(world, f.node);
             if (n == nullptr || !crash_actor(*n, f.actor)) {
@@ -299,8 +308,7 @@ Status validate_schedule(const Schedule& schedule, std::size_t nodes) {
     if (const auto* l = std::get_if<LatencySpike>(&t.fault); l && l->min > l->max) {
       return bad("latency min is above max");
     }
-    if (std::holds_alternative<Hostile>(t.fault) || std::holds_alternative<EngineStall>(t.fault) ||
-        std::holds_alternative<Equivocate>(t.fault)) {
+    if (std::holds_alternative<Hostile>(t.fault) || std::holds_alternative<Equivocate>(t.fault)) {
       return bad("this kind is not supported yet");
     }
     if (const auto* a = std::get_if<ActorPanic>(&t.fault)) {
@@ -327,9 +335,10 @@ void schedule_faults(const FaultTarget& target, const Schedule& schedule) {
                                 : "fault: " + line);
                         apply_fault(target, fault, length);
                       });
-    // Clogs and outages end by themselves; other faults with a duration are undone.
+    // Clogs, outages and stalls end by themselves; other faults with a duration are undone.
     if (length > Duration::zero() && !std::holds_alternative<Clog>(timed.fault) &&
-        !std::holds_alternative<BitcoindOutage>(timed.fault)) {
+        !std::holds_alternative<BitcoindOutage>(timed.fault) &&
+        !std::holds_alternative<EngineStall>(timed.fault)) {
       world.schedule_at(timed.at + length, sim::EventKind::kFault, digest ^ 0x656e64ull,
                         [&target, fault = timed.fault, line] {
                           target.world->log_world("fault ends: " + line);
