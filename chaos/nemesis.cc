@@ -84,7 +84,7 @@ class Generator {
   void loop(const std::vector<std::string>& kinds, Duration mean_gap, Schedule& out) {
     if (kinds.empty() || mean_gap <= Duration::zero()) return;
     const Instant end = kTimeZero + c_.active_for;
-    Instant t = kTimeZero + uniform_duration(rng_, mean_gap / 2, mean_gap * 3 / 2);
+    Instant t = kTimeZero + c_.active_from + uniform_duration(rng_, mean_gap / 2, mean_gap * 3 / 2);
     while (t < end) {
       const Duration length = uniform_duration(rng_, c_.min_fault, c_.max_fault);
       generate(kinds[uniform_below(rng_, kinds.size())], t, std::min(length, end - t), out);

@@ -5,7 +5,7 @@
 // with the nemesis and the same run with its printed schedule are the same run.
 //
 // Limits keep it honest:
-// - every fault starts and ends within [0, active_for] (the quiet tail after it lets the
+// - every fault starts and ends within [active_from, active_for] (the quiet tail after it lets the
 //   liveness checks see the system recover); each lasts within [min_fault, max_fault];
 // - at most `max_down` nodes are crashed at once, and at most `max_faulty_authorities` of
 //   the first `authorities` nodes are crashed, stalled or Byzantine at once (the federation
@@ -30,7 +30,8 @@ namespace alys::chaos {
 struct NemesisConfig {
   std::size_t nodes = 0;
   std::size_t authorities = 0;             // the first `authorities` nodes; 0: none counted
-  Duration active_for = 10min;
+  Duration active_from = Duration::zero();  // faults start at or after this
+  Duration active_for = 10min;              // ... and start and end by this
   Duration mean_gap = 20s;                 // between fault starts (uniform in [gap/2, 3gap/2])
   Duration min_fault = 1s;
   Duration max_fault = 30s;

@@ -22,6 +22,10 @@ if(ALYS_WERROR)
   list(APPEND ALYS_WARNING_FLAGS -Werror)
 endif()
 
+if(ALYS_PLANTED_BUGS)
+  add_compile_definitions(ALYS_PLANTED_BUGS=1)
+endif()
+
 if(ALYS_SANITIZE)
   set(ALYS_SANITIZER_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=undefined
       -fno-omit-frame-pointer)

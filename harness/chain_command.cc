@@ -5,7 +5,7 @@
 #include <chrono>
 
 #include "harness/commands.h"
-#include "reports/run_summary.h"
+#include "reports/results_json.h"
 #include "scenarios/chain_scenario.h"
 
 namespace alys::harness {

@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "harness/determinism.h"
-#include "reports/run_summary.h"
+#include "reports/results_json.h"
 #include "scenarios/demo_scenario.h"
 
 namespace alys::harness {
@@ -75,19 +75,19 @@ int run_demo_command(const DemoArgs& args, std::ostream& out) {
   if (!r.ok()) out << "replay: " << demo_replay_command(args) << "\n";
 
   if (!args.json_path.empty()) {
-    reports::RunSummary s;
+    RunResult s;
     s.scenario = "demo";
     s.seed = args.seed;
-    s.ok = r.ok();
+    s.verdict = r.ok() ? RunVerdict::kPass : RunVerdict::kFail;
     s.events = r.stats.events;
-    s.virtual_time_ns = virtual_ns;
-    s.wall_time_ms = wall_s * 1000;
+    s.virtual_ns = virtual_ns;
+    s.wall_us = static_cast<std::int64_t>(wall_s * 1e6);
     s.trace_hash = r.stats.trace_hash;
     for (const auto& f : r.failures) s.failures.push_back({f.checker, to_ns(f.at), f.evidence});
-    for (const auto& f : r.schedule) s.faults.push_back(chaos::describe(f));
+    s.faults = r.schedule.size();
     s.replay = demo_replay_command(args);
     std::ofstream file(args.json_path);
-    file << reports::to_json(s) << "\n";
+    file << reports::run_to_json(s) << "\n";
     if (!file) {
       out << "alys-sim demo: cannot write --json " << args.json_path << "\n";
       return kExitBadInput;

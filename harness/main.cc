@@ -6,21 +6,13 @@
 #include <CLI/CLI.hpp>
 
 #include "harness/chain_command.h"
+#include "harness/cli.h"
 #include "harness/commands.h"
 
 namespace {
 
+using alys::harness::DurationValidator;
 using alys::harness::kExitBadInput;
-
-// CLI11 validator for durations like "10m", "30s", "1h30m".
-struct DurationValidator : CLI::Validator {
-  DurationValidator() {
-    name_ = "DURATION";
-    func_ = [](const std::string& text) {
-      return alys::parse_duration(text) ? std::string() : "not a duration (e.g. 500ms, 30s, 10m, 1h): " + text;
-    };
-  }
-};
 
 alys::Duration to_duration(const std::string& text) { return *alys::parse_duration(text); }
 
@@ -95,6 +87,9 @@ int main(int argc, char** argv) {
   chain_cmd->add_option("--log", chain_log, "Print node log lines: trace|debug|info|warn|error|off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))->capture_default_str();
 
+  std::vector<alys::harness::Subcommand> scenario_commands;
+  alys::harness::add_scenario_commands(app, scenario_commands, std::cout);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -108,6 +103,9 @@ int main(int argc, char** argv) {
     return kExitBadInput;
   }
 
+  for (const auto& sub : scenario_commands) {
+    if (sub.command->parsed()) return sub.run();
+  }
   if (demo_cmd->parsed()) {
     demo.duration = to_duration(demo_duration);
     demo.settle = to_duration(demo_settle);

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "core/runtime/log.h"
+#include "core/runtime/planted.h"
 #include "core/runtime/time.h"
 
 namespace alys::sim {
@@ -49,6 +50,8 @@ struct WorldConfig {
   ClockConfig clocks;
   BuggifyConfig buggify;
   LogLevel log_level = LogLevel::kOff;
+  // A planted bug every node runs with (core/runtime/planted.h; test builds only).
+  PlantedBug planted_bug = PlantedBug::kNone;
 };
 
 }  // namespace alys::sim

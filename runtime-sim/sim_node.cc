@@ -20,7 +20,9 @@ SimNode::Process::Process(World& world, NodeId id, SimClock& clock, SimDisk& dis
       buggify(world.config().buggify, world.config().seed,
               Xoshiro256ss::stream(world.config().seed, node_stream(id, incarnation, 2))),
       log(world, id, world.config().log_level),
-      env(id, clock, executor, world.network().endpoint(id), disk, random, buggify, log) {}
+      env(id, clock, executor, world.network().endpoint(id), disk, random, buggify, log) {
+  env.set_planted_bug(world.config().planted_bug);
+}
 
 SimNode::SimNode(World& world, NodeId id, ProgramFactory factory, std::int64_t initial_unix_ms,
                  std::int64_t drift_ppm)

@@ -175,6 +175,7 @@ bool World::step_due_by(Instant limit) {
   }
   ++events_;
   trace_.fold(to_ns(now_), static_cast<std::uint64_t>(ev.tag.kind), ev.tag.node, ev.tag.detail);
+  if (trace_sink_) trace_sink_(now_, ev.tag.kind, ev.tag.node, ev.tag.detail);
   current_node_ = ev.tag.node;
   ev.task();
   current_node_ = kNoNode;

@@ -36,6 +36,8 @@ class SimNode;
 
 // Receives every log line of every node: "[   12.345678s] n3 info  message".
 using LogSink = std::function<void(std::string_view line)>;
+// Receives every event as it runs (what the trace hash folds): for trace files.
+using TraceSink = std::function<void(Instant at, EventKind kind, NodeId node, std::uint64_t detail)>;
 
 struct RunStats {
   std::uint64_t events = 0;
@@ -99,6 +101,7 @@ class World {
 
   // --- logging ----------------------------------------------------------------------
   void set_log_sink(LogSink sink) { log_sink_ = std::move(sink); }
+  void set_trace_sink(TraceSink sink) { trace_sink_ = std::move(sink); }
   void log_line(NodeId node, LogLevel level, std::string_view message);
   // A world-level line (faults, harness), logged as node "--".
   void log_world(std::string_view message) { log_line(kNoNode, LogLevel::kInfo, message); }
@@ -124,6 +127,7 @@ class World {
   std::unique_ptr<SimNetwork> network_;
   Xoshiro256ss disk_rng_;
   LogSink log_sink_;
+  TraceSink trace_sink_;
 };
 
 }  // namespace alys::sim

@@ -424,12 +424,14 @@ chaos::NemesisPlan fault_plan(const ChainOptions& o) {
     n.authorities = o.authorities;
     n.active_for = o.duration;
     n.bitcoin = o.bitcoin;
-    if (o.clock_faults) n.kinds.insert("clock-jump");
-    if (o.bitcoin) {
-      n.kinds.insert("bitcoin-reorg");
-      n.kinds.insert("bitcoind-outage");
-      // Shallow reorgs only: below the confirmation depth.
-      n.max_reorg_depth = o.pegin_confirmations > 1 ? o.pegin_confirmations - 1 : 0;
+    if (!o.nemesis_exact) {
+      if (o.clock_faults) n.kinds.insert("clock-jump");
+      if (o.bitcoin) {
+        n.kinds.insert("bitcoin-reorg");
+        n.kinds.insert("bitcoind-outage");
+        // Shallow reorgs only: below the confirmation depth.
+        n.max_reorg_depth = o.pegin_confirmations > 1 ? o.pegin_confirmations - 1 : 0;
+      }
     }
     plan = chaos::random_plan(o.seed, n);
   }
@@ -456,6 +458,8 @@ ChainResult run_chain(const ChainOptions& options) {
   wc.seed = options.seed;
   wc.log_level = options.log_level;
   wc.buggify.enabled = plan.buggify;
+  wc.network = options.network;
+  wc.planted_bug = options.planted_bug;
   sim::World world(wc);
   if (options.log_sink) world.set_log_sink(options.log_sink);
 
@@ -608,7 +612,9 @@ ChainResult run_chain(const ChainOptions& options) {
   const std::int64_t phase = (epoch_ns + (end - Instant{}).count()) % slot_ns;
   const Instant stop = end + Duration(slot_ns - phase + slot_ns / 2);
   ChainResult result;
-  result.stats = world.run_until(stop);
+  const bool early = options.stop_at && kTimeZero + *options.stop_at < stop;
+  if (options.trace_sink) world.set_trace_sink(options.trace_sink);
+  result.stats = world.run_until(early ? kTimeZero + *options.stop_at : stop);
 
   // --- checks -------------------------------------------------------------------------
   result.nodes.resize(total);
@@ -638,6 +644,20 @@ ChainResult run_chain(const ChainOptions& options) {
   result.schedule = plan.schedule;
   result.chaos_kinds = plan.kinds;
   result.buggify = plan.buggify;
+
+  // The nodes' bitcoind clients live in their bridges and use the Bitcoin model, which
+  // goes before the world does: stop the nodes while both still exist.
+  auto stop_nodes = [&] {
+    if (!bitcoin) return;
+    for (std::size_t i = 0; i < total; ++i) {
+      if (world.is_up(static_cast<NodeId>(i))) world.crash(static_cast<NodeId>(i), sim::CrashDurability::kKeepAll);
+    }
+  };
+  if (early) {
+    result.stopped_early = true;
+    stop_nodes();
+    return result;
+  }
 
   for (std::size_t i = 1; i < total; ++i) {
     if (result.nodes[i].head != result.nodes[0].head) {
@@ -713,14 +733,8 @@ ChainResult run_chain(const ChainOptions& options) {
     result.deposits = pegin_workload->deposits().size();
     result.bitcoin_height = bitcoin->tip_height();
     for (const SignedBlock* b : in.chain) result.pegins_minted += b->block.pegins.size();
-    // The nodes' bitcoind clients live in their bridges and use the Bitcoin model, which
-    // goes before the world does: stop the nodes while both still exist.
-    for (std::size_t i = 0; i < total; ++i) {
-      if (world.is_up(static_cast<NodeId>(i))) {
-        world.crash(static_cast<NodeId>(i), sim::CrashDurability::kKeepAll);
-      }
-    }
   }
+  stop_nodes();
   return result;
 }
 

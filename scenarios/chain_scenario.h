@@ -51,8 +51,14 @@ struct ChainOptions {
   std::size_t accounts = 32;
   Duration miner_mean = 30s;      // mean wait between AuxPoW solutions
   std::uint64_t max_blocks_without_pow = 50'000;
+  sim::NetworkConfig network;     // latency, loss and reconnect model of every link
   LogLevel log_level = LogLevel::kOff;
   sim::LogSink log_sink;
+  sim::TraceSink trace_sink;  // every event as it runs (replay --trace)
+  PlantedBug planted_bug = PlantedBug::kNone;  // test builds only (core/runtime/planted.h)
+  // Stop the run at this virtual time, before the checks (replay --until): the result has
+  // its stats and `stopped_early`, and no check failures.
+  std::optional<Duration> stop_at;
   // Faults. `faults`: a fixed schedule (scenario files, shrunk cases). With `chaos`, the
   // seeded nemesis (chaos/nemesis.h) adds its own schedule during `duration`: the kinds of
   // `nemesis.kinds` (crashes, partitions, clogs by default; clock jumps with
@@ -65,6 +71,10 @@ struct ChainOptions {
   bool chaos = false;
   bool clock_faults = false;
   chaos::NemesisConfig nemesis = default_chain_nemesis();
+  // false: run_chain adds clock-jump (with clock_faults) and the Bitcoin kinds (with
+  // bitcoin) to nemesis.kinds and sets max_reorg_depth below the confirmation depth.
+  // true (scenario files): nemesis.kinds and max_reorg_depth are used as given.
+  bool nemesis_exact = false;
   static chaos::NemesisConfig default_chain_nemesis();
   // Called once after the nodes were added, before running: schedule faults here.
   std::function<void(sim::World&)> setup;
@@ -128,6 +138,7 @@ struct ChainResult {
   chaos::Schedule schedule;        // every fault of the run, by time
   std::vector<std::string> chaos_kinds;  // the nemesis's kinds for this seed (swarm)
   bool buggify = false;            // Buggify points were on
+  bool stopped_early = false;      // by stop_at: the checkers did not run
   // With bitcoin: deposits made, peg-ins minted on the final chain, Bitcoin's height.
   std::size_t deposits = 0;
   std::size_t pegins_minted = 0;

@@ -89,6 +89,14 @@ void TomlReader::error(std::string_view key, std::string_view why) {
   errors_.add(table_.get(key), path_of(key), why);
 }
 
+void TomlReader::error_at_index(std::string_view key, std::size_t index, std::string_view why) {
+  const toml::node* where = table_.get(key);
+  if (where != nullptr && where->is_array() && index < where->as_array()->size()) {
+    where = where->as_array()->get(index);
+  }
+  errors_.add(where, path_of_index(key, index), why);
+}
+
 bool TomlReader::require(std::string_view key) {
   if (node(key) != nullptr) return true;
   errors_.add(&table_, path_of(key), "missing (required)");

@@ -84,8 +84,10 @@ class TomlReader {
   // Reports the keys never asked for. Call once, after every read.
   void finish();
 
-  // For errors about a value the caller judged bad after reading it.
+  // For errors about a value the caller judged bad after reading it (an element of an
+  // array: located at that element, reported as key[index]).
   void error(std::string_view key, std::string_view why);
+  void error_at_index(std::string_view key, std::size_t index, std::string_view why);
   std::string path_of(std::string_view key) const;
   std::string path_of_index(std::string_view key, std::size_t index) const;
   TomlErrors& errors() { return errors_; }

@@ -10,6 +10,7 @@
 #include "core/runtime/executor.h"
 #include "core/runtime/log.h"
 #include "core/runtime/node_id.h"
+#include "core/runtime/planted.h"
 #include "core/runtime/random.h"
 #include "core/runtime/storage.h"
 #include "core/runtime/transport.h"
@@ -34,6 +35,11 @@ class Env {
   Buggify& buggify() { return buggify_; }
   Log& log() { return log_; }
 
+  // The planted bug this node runs with (core/runtime/planted.h); kNone but in simulated
+  // runs of test builds that ask for one.
+  PlantedBug planted_bug() const { return planted_; }
+  void set_planted_bug(PlantedBug bug) { planted_ = bug; }
+
  private:
   NodeId id_;
   Clock& clock_;
@@ -43,6 +49,16 @@ class Env {
   Random& random_;
   Buggify& buggify_;
   Log& log_;
+  PlantedBug planted_ = PlantedBug::kNone;
 };
+
+// True iff this build carries planted bugs and `bug` is the one switched on for `env`.
+inline bool planted(const Env& env, PlantedBug bug) {
+  if constexpr (!kPlantedBugsBuilt) {
+    return false;
+  } else {
+    return env.planted_bug() == bug;
+  }
+}
 
 }  // namespace alys

@@ -1,0 +1,84 @@
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "core/runtime/planted.h"
+#include "harness/cli.h"
+#include "harness/commands.h"
+#include "harness/run_command.h"
+#include "scenarios/scenario.h"
+
+namespace alys::harness {
+
+DurationValidator::DurationValidator() {
+  name_ = "DURATION";
+  func_ = [](const std::string& text) {
+    return parse_duration(text) ? std::string() : "not a duration (e.g. 500ms, 30s, 10m, 1h): " + text;
+  };
+}
+
+namespace {
+
+const std::vector<std::string> kLogLevels{"trace", "debug", "info", "warn", "error", "off"};
+
+void add_run_flags(CLI::App* cmd, RunArgs& a) {
+  cmd->add_option("scenario", a.scenario_path, "Scenario file (scenarios/*.toml)")->required();
+  cmd->add_option("--seed", a.seed, "World seed (the whole run follows from it)")->capture_default_str();
+  std::string plants;
+  for (const auto& b : planted_bugs()) plants += (plants.empty() ? "" : ", ") + std::string(b.name);
+  cmd->add_option("--plant", a.plant, "Switch on one planted bug (test builds only): " + plants);
+}
+
+}  // namespace
+
+void add_scenario_commands(CLI::App& app, std::vector<Subcommand>& out, std::ostream& stream) {
+  auto run = std::make_shared<RunArgs>();
+  auto* run_cmd = app.add_subcommand(
+      "run", "Run a scenario file for one seed, check it, and print the figures, every failure\n"
+             "(checker, virtual time, evidence) and the command that replays a failure.");
+  add_run_flags(run_cmd, *run);
+  run_cmd->add_option("--json", run->json_path, "Write the run result as JSON (reports/results_json.h)");
+  out.push_back({run_cmd, [run, &stream] { return run_scenario_command(*run, stream); }});
+
+  auto replay = std::make_shared<ReplayArgs>();
+  auto replay_log = std::make_shared<std::string>("debug");
+  auto replay_until = std::make_shared<std::string>();
+  auto* replay_cmd = app.add_subcommand(
+      "replay", "Run a scenario seed again with its node logs on virtual time, filtered by node\n"
+                "and actor, optionally stopping at --until and writing the event trace.");
+  add_run_flags(replay_cmd, replay->run);
+  replay_cmd->add_option("--log", *replay_log, "Log level: trace|debug|info|warn|error|off")
+      ->check(CLI::IsMember(kLogLevels))->capture_default_str();
+  replay_cmd->add_option("--node", replay->nodes, "Only these nodes' lines (repeatable; world lines always)");
+  replay_cmd->add_option("--actor", replay->actors,
+                         "Only these actors' lines: chain, engine, network, sync, storage, auxpow, "
+                         "bridge, federation (repeatable)");
+  replay_cmd->add_option("--until", *replay_until, "Stop at this virtual time (no checks)")
+      ->check(DurationValidator());
+  replay_cmd->add_option("--trace", replay->trace_path, "Write every event (time kind node detail) to this file");
+  out.push_back({replay_cmd, [replay, replay_log, replay_until, &stream] {
+                   parse_log_level(*replay_log, replay->log_level);
+                   if (!replay_until->empty()) replay->until = parse_duration(*replay_until);
+                   return run_replay_command(*replay, stream);
+                 }});
+
+  auto* checkers_cmd = app.add_subcommand("checkers", "List the checkers a run may report, with what each guarantees.");
+  out.push_back({checkers_cmd, [&stream] {
+                   for (const auto& c : scenarios::checker_catalog()) {
+                     stream << fmt::format("{:<20} {:<8} {}\n", c.name, c.safety ? "safety" : "liveness", c.guarantees);
+                   }
+                   return kExitPass;
+                 }});
+
+  auto* plants_cmd = app.add_subcommand("plants", "List the planted bugs (--plant NAME) this build carries.");
+  out.push_back({plants_cmd, [&stream] {
+                   if (!kPlantedBugsBuilt) {
+                     stream << "this build carries no planted bugs (configured without ALYS_PLANTED_BUGS)\n";
+                     return kExitPass;
+                   }
+                   for (const auto& b : planted_bugs()) stream << fmt::format("{:<30} {}\n", b.name, b.what);
+                   return kExitPass;
+                 }});
+}
+
+}  // namespace alys::harness
