@@ -1,11 +1,13 @@
 #include <fmt/format.h>
 
+#include <iostream>
 #include <memory>
 
 #include "core/runtime/planted.h"
 #include "harness/cli.h"
 #include "harness/commands.h"
 #include "harness/run_command.h"
+#include "harness/sweep.h"
 #include "scenarios/scenario.h"
 
 namespace alys::harness {
@@ -61,6 +63,55 @@ void add_scenario_commands(CLI::App& app, std::vector<Subcommand>& out, std::ost
                    if (!replay_until->empty()) replay->until = parse_duration(*replay_until);
                    return run_replay_command(*replay, stream);
                  }});
+
+  auto sweep = std::make_shared<SweepArgs>();
+  auto sweep_seeds = std::make_shared<std::string>("1..100");
+  auto sweep_shard = std::make_shared<std::string>();
+  auto sweep_quiet = std::make_shared<bool>(false);
+  auto* sweep_cmd = app.add_subcommand(
+      "sweep", "Run many seeds of many scenarios, one child process per run, over all cores;\n"
+               "print a progress line, a table per scenario and the failures by checker with\n"
+               "their replay commands. --shard i/N runs every N-th run for machine i (merge joins).");
+  sweep_cmd->add_option("scenarios", sweep->paths, "Scenario files or folders of *.toml")->required();
+  sweep_cmd->add_option("--seeds", *sweep_seeds, "Seeds: S or A..B (inclusive)")->capture_default_str();
+  sweep_cmd->add_option("--jobs,-j", sweep->jobs, "Processes at once (0 = one per core)")->capture_default_str();
+  sweep_cmd->add_option("--shard", *sweep_shard, "Only shard i of N (0 <= i < N): every N-th run from the i-th");
+  {
+    std::string plants;
+    for (const auto& b : planted_bugs()) plants += (plants.empty() ? "" : ", ") + std::string(b.name);
+    sweep_cmd->add_option("--plant", sweep->plant, "Switch on one planted bug in every run (test builds only): " + plants);
+  }
+  sweep_cmd->add_option("--json", sweep->json_path, "Write every run's result as JSON (merge reads it)");
+  sweep_cmd->add_option("--junit", sweep->junit_path, "Write JUnit XML (one test case per scenario and seed)");
+  sweep_cmd->add_flag("--quiet", *sweep_quiet, "No progress line");
+  out.push_back({sweep_cmd, [sweep, sweep_seeds, sweep_shard, sweep_quiet, &stream, &app] {
+                   auto seeds = parse_seed_range(*sweep_seeds);
+                   if (!seeds) {
+                     stream << "alys-sim sweep: " << seeds.error().message() << "\n";
+                     return kExitBadInput;
+                   }
+                   sweep->seeds = *seeds;
+                   if (!sweep_shard->empty()) {
+                     auto shard = parse_shard(*sweep_shard);
+                     if (!shard) {
+                       stream << "alys-sim sweep: " << shard.error().message() << "\n";
+                       return kExitBadInput;
+                     }
+                     sweep->shard = *shard;
+                   }
+                   sweep->progress = !*sweep_quiet;
+                   (void)app;
+                   return run_sweep_command(*sweep, stream, std::cerr);
+                 }});
+
+  auto merge = std::make_shared<MergeArgs>();
+  auto* merge_cmd = app.add_subcommand(
+      "merge", "Join the JSON results of sweep shards (sweep --json) into one summary, JSON and\n"
+               "JUnit; exit 1 if any run failed.");
+  merge_cmd->add_option("results", merge->inputs, "JSON files written by sweep --json")->required();
+  merge_cmd->add_option("--json", merge->json_path, "Write the merged results as JSON");
+  merge_cmd->add_option("--junit", merge->junit_path, "Write JUnit XML of the merged results");
+  out.push_back({merge_cmd, [merge, &stream] { return run_merge_command(*merge, stream); }});
 
   auto* checkers_cmd = app.add_subcommand("checkers", "List the checkers a run may report, with what each guarantees.");
   out.push_back({checkers_cmd, [&stream] {

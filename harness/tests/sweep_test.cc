@@ -1,0 +1,149 @@
+// The sweep machinery: runs in child processes (a crash is one failed run), shards that
+// merge back into the whole sweep, and the exit codes CI relies on.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "harness/commands.h"
+#include "harness/process_pool.h"
+#include "harness/sweep.h"
+#include "reports/results_json.h"
+
+namespace alys::harness {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(ProcessPool, EachTaskRunsInItsOwnProcessAndACrashIsOnlyItsOwn) {
+  std::vector<ChildOutcome> outcomes(4);
+  const pid_t parent = ::getpid();
+  const bool ok = run_in_processes(
+      4, 2,
+      [parent](std::size_t i) -> std::string {
+        if (::getpid() == parent) return "ran in the parent";
+        if (i == 1) {
+          std::fputs("assertion failed: x > 0\n", stderr);
+          std::abort();
+        }
+        if (i == 2) throw std::runtime_error("boom");
+        return "task " + std::to_string(i);
+      },
+      [&](std::size_t i, ChildOutcome o) { outcomes[i] = std::move(o); });
+  EXPECT_TRUE(ok);
+  EXPECT_TRUE(outcomes[0].ok());
+  EXPECT_EQ(outcomes[0].output, "task 0");
+  EXPECT_EQ(outcomes[3].output, "task 3");
+  EXPECT_FALSE(outcomes[1].exited);
+  EXPECT_EQ(outcomes[1].signal, SIGABRT);
+  EXPECT_NE(outcomes[1].describe().find("signal 6"), std::string::npos) << outcomes[1].describe();
+  EXPECT_NE(outcomes[1].describe().find("assertion failed: x > 0"), std::string::npos);
+  EXPECT_TRUE(outcomes[2].exited);
+  EXPECT_EQ(outcomes[2].exit_code, 3);
+  EXPECT_NE(outcomes[2].describe().find("boom"), std::string::npos);
+}
+
+TEST(Shard, ParsesAndNamesBadInput) {
+  auto s = parse_shard("2/5");
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->index, 2u);
+  EXPECT_EQ(s->count, 5u);
+  EXPECT_NE(parse_shard("5/5").error().message().find("i must be below N"), std::string::npos);
+  EXPECT_NE(parse_shard("0/0").error().message().find("N must be at least 1"), std::string::npos);
+  EXPECT_NE(parse_shard("x").error().message().find("shard 'x': no '/'"), std::string::npos);
+  EXPECT_NE(parse_shard("a/3").error().message().find("not two numbers"), std::string::npos);
+}
+
+class SweepFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("alys_sweep_test_" + std::to_string(::getpid()));
+    fs::create_directories(dir_ / "lib");
+    write("lib/a_quiet.toml", "description = \"quiet\"\nduration = \"40s\"\nsettle = \"10s\"\n"
+                              "[nodes]\nauthorities = 3\nfull_nodes = 0\n[workload]\ntx_rate = 1\n");
+    // A node crashed for good: heads cannot converge.
+    write("lib/b_broken.toml", "description = \"broken\"\nduration = \"40s\"\nsettle = \"10s\"\n"
+                               "[nodes]\nauthorities = 3\nfull_nodes = 1\n"
+                               "[[faults]]\nat = \"10s\"\nkind = \"crash\"\nnode = 3\n");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  static std::string read(const std::string& p) {
+    std::ifstream in(p);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  fs::path dir_;
+};
+
+TEST_F(SweepFiles, ShardsMergeIntoTheWholeSweep) {
+  SweepArgs whole;
+  whole.paths = {path("lib")};
+  whole.seeds = {1, 3};
+  whole.jobs = 2;
+  whole.progress = false;
+  whole.json_path = path("whole.json");
+  std::ostringstream out, progress;
+  EXPECT_EQ(run_sweep_command(whole, out, progress), kExitCheckFailed) << out.str();
+  EXPECT_NE(out.str().find("FAILED heads-converge in 3 run(s)"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("replay: alys-sim run " + path("lib/b_broken.toml") + " --seed 1"), std::string::npos);
+
+  std::vector<std::string> parts;
+  for (std::size_t i = 0; i < 4; ++i) {
+    SweepArgs shard = whole;
+    shard.shard = Shard{i, 4};
+    shard.json_path = path("shard" + std::to_string(i) + ".json");
+    std::ostringstream o, p;
+    run_sweep_command(shard, o, p);
+    parts.push_back(shard.json_path);
+  }
+  MergeArgs merge{parts, path("merged.json"), path("merged.xml")};
+  std::ostringstream mout;
+  EXPECT_EQ(run_merge_command(merge, mout), kExitCheckFailed) << mout.str();
+
+  auto a = reports::sweep_from_json(read(path("whole.json")));
+  auto b = reports::sweep_from_json(read(path("merged.json")));
+  ASSERT_TRUE(a.has_value() && b.has_value());
+  ASSERT_EQ(a->runs.size(), 6u);
+  ASSERT_EQ(b->runs.size(), 6u);
+  for (std::size_t i = 0; i < 6; ++i) {
+    EXPECT_EQ(a->runs[i].scenario, b->runs[i].scenario);
+    EXPECT_EQ(a->runs[i].seed, b->runs[i].seed);
+    EXPECT_EQ(a->runs[i].trace_hash, b->runs[i].trace_hash) << "run " << i;
+    EXPECT_EQ(a->runs[i].verdict, b->runs[i].verdict);
+  }
+  EXPECT_EQ(a->runs[0].scenario, "a_quiet");
+  EXPECT_TRUE(a->runs[0].passed());
+  EXPECT_EQ(a->runs[3].scenario, "b_broken");
+  EXPECT_FALSE(a->runs[3].passed());
+  EXPECT_NE(read(path("merged.xml")).find("<testsuite name=\"b_broken\" tests=\"3\" failures=\"3\""),
+            std::string::npos);
+}
+
+TEST_F(SweepFiles, BadInputIsExitTwoAndNamesWhat) {
+  std::ostringstream out, progress;
+  SweepArgs args;
+  args.paths = {path("nope")};
+  args.progress = false;
+  EXPECT_EQ(run_sweep_command(args, out, progress), kExitBadInput);
+  EXPECT_NE(out.str().find("nope: no such scenario file or folder"), std::string::npos);
+  write("lib/c_bad.toml", "duration = 5\n");
+  args.paths = {path("lib")};
+  EXPECT_EQ(run_sweep_command(args, out, progress), kExitBadInput);
+  EXPECT_NE(out.str().find("c_bad.toml:1:12: duration"), std::string::npos) << out.str();
+  args.paths = {path("lib/a_quiet.toml")};
+  args.plant = "no-such-bug";
+  EXPECT_EQ(run_sweep_command(args, out, progress), kExitBadInput);
+  MergeArgs merge{{path("missing.json")}, "", ""};
+  EXPECT_EQ(run_merge_command(merge, out), kExitBadInput);
+}
+
+}  // namespace
+}  // namespace alys::harness
