@@ -7,6 +7,7 @@
 #include "harness/cli.h"
 #include "harness/commands.h"
 #include "harness/run_command.h"
+#include "harness/shrink.h"
 #include "harness/sweep.h"
 #include "scenarios/scenario.h"
 
@@ -112,6 +113,29 @@ void add_scenario_commands(CLI::App& app, std::vector<Subcommand>& out, std::ost
   merge_cmd->add_option("--json", merge->json_path, "Write the merged results as JSON");
   merge_cmd->add_option("--junit", merge->junit_path, "Write JUnit XML of the merged results");
   out.push_back({merge_cmd, [merge, &stream] { return run_merge_command(*merge, stream); }});
+
+  auto shrink = std::make_shared<ShrinkArgs>();
+  auto shrink_quiet = std::make_shared<bool>(false);
+  auto* shrink_cmd = app.add_subcommand(
+      "shrink", "Shrink a failing scenario seed to a minimal scenario that still fails the same\n"
+                "checker: delta debugging over its faults, then smaller workloads and worlds and a\n"
+                "shorter run; writes it as a scenario file and replays it to confirm.");
+  {
+    auto run_args = std::make_shared<RunArgs>();
+    add_run_flags(shrink_cmd, *run_args);
+    shrink_cmd->add_option("--checker", shrink->checker, "The checker to keep failing (default: the first that failed)");
+    shrink_cmd->add_option("--out", shrink->out_path, "Where to write the minimal scenario (default: NAME-seed-S-shrunk.toml)");
+    shrink_cmd->add_option("--jobs,-j", shrink->jobs, "Candidates run at once (0 = one per core)")->capture_default_str();
+    shrink_cmd->add_option("--max-runs", shrink->max_runs, "Give up after this many candidate runs")->capture_default_str();
+    shrink_cmd->add_flag("--quiet", *shrink_quiet, "No step lines");
+    out.push_back({shrink_cmd, [shrink, run_args, shrink_quiet, &stream] {
+                     shrink->scenario_path = run_args->scenario_path;
+                     shrink->seed = run_args->seed;
+                     shrink->plant = run_args->plant;
+                     shrink->progress = !*shrink_quiet;
+                     return run_shrink_command(*shrink, stream);
+                   }});
+  }
 
   auto* checkers_cmd = app.add_subcommand("checkers", "List the checkers a run may report, with what each guarantees.");
   out.push_back({checkers_cmd, [&stream] {

@@ -7,6 +7,7 @@
 
 #include "harness/chain_command.h"
 #include "harness/cli.h"
+#include "harness/scenario_determinism.h"
 #include "harness/commands.h"
 
 namespace {
@@ -46,8 +47,14 @@ int main(int argc, char** argv) {
   std::string det_seeds = "1..200", det_duration = "10m";
   bool quiet = false;
   auto* det_cmd = app.add_subcommand(
-      "check-determinism", "Run each seed of the demo twice (the second time with a perturbed heap)\n"
-                           "and fail if any trace hash differs.");
+      "check-determinism", "Run each seed twice (the second time with a perturbed heap) and fail if\n"
+                           "any trace hash or event count differs: of the given scenario files or\n"
+                           "folders (in parallel), or of the demo protocol when none is given.");
+  std::vector<std::string> det_paths;
+  std::size_t det_jobs = 0;
+  det_cmd->add_option("scenarios", det_paths, "Scenario files or folders (none: the demo)");
+  det_cmd->add_option("--jobs,-j", det_jobs, "With scenarios: processes at once (0 = one per core)")
+      ->capture_default_str();
   det_cmd->add_option("--seeds", det_seeds, "Seeds: S or A..B (inclusive)")->capture_default_str();
   det_cmd->add_option("--nodes", det.nodes, "Number of nodes")->capture_default_str();
   det_cmd->add_option("--duration", det_duration, "Simulated time with faults per run")
@@ -125,6 +132,14 @@ int main(int argc, char** argv) {
     if (!seeds) {
       std::cerr << "alys-sim check-determinism: " << seeds.error().message() << "\n";
       return kExitBadInput;
+    }
+    if (!det_paths.empty()) {
+      alys::harness::ScenarioDeterminismArgs sd;
+      sd.paths = det_paths;
+      sd.seeds = *seeds;
+      sd.jobs = det_jobs;
+      sd.progress = !quiet;
+      return alys::harness::run_scenario_determinism_command(sd, std::cout);
     }
     det.seeds = *seeds;
     det.duration = to_duration(det_duration);

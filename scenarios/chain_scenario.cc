@@ -435,6 +435,7 @@ chaos::NemesisPlan fault_plan(const ChainOptions& o) {
     }
     plan = chaos::random_plan(o.seed, n);
   }
+  if (o.buggify) plan.buggify = *o.buggify;
   plan.schedule.insert(plan.schedule.end(), o.faults.begin(), o.faults.end());
   chaos::sort_schedule(plan.schedule);
   return plan;

@@ -75,6 +75,9 @@ struct ChainOptions {
   // bitcoin) to nemesis.kinds and sets max_reorg_depth below the confirmation depth.
   // true (scenario files): nemesis.kinds and max_reorg_depth are used as given.
   bool nemesis_exact = false;
+  // Buggify points on or off for the whole run whatever the nemesis draws (a shrunk
+  // scenario pins what its seed had); unset: the nemesis's draw, off without chaos.
+  std::optional<bool> buggify;
   static chaos::NemesisConfig default_chain_nemesis();
   // Called once after the nodes were added, before running: schedule faults here.
   std::function<void(sim::World&)> setup;

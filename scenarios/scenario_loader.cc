@@ -90,6 +90,7 @@ void read_chaos(TomlReader r, ChainOptions& o) {
     }
   }
   set_if(r.boolean("swarm"), n.swarm);
+  if (auto b = r.boolean("buggify")) o.buggify = *b;
   set_if(r.integer("buggify_seed_ppm", 0, 1'000'000), n.buggify_seed_ppm);
   set_if(r.integer("max_down", 0, kMaxNodes), n.max_down);
   set_if(r.integer("max_faulty_authorities", 0, kMaxNodes), n.max_faulty_authorities);
@@ -248,6 +249,7 @@ std::string scenario_to_toml(const Scenario& s) {
       c.max_faulty_authorities,
       d(c.mean_gap), d(c.min_fault), d(c.max_fault), d(c.bitcoin_mean_gap), c.max_reorg_depth,
       c.max_clock_jump_ms);
+  if (o.buggify) out += fmt::format("buggify = {}\n", *o.buggify);
   if (!s.skip_checks.empty()) out += fmt::format("\n[checks]\nskip = {}\n", list(s.skip_checks, q));
   if (!o.faults.empty()) out += "\n" + chaos::faults_to_toml(o.faults);
   return out;

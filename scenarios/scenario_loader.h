@@ -16,7 +16,8 @@
 //   [chaos]    enabled = true, kinds = ["crash", "partition", "clog"], swarm = false,
 //              buggify_seed_ppm = 0, start = "0s", max_down = 1, max_faulty_authorities = 1,
 //              mean_gap = "20s", min_fault = "1s", max_fault = "30s",
-//              max_clock_jump_ms = 2000, bitcoin_mean_gap = "5m", max_reorg_depth = 5
+//              max_clock_jump_ms = 2000, bitcoin_mean_gap = "5m", max_reorg_depth = 5,
+//              buggify = true (Buggify on for every seed; enabled = false keeps it usable)
 //   [checks]   skip = ["heads-converge"]
 //   [[faults]] see chaos/fault_toml.h
 //
