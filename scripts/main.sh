@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds, and runs the simulator.
-# For now (until the scenario sweep lands, issue 7): the Alys chain under seeded chaos
-# (5 authorities + 2 full nodes, miner, transfers, peg-ins and peg-outs over a simulated
-# Bitcoin; clock faults included), one demo run,
-# then the determinism check over 200 seeds. The JSON run summary goes to report/demo.json.
+# The main job: installs what is missing, builds, and runs the default chaos sweep — every
+# scenario of the library (scenarios/*.toml) for seeds 1..20 (ALYS_SEEDS to change it),
+# over all cores — then checks determinism on a few seeds of each. The report goes to
+# report/: summary.txt, sweep.json (reports/results_json.h) and junit.xml.
+# Exit 0 when every run passed and every seed replayed the same, 1 otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,8 +11,10 @@ scripts/setup.sh
 scripts/build.sh release alys-sim
 sim=build/release/harness/alys-sim
 mkdir -p report
-"$sim" chain --seed "${ALYS_SEED:-1}" --duration 40m --tx-rate 10 --pegins 20 --pegouts 10 \
-  --chaos --clock-faults
-"$sim" demo --seed "${ALYS_SEED:-1}" --nodes 5 --duration 10m --json report/demo.json
-"$sim" check-determinism --seeds 1..200 --duration 10m
-echo "report: $(pwd)/report/demo.json"
+status=0
+"$sim" sweep scenarios/ --seeds "${ALYS_SEEDS:-1..20}" --json report/sweep.json \
+  --junit report/junit.xml | tee report/summary.txt || status=1
+"$sim" check-determinism scenarios/ --seeds "${ALYS_DETERMINISM_SEEDS:-1..3}" --quiet \
+  | tee -a report/summary.txt || status=1
+echo "report: $(pwd)/report/ (summary.txt, sweep.json, junit.xml)"
+exit $status
