@@ -87,6 +87,10 @@ TEST(Fault, ApplyAndUndoChangeTheWorld) {
   EXPECT_TRUE(w->disk(0).write(b, {}).is_ok());
   apply_fault(target, CorruptKey{0, "k"});
   EXPECT_EQ(w->disk(0).get("k").error().code(), StatusCode::kCorruption);
+  apply_fault(target, Hostile{50'000, 0}, 10s);
+  EXPECT_TRUE(w->network().hostile());
+  undo_fault(target, Hostile{50'000, 0});
+  EXPECT_FALSE(w->network().hostile());
 }
 
 TEST(Fault, CorruptingAStoredKeyAtRandomPicksOneThatExists) {
@@ -137,6 +141,7 @@ TEST(Fault, ScheduledFaultsApplyAtTheirTimeEndAfterTheirDurationAndFoldIntoTheTr
 
 TEST(Fault, ValidationNamesTheFaultAndWhy) {
   EXPECT_TRUE(validate_schedule({{kTimeZero + 1s, Crash{2}, 5s}, {kTimeZero, Heal{}}}, 3).is_ok());
+  EXPECT_TRUE(validate_schedule({{kTimeZero, Hostile{1000, 2000}, 5s}}, 3).is_ok());
   auto why = [](const Schedule& s) { return validate_schedule(s, 3).message(); };
   EXPECT_NE(why({{kTimeZero, Crash{3}}}).find("fault 0 (at 0s: crash n3 (seeded)): node n3 does not exist"),
             std::string::npos);
