@@ -114,8 +114,10 @@ TEST(Fault, FaultsThatCannotActAreSkippedNotFatal) {
   apply_fault(target, Restart{0});             // already up
   apply_fault(target, BitcoinReorg{2, false});  // no Bitcoin
   apply_fault(target, ActorPanic{1, "chain"});  // not an Alys node
+  apply_fault(target, Equivocate{1}, 10s);      // not an Alys node
+  undo_fault(target, Equivocate{1});            // nothing to undo, nothing logged
   EXPECT_TRUE(w->is_up(0));
-  ASSERT_EQ(lines.size(), 3u);
+  ASSERT_EQ(lines.size(), 4u);
   for (const auto& l : lines) EXPECT_NE(l.find("fault skipped"), std::string::npos) << l;
 }
 
@@ -141,7 +143,8 @@ TEST(Fault, ScheduledFaultsApplyAtTheirTimeEndAfterTheirDurationAndFoldIntoTheTr
 
 TEST(Fault, ValidationNamesTheFaultAndWhy) {
   EXPECT_TRUE(validate_schedule({{kTimeZero + 1s, Crash{2}, 5s}, {kTimeZero, Heal{}}}, 3).is_ok());
-  EXPECT_TRUE(validate_schedule({{kTimeZero, Hostile{1000, 2000}, 5s}}, 3).is_ok());
+  EXPECT_TRUE(validate_schedule({{kTimeZero, Hostile{1000, 2000}, 5s}, {kTimeZero, Equivocate{2}, 5s}}, 3)
+                  .is_ok());
   auto why = [](const Schedule& s) { return validate_schedule(s, 3).message(); };
   EXPECT_NE(why({{kTimeZero, Crash{3}}}).find("fault 0 (at 0s: crash n3 (seeded)): node n3 does not exist"),
             std::string::npos);

@@ -24,8 +24,6 @@ NemesisConfig every_kind(std::size_t nodes) {
   c.bitcoin = true;
   c.max_reorg_depth = 5;
   c.kinds = std::set<std::string>(nemesis_kinds().begin(), nemesis_kinds().end());
-  // Not applied yet (validate_schedule refuses it): an authority that equivocates.
-  c.kinds.erase("equivocate");
   return c;
 }
 
