@@ -185,7 +185,14 @@ Status ChainActor::on_approval(InboundApproval& m) {
 
 Status ChainActor::on_tx(InboundTx& m) {
   const Hash256 hash = ledger_tx_hash(m.tx);
-  if (mempool_.contains(hash)) return Status::ok();
+  if (mempool_.contains(hash)) {
+    // A local resubmission (a wallet whose transfer has not landed) of a transaction we
+    // hold asks us to announce it again: our first gossip may have reached no proposer (we
+    // were cut off, or they crashed since), and a follower never includes it itself. Peers
+    // that saw it drop the copy by their seen cache. From a peer it is just a duplicate.
+    if (!m.from && routes_.gossip) routes_.gossip(WireMessage{NewTx{m.tx}}, std::nullopt, nullptr);
+    return Status::ok();
+  }
   if (!cache()->verify_keyed(hash, [&] { return verify_ledger_tx_signature(m.tx); })) {
     if (m.from && routes_.penalize) routes_.penalize(*m.from, kPenaltyInvalidTx, "tx: bad signature");
     return Status::ok();
