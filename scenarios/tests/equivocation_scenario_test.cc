@@ -54,6 +54,16 @@ TEST(EquivocationScenario, OtherSeedsToo) {
   }
 }
 
+TEST(EquivocationScenario, StaysByzantineAcrossAChainActorRestart) {
+  ChainOptions o = equivocation_run(7);
+  o.faults.push_back({kTimeZero + 75s, chaos::ActorPanic{2, "chain"}, Duration::zero()});
+  const ChainResult r = run_chain(o);
+  EXPECT_TRUE(r.ok()) << describe_failures(r);
+  EXPECT_GE(r.nodes[2].actor_restarts.at("chain"), 1u);
+  // Two slots of node 2 before the restart: the rest of the ~12 need the switch to survive.
+  EXPECT_GE(r.equivocations_seen, 8u);
+}
+
 TEST(EquivocationScenario, DoubleSignsOutsideTheScheduleAreStillReported) {
   // Another authority equivocating is a failure...
   ChainOptions o = equivocation_run(7);
