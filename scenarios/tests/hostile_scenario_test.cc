@@ -35,5 +35,19 @@ TEST(HostileScenario, NodesSurviveDuplicatedAndReorderedFrames) {
   EXPECT_EQ(r.txs_applied, r.txs_submitted);
 }
 
+// Both new faults draw only from the world's streams: a run with them replays bit for bit.
+TEST(HostileScenario, HostileAndEquivocatingRunsReplayBitForBit) {
+  ChainOptions o = hostile_run(9, 100'000, 100'000);
+  o.duration = 3min;
+  o.faults = {{kTimeZero + 30s, chaos::Hostile{100'000, 100'000}, 2min},
+              {kTimeZero + 30s, chaos::Equivocate{1}, 1min}};
+  const ChainResult a = run_chain(o);
+  const ChainResult b = run_chain(o);
+  EXPECT_TRUE(a.ok()) << describe_failures(a);
+  EXPECT_GT(a.equivocations_seen, 0u);
+  EXPECT_EQ(a.stats.trace_hash, b.stats.trace_hash);
+  EXPECT_EQ(a.stats.events, b.stats.events);
+}
+
 }  // namespace
 }  // namespace alys::scenarios
