@@ -143,8 +143,9 @@ TEST(Fault, ScheduledFaultsApplyAtTheirTimeEndAfterTheirDurationAndFoldIntoTheTr
 
 TEST(Fault, ValidationNamesTheFaultAndWhy) {
   EXPECT_TRUE(validate_schedule({{kTimeZero + 1s, Crash{2}, 5s}, {kTimeZero, Heal{}}}, 3).is_ok());
-  EXPECT_TRUE(validate_schedule({{kTimeZero, Hostile{1000, 2000}, 5s}, {kTimeZero, Equivocate{2}, 5s}}, 3)
-                  .is_ok());
+  EXPECT_TRUE(
+      validate_schedule({{kTimeZero, Hostile{1000, 2000}, 5s}, {kTimeZero, Equivocate{2}, 5s}}, 3)
+          .is_ok());
   auto why = [](const Schedule& s) { return validate_schedule(s, 3).message(); };
   EXPECT_NE(why({{kTimeZero, Crash{3}}}).find("fault 0 (at 0s: crash n3 (seeded)): node n3 does not exist"),
             std::string::npos);

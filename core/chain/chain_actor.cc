@@ -927,13 +927,16 @@ bool ChainActor::build_twin(SignedBlock& honest) {
   b.parent_hash = h.parent_hash;
   b.height = h.height;
   b.slot = h.slot;
-  b.payload.transactions.assign(txs.begin(), txs.begin() + static_cast<std::ptrdiff_t>(txs.size() / 2));
+  const auto kept = static_cast<std::ptrdiff_t>(txs.size() / 2);
+  b.payload.transactions.assign(txs.begin(), txs.begin() + kept);
   if (!txs.empty() || !h.pegins.empty()) b.auxpow_header = h.auxpow_header;
   if (!txs.empty()) b.pegins = h.pegins;
   execution::BuildRequest request;
   request.height = b.height;
   request.candidates = b.payload.transactions;
-  for (const PegInRef& ref : b.pegins) request.mints.push_back(PegInMint{ref.txid, ref.to, ref.amount_sat});
+  for (const PegInRef& ref : b.pegins) {
+    request.mints.push_back(PegInMint{ref.txid, ref.to, ref.amount_sat});
+  }
   if (b.auxpow_header) request.fee_recipient = b.auxpow_header->fee_recipient;
   const Hash256 parent = b.parent_hash;
   twin.honest = std::move(honest);
@@ -974,7 +977,9 @@ Status ChainActor::on_twin_built(actor::Reply<execution::BuiltPayload>& r) {
       config_->observer->on_signed(env().id(), me, block.block.slot, hash, /*as_proposer=*/true);
     }
     if (routes_.send) {
-      for (NodeId peer : config_->byzantine->twin_first) routes_.send(peer, WireMessage{NewBlock{block}});
+      for (NodeId peer : config_->byzantine->twin_first) {
+        routes_.send(peer, WireMessage{NewBlock{block}});
+      }
     }
   }
   // The honest block goes out after the twin: the twin_first peers see the twin first. (A
