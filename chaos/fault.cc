@@ -210,7 +210,7 @@ void apply_fault(const FaultTarget& target, const Fault& fault, Duration duratio
             net.set_link_latency(f.from, f.to, m);
           },
           [&](const Loss& f) { net.set_link_loss_ppm(f.from, f.to, f.ppm); },
-          [&](const Hostile&) { skipped(world, fault, "not supported yet"); },
+          [&](const Hostile& f) { net.set_hostile(f.duplicate_ppm, f.reorder_ppm); },
           [&](const ClockJump& f) { world.clock(f.node).jump(f.delta_ms); },
           [&](const ClockDrift& f) { world.clock(f.node).set_drift_ppm(f.drift_ppm); },
           [&](const CorruptKey& f) {
@@ -254,7 +254,11 @@ void apply_fault(const FaultTarget& target, const Fault& fault, Duration duratio
               return skipped(world, fault, "node down or no such actor");
             }
           },
-          [&](const Equivocate&) { skipped(world, fault, "not supported yet"); },
+          [&](const Equivocate& f) {
+            AlysNode* n = alys_node(world, f.node);
+            if (n == nullptr) return skipped(world, fault, "node down or not an Alys node");
+            if (!n->set_equivocating(true)) return skipped(world, fault, "not an authority");
+          },
       },
       fault);
 }
@@ -271,6 +275,11 @@ void undo_fault(const FaultTarget& target, const Fault& fault) {
           [&](const CutLink& f) { net.heal(f.from, f.to); },
           [&](const LatencySpike& f) { net.reset_link_latency(f.from, f.to); },
           [&](const Loss& f) { net.reset_link_loss(f.from, f.to); },
+          [&](const Hostile&) { net.set_hostile(0, 0); },
+          [&](const Equivocate& f) {
+            // A node that crashed meanwhile came back honest: nothing to undo there.
+            if (AlysNode* n = alys_node(world, f.node)) n->set_equivocating(false);
+          },
           [&](const ClockDrift& f) { world.clock(f.node).set_drift_ppm(0); },
           [&](const DiskFull& f) { world.disk(f.node).set_full(false); },
           [&](const auto&) {},
@@ -307,9 +316,6 @@ Status validate_schedule(const Schedule& schedule, std::size_t nodes) {
     }
     if (const auto* l = std::get_if<LatencySpike>(&t.fault); l && l->min > l->max) {
       return bad("latency min is above max");
-    }
-    if (std::holds_alternative<Hostile>(t.fault) || std::holds_alternative<Equivocate>(t.fault)) {
-      return bad("this kind is not supported yet");
     }
     if (const auto* a = std::get_if<ActorPanic>(&t.fault)) {
       const auto& names = panickable_actors();

@@ -92,6 +92,26 @@ Instant SimNetwork::next_arrival(Conn& c, NodeId from, NodeId to) {
   return arrival;
 }
 
+Instant SimNetwork::frame_arrival(Conn& c, NodeId from, NodeId to) {
+  if (reorder_ppm_ == 0 || !chance_ppm(rng_, reorder_ppm_)) return next_arrival(c, from, to);
+  const int dir = end_of(from, to);
+  // Free of the earlier frames, but still after the receiver's on_peer_up (the contract's
+  // callback order holds even here) and behind a clog.
+  const Instant arrival = std::max({world_.now() + draw_latency(from, to),
+                                    c.up_notice[dir] + Duration(1), link(from, to).clogged_until});
+  if (arrival < c.last_arrival[dir]) ++stats_.frames_reordered;
+  c.last_arrival[dir] = std::max(c.last_arrival[dir], arrival);
+  return arrival;
+}
+
+void SimNetwork::schedule_delivery(NodeId from, NodeId to, std::uint64_t epoch, Instant at,
+                                   SharedFrame frame) {
+  world_.schedule_for(to, at, EventKind::kFrame, pair_detail(from, to),
+                      [this, from, to, epoch, frame = std::move(frame)] {
+                        deliver(from, to, epoch, frame);
+                      });
+}
+
 void SimNetwork::want(NodeId self, NodeId peer) {
   ALYS_ASSERT(peer < endpoints_.size() && peer != self, "Transport::connect: bad peer");
   endpoints_[self]->wants_.insert(peer);
@@ -126,6 +146,7 @@ void SimNetwork::attempt(NodeId self, NodeId peer) {
   const std::uint64_t epoch = ++c.epoch;
   c.last_arrival[0] = c.last_arrival[1] = world_.now();
   const Instant at = next_arrival(c, self, peer);
+  c.up_notice[end_of(self, peer)] = at;
   world_.schedule_for(peer, at, EventKind::kPeerUp, pair_detail(self, peer),
                       [this, self, peer, epoch] { accept(self, peer, epoch); });
 }
@@ -136,6 +157,7 @@ void SimNetwork::accept(NodeId dialler, NodeId self, std::uint64_t epoch) {
   ++stats_.connections_made;
   // Queue the dialler's notice first, so it precedes any frame we send on this direction.
   const Instant at = next_arrival(c, self, dialler);
+  c.up_notice[end_of(self, dialler)] = at;
   world_.schedule_for(dialler, at, EventKind::kPeerUp, pair_detail(self, dialler),
                       [this, dialler, self, epoch] { established(dialler, self, epoch); });
   c.up_epoch[end_of(self, dialler)] = epoch;
@@ -168,11 +190,16 @@ bool SimNetwork::send(NodeId self, NodeId peer, SharedFrame frame) {
     fail(self, peer);
     return true;
   }
-  const Instant at = next_arrival(c, self, peer);
-  world_.schedule_for(peer, at, EventKind::kFrame, pair_detail(self, peer),
-                      [this, self, peer, epoch = seen, frame = std::move(frame)] {
-                        deliver(self, peer, epoch, frame);
-                      });
+  const Instant at = frame_arrival(c, self, peer);
+  const bool duplicate = duplicate_ppm_ > 0 && chance_ppm(rng_, duplicate_ppm_);
+  schedule_delivery(self, peer, seen, at, frame);
+  if (duplicate) {
+    // A little later, within the link's latency spread. The copy shares the connection's
+    // fate: deliver() drops it if the connection broke (its epoch moved on) meanwhile.
+    const Duration spread = (l.latency ? *l.latency : config_.latency).max;
+    ++stats_.frames_duplicated;
+    schedule_delivery(self, peer, seen, at + draw_between(Duration(1), spread), std::move(frame));
+  }
   return true;
 }
 
@@ -289,6 +316,11 @@ void SimNetwork::set_link_latency(NodeId from, NodeId to, const LatencyModel& mo
 
 void SimNetwork::set_link_loss_ppm(NodeId from, NodeId to, std::uint32_t loss_ppm) {
   link(from, to).loss_ppm = loss_ppm;
+}
+
+void SimNetwork::set_hostile(std::uint32_t duplicate_ppm, std::uint32_t reorder_ppm) {
+  duplicate_ppm_ = duplicate_ppm;
+  reorder_ppm_ = reorder_ppm;
 }
 
 void SimNetwork::reset_link_latency(NodeId from, NodeId to) { link(from, to).latency.reset(); }

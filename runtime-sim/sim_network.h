@@ -10,8 +10,15 @@
 //     the whole connection at once: every frame still in flight is lost, each live end gets
 //     on_peer_down after a detection delay, and ends that still want the peer redial after a
 //     backoff. So a receiver always sees a prefix of what was sent on a connection;
-//   - partitions are sets of cut one-way links; heal removes them.
-// All draws come from the world's "network" stream.
+//   - partitions are sets of cut one-way links; heal removes them;
+//   - hostile mode (set_hostile, a fault) deliberately breaks the FIFO and at-most-once
+//     parts of the contract, to test that actors tolerate a hostile network or peer: a
+//     frame may be delivered twice (a duplicate, a little after the original) and may
+//     overtake earlier frames of its connection (reorder). It never delivers a frame
+//     outside on_peer_up..on_peer_down, and breaks, cuts, clogs and crashes still apply to
+//     duplicates: a duplicate of a frame whose connection broke is lost with it.
+// All draws come from the world's "network" stream (hostile mode draws only while on, so
+// runs without it replay as before).
 #pragma once
 
 #include <cstdint>
@@ -34,6 +41,10 @@ struct NetworkStats {
   std::uint64_t frames_lost = 0;
   std::uint64_t connections_made = 0;
   std::uint64_t connection_breaks = 0;
+  // Hostile mode: extra copies scheduled, and frames scheduled to arrive before an earlier
+  // frame of their connection and direction.
+  std::uint64_t frames_duplicated = 0;
+  std::uint64_t frames_reordered = 0;
 };
 
 class SimNetwork {
@@ -61,6 +72,11 @@ class SimNetwork {
   // Back to the network-wide model (NetworkConfig) for the link.
   void reset_link_latency(NodeId from, NodeId to);
   void reset_link_loss(NodeId from, NodeId to);
+  // Hostile mode, network-wide, for frames sent from now on (see the header): each frame is
+  // duplicated with chance duplicate_ppm and left free to overtake with chance
+  // reorder_ppm. (0, 0) turns it off. Chances above 1'000'000 count as certain.
+  void set_hostile(std::uint32_t duplicate_ppm, std::uint32_t reorder_ppm);
+  bool hostile() const { return duplicate_ppm_ != 0 || reorder_ppm_ != 0; }
 
   bool is_cut(NodeId from, NodeId to) const { return link(from, to).cut; }
   bool connected(NodeId a, NodeId b) const;  // both ends see the connection up
@@ -82,6 +98,7 @@ class SimNetwork {
     bool live = false;        // a connection (handshaking or up) exists for `epoch`
     std::uint64_t up_epoch[2] = {0, 0};  // per end (0 = lower id): connection it sees up
     Instant last_arrival[2] = {};        // per direction (0 = from the lower id)
+    Instant up_notice[2] = {};  // per direction: when that direction's on_peer_up lands
   };
 
   Link& link(NodeId from, NodeId to) { return links_[from * endpoints_.size() + to]; }
@@ -95,6 +112,10 @@ class SimNetwork {
   Duration draw_between(Duration lo, Duration hi);
   bool reachable(NodeId a, NodeId b) const;
   Instant next_arrival(Conn& c, NodeId from, NodeId to);
+  // A frame's arrival: next_arrival, unless hostile mode lets it overtake.
+  Instant frame_arrival(Conn& c, NodeId from, NodeId to);
+  void schedule_delivery(NodeId from, NodeId to, std::uint64_t epoch, Instant at,
+                         SharedFrame frame);
 
   // Transport operations of node `self`.
   void want(NodeId self, NodeId peer);
@@ -117,6 +138,8 @@ class SimNetwork {
   std::vector<Link> links_;  // n*n, row = from
   std::vector<Conn> conns_;  // n*n, only [lo][hi] used
   NetworkStats stats_;
+  std::uint32_t duplicate_ppm_ = 0;  // hostile mode
+  std::uint32_t reorder_ppm_ = 0;
 };
 
 }  // namespace alys::sim

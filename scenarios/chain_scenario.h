@@ -9,7 +9,9 @@
 //                      tail with no faults);
 //   valid-blocks       no node rejected a block another node imported;
 //   proposer-per-slot  every imported block is signed first by authorities[slot mod n];
-//   no-double-sign     no authority signed two different blocks for one slot;
+//   no-double-sign     no authority signed two different blocks for one slot, but for
+//                      a node the schedule made equivocate (chaos::Equivocate) during
+//                      that fault (counted in equivocations_seen instead);
 //   finality           finality advanced and no two nodes finalized different blocks at
 //                      one height;
 //   transfers          every workload transfer is applied exactly once on the final
@@ -138,6 +140,7 @@ struct ChainResult {
   std::uint64_t auxpow_submitted = 0;
   std::uint64_t max_finalized = 0;
   std::size_t faults = 0;          // in the schedule (fixed and nemesis)
+  std::size_t equivocations_seen = 0;  // double signs by nodes the schedule made equivocate
   chaos::Schedule schedule;        // every fault of the run, by time
   std::vector<std::string> chaos_kinds;  // the nemesis's kinds for this seed (swarm)
   bool buggify = false;            // Buggify points were on

@@ -87,6 +87,10 @@ TEST(Fault, ApplyAndUndoChangeTheWorld) {
   EXPECT_TRUE(w->disk(0).write(b, {}).is_ok());
   apply_fault(target, CorruptKey{0, "k"});
   EXPECT_EQ(w->disk(0).get("k").error().code(), StatusCode::kCorruption);
+  apply_fault(target, Hostile{50'000, 0}, 10s);
+  EXPECT_TRUE(w->network().hostile());
+  undo_fault(target, Hostile{50'000, 0});
+  EXPECT_FALSE(w->network().hostile());
 }
 
 TEST(Fault, CorruptingAStoredKeyAtRandomPicksOneThatExists) {
@@ -110,8 +114,10 @@ TEST(Fault, FaultsThatCannotActAreSkippedNotFatal) {
   apply_fault(target, Restart{0});             // already up
   apply_fault(target, BitcoinReorg{2, false});  // no Bitcoin
   apply_fault(target, ActorPanic{1, "chain"});  // not an Alys node
+  apply_fault(target, Equivocate{1}, 10s);      // not an Alys node
+  undo_fault(target, Equivocate{1});            // nothing to undo, nothing logged
   EXPECT_TRUE(w->is_up(0));
-  ASSERT_EQ(lines.size(), 3u);
+  ASSERT_EQ(lines.size(), 4u);
   for (const auto& l : lines) EXPECT_NE(l.find("fault skipped"), std::string::npos) << l;
 }
 
@@ -137,6 +143,9 @@ TEST(Fault, ScheduledFaultsApplyAtTheirTimeEndAfterTheirDurationAndFoldIntoTheTr
 
 TEST(Fault, ValidationNamesTheFaultAndWhy) {
   EXPECT_TRUE(validate_schedule({{kTimeZero + 1s, Crash{2}, 5s}, {kTimeZero, Heal{}}}, 3).is_ok());
+  EXPECT_TRUE(
+      validate_schedule({{kTimeZero, Hostile{1000, 2000}, 5s}, {kTimeZero, Equivocate{2}, 5s}}, 3)
+          .is_ok());
   auto why = [](const Schedule& s) { return validate_schedule(s, 3).message(); };
   EXPECT_NE(why({{kTimeZero, Crash{3}}}).find("fault 0 (at 0s: crash n3 (seeded)): node n3 does not exist"),
             std::string::npos);

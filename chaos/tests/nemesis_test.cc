@@ -24,9 +24,6 @@ NemesisConfig every_kind(std::size_t nodes) {
   c.bitcoin = true;
   c.max_reorg_depth = 5;
   c.kinds = std::set<std::string>(nemesis_kinds().begin(), nemesis_kinds().end());
-  // Not applied yet (validate_schedule refuses them): the sim's hostile network mode and
-  // an authority that equivocates.
-  for (const char* k : {"hostile", "equivocate"}) c.kinds.erase(k);
   return c;
 }
 

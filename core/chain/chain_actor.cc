@@ -185,7 +185,14 @@ Status ChainActor::on_approval(InboundApproval& m) {
 
 Status ChainActor::on_tx(InboundTx& m) {
   const Hash256 hash = ledger_tx_hash(m.tx);
-  if (mempool_.contains(hash)) return Status::ok();
+  if (mempool_.contains(hash)) {
+    // A local resubmission (a wallet whose transfer has not landed) of a transaction we
+    // hold asks us to announce it again: our first gossip may have reached no proposer (we
+    // were cut off, or they crashed since), and a follower never includes it itself. Peers
+    // that saw it drop the copy by their seen cache. From a peer it is just a duplicate.
+    if (!m.from && routes_.gossip) routes_.gossip(WireMessage{NewTx{m.tx}}, std::nullopt, nullptr);
+    return Status::ok();
+  }
   if (!cache()->verify_keyed(hash, [&] { return verify_ledger_tx_signature(m.tx); })) {
     if (m.from && routes_.penalize) routes_.penalize(*m.from, kPenaltyInvalidTx, "tx: bad signature");
     return Status::ok();
@@ -752,7 +759,7 @@ Status ChainActor::on_slot_tick() {
 }
 
 void ChainActor::propose(std::uint64_t slot) {
-  if (building_slot_ || in_flight_ || !queue_.empty()) return;
+  if (building_slot_ || twin_ || in_flight_ || !queue_.empty()) return;
   if (signed_slots_.count(slot) != 0) return;
   if (highest_signed_slot_ && slot <= *highest_signed_slot_) return;
   const BlockTree::Entry& head = tree_->head();
@@ -785,6 +792,7 @@ void ChainActor::propose(std::uint64_t slot) {
 }
 
 Status ChainActor::on_built(actor::Reply<execution::BuiltPayload>& r) {
+  if (twin_ask_ && r.correlation_id == *twin_ask_) return on_twin_built(r);
   if (!build_ask_ || r.correlation_id != *build_ask_) return Status::ok();
   build_ask_.reset();
   const std::uint64_t slot = *building_slot_;
@@ -853,8 +861,8 @@ Status ChainActor::on_signature_guard(actor::Reply<bool>& r) {
     block.approvals.push_back(approval);
     ALYS_LOG(env().log(), kDebug, "chain: proposing h{} slot {} ({} txs)", block.block.height,
              req.slot, block.block.payload.transactions.size());
-    enqueue(Pending{std::move(block), Origin::kLocal, std::nullopt, 0}, /*front=*/true);
-    pump();
+    if (equivocating() && build_twin(block)) return Status::ok();  // released with its twin
+    propose_local(std::move(block));
     return Status::ok();
   }
   const ApprovalAdded added = tree_->add_approval(req.hash, approval);
@@ -887,6 +895,97 @@ void ChainActor::maybe_approve_children(const Hash256& parent) {
   // A block that arrived before its parent was approved waited; the parent is head now.
   const std::vector<Hash256> children = tree_->children(parent);  // maybe_approve may insert
   for (const Hash256& child : children) maybe_approve(child);
+}
+
+// --- equivocation (fault injection: ByzantineSwitch) -------------------------------------
+
+bool ChainActor::equivocating() const {
+  return signer_ && config_->byzantine &&
+         config_->byzantine->equivocate.load(std::memory_order_relaxed);
+}
+
+void ChainActor::propose_local(SignedBlock block) {
+  enqueue(Pending{std::move(block), Origin::kLocal, std::nullopt, 0}, /*front=*/true);
+  pump();
+}
+
+bool ChainActor::build_twin(SignedBlock& honest) {
+  // The twin leaves out the back half of the transactions; with none to leave out, the
+  // peg-ins; with none either, the AuxPoW header. It never carries peg-outs. Each choice
+  // keeps it valid: a prefix of transactions that applied applies alike, and a block
+  // needs no peg-in, peg-out or AuxPoW header.
+  const ConsensusBlock& h = honest.block;
+  const std::vector<LedgerTx>& txs = h.payload.transactions;
+  const bool differs = !txs.empty() || !h.pegins.empty() || h.auxpow_header ||
+                       h.pegout_proposal || !h.finalized_pegouts.empty();
+  if (!differs) {
+    ALYS_LOG(env().log(), kInfo, "chain: equivocating: slot {} block is empty, no twin", h.slot);
+    return false;
+  }
+  TwinBuild twin;
+  ConsensusBlock& b = twin.block;
+  b.parent_hash = h.parent_hash;
+  b.height = h.height;
+  b.slot = h.slot;
+  const auto kept = static_cast<std::ptrdiff_t>(txs.size() / 2);
+  b.payload.transactions.assign(txs.begin(), txs.begin() + kept);
+  if (!txs.empty() || !h.pegins.empty()) b.auxpow_header = h.auxpow_header;
+  if (!txs.empty()) b.pegins = h.pegins;
+  execution::BuildRequest request;
+  request.height = b.height;
+  request.candidates = b.payload.transactions;
+  for (const PegInRef& ref : b.pegins) {
+    request.mints.push_back(PegInMint{ref.txid, ref.to, ref.amount_sat});
+  }
+  if (b.auxpow_header) request.fee_recipient = b.auxpow_header->fee_recipient;
+  const Hash256 parent = b.parent_hash;
+  twin.honest = std::move(honest);
+  twin_ = std::move(twin);
+  twin_ask_ = ask<execution::BuiltPayload>(
+      engine_,
+      [&](actor::ReplyTo<execution::BuiltPayload> to) {
+        return execution::BuildPayloadRequest{parent, std::move(request), to};
+      },
+      config_->engine_timeout);
+  return true;
+}
+
+Status ChainActor::on_twin_built(actor::Reply<execution::BuiltPayload>& r) {
+  twin_ask_.reset();
+  ALYS_ASSERT(twin_.has_value(), "chain: a twin build without a twin");
+  TwinBuild twin = std::move(*twin_);
+  twin_.reset();
+  ConsensusBlock& b = twin.block;
+  const Hash256 honest_hash = block_hash(twin.honest.block);
+  if (!r.result || r.result.value().context.mints.size() != b.pegins.size()) {
+    ALYS_LOG(env().log(), kInfo, "chain: equivocating: no twin for slot {}: {}", b.slot,
+             r.result ? "a peg-in did not apply" : r.result.error().message());
+  } else if (equivocating()) {  // still: the fault may have ended meanwhile
+    b.payload = std::move(r.result.value().payload);
+    const Hash256 hash = block_hash(b);
+    const std::uint32_t me = *config_->authority_index;
+    SignedBlock block;
+    block.block = std::move(b);
+    // No RecordSignature: the guard would refuse, and refusing is what honest nodes do.
+    block.approvals.push_back(sign_approval(*signer_, me, hash, aux_rand()));
+    ALYS_LOG(env().log(), kWarn,
+             "chain: EQUIVOCATING (fault injection): signed a second block {} h{} for slot {} "
+             "({} txs) besides {}",
+             hash.to_hex().substr(0, 12), block.block.height, block.block.slot,
+             block.block.payload.transactions.size(), honest_hash.to_hex().substr(0, 12));
+    if (config_->observer) {
+      config_->observer->on_signed(env().id(), me, block.block.slot, hash, /*as_proposer=*/true);
+    }
+    if (routes_.send) {
+      for (NodeId peer : config_->byzantine->twin_first) {
+        routes_.send(peer, WireMessage{NewBlock{block}});
+      }
+    }
+  }
+  // The honest block goes out after the twin: the twin_first peers see the twin first. (A
+  // restart of this actor while the twin was built lost both: the slot stays empty.)
+  propose_local(std::move(twin.honest));
+  return Status::ok();
 }
 
 std::uint32_t ChainActor::expected_bits(const BlockTree::PowView& view) const {

@@ -14,12 +14,16 @@
 // StorageActor syncs (slot -> hash) and refuses a different hash for a signed slot, so a
 // restarted authority never signs two blocks for one slot.
 //
+// Equivocation (fault injection only): with config.byzantine's switch on, an authority
+// turns Byzantine; see ByzantineSwitch below.
+//
 // Startup: loads the stored canonical chain and re-imports it (re-validating, re-executing
 // into the engine). After an engine restart (its states lost), a kNotFound from the engine
 // makes the actor replay its canonical chain into it and retry.
 // Orphans (parent unknown) wait in a bounded pool and trigger the `behind` route (sync).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -126,6 +130,26 @@ struct ChainRoutes {
   std::function<void(NodeId peer)> behind;  // an orphan from `peer`: we lag behind it
 };
 
+// Fault injection for the simulator (chaos::Equivocate), never set by the real node: while
+// `equivocate` is on, this authority is Byzantine. For each block it proposes (signed
+// honestly, through the double-sign guard) it also builds and signs -- bypassing the guard
+// -- a second, different valid block for the same slot and parent (its twin: a prefix of
+// the honest block's transactions, or without its peg-ins, or without its AuxPoW header,
+// never with peg-outs). The honest block waits for the twin; then the twin goes straight
+// to the `twin_first` peers and the honest block through the import pipeline to every
+// peer, so those peers see the twin first and the others the honest block (the twin
+// reaches them as peers relay it). The twin is not imported locally; the observer hears
+// of it (on_signed), so the checkers see the double sign. A block with nothing to vary
+// (empty) gets no twin.
+// Shared by the node and every incarnation of its chain actor, so it survives actor
+// restarts; a crashed node comes back honest. `equivocate` is atomic only so that
+// flipping it from another thread would be no data race (the simulator has one thread);
+// `twin_first` is fixed when the node is assembled.
+struct ByzantineSwitch {
+  std::atomic<bool> equivocate{false};
+  std::vector<NodeId> twin_first;
+};
+
 struct ChainConfig {
   ChainSpec spec;
   Hash256 genesis_state_root;
@@ -148,6 +172,8 @@ struct ChainConfig {
   // long the bridge may take to answer.
   Duration pegin_verify_patience = 10min;
   Duration bridge_timeout = 5s;
+  // Null (the real node): always honest. See ByzantineSwitch.
+  std::shared_ptr<const ByzantineSwitch> byzantine;
 };
 
 class ChainActor final : public actor::Actor<ChainMsg> {
@@ -234,6 +260,13 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   void maybe_approve(const Hash256& hash);
   void maybe_approve_children(const Hash256& parent);
   std::optional<AuxPowHeader> pow_for(const Hash256& parent) const;
+  // Equivocation (ByzantineSwitch). build_twin asks the engine for the twin of `honest`
+  // (signed, not yet imported) and holds it; false: no twin possible, nothing held.
+  // on_twin_built signs and sends the twin, then releases the honest block.
+  bool equivocating() const;
+  bool build_twin(SignedBlock& honest);
+  Status on_twin_built(actor::Reply<execution::BuiltPayload>& r);
+  void propose_local(SignedBlock block);
   Result<AuxWork> aux_work() const;
   std::uint32_t expected_bits(const BlockTree::PowView& view) const;
 
@@ -275,6 +308,14 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   std::optional<AuxPowHeader> queued_pow_;
   Mempool mempool_;
   std::optional<SignedBlock> pending_proposal_;
+  // Equivocation: the twin being built (its payload comes from the engine), the honest
+  // block it twins (held until then), and the engine's ask.
+  struct TwinBuild {
+    ConsensusBlock block;
+    SignedBlock honest;
+  };
+  std::optional<TwinBuild> twin_;
+  std::optional<std::uint64_t> twin_ask_;
   // Peg-ins: the bridge's last answer of what is mintable (refreshed every slot on an
   // authority), the Bitcoin block of each mint of the build in flight, and since when
   // blocks have waited for this node's Bitcoin view to confirm their peg-ins.

@@ -13,6 +13,8 @@
 //   - returns false, sending nothing, if there is no connection to `peer` that this end has
 //     seen come up (on_peer_up) and not yet seen go down.
 // Callback order per peer: on_peer_up, then frames of that connection, then on_peer_down.
+// (The simulator's hostile mode, a fault, breaks FIFO and at-most-once on purpose, never the
+// callback order: actors must survive a hostile network or peer. See sim_network.h.)
 // Frames larger than kMaxFrameBytes are refused (send returns false): a bug in the caller.
 //
 // Frame buffers. A frame is immutable once sent, so it travels as a SharedFrame: one

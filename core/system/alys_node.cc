@@ -45,13 +45,21 @@ Result<SignedBlock> genesis_of(const ChainSpec& spec) {
 }
 
 AlysNode::AlysNode(Env& env, NodeConfig config)
-    : env_(env), config_(std::move(config)), refs_(std::make_shared<Refs>()) {
+    : env_(env),
+      config_(std::move(config)),
+      refs_(std::make_shared<Refs>()),
+      byzantine_(std::make_shared<chain::ByzantineSwitch>()) {
   ALYS_ASSERT(config_.spec != nullptr, "AlysNode: no chain spec");
   ALYS_ASSERT(config_.node_key.has_value(), "AlysNode: no node key");
   auto genesis = genesis_of(*config_.spec);
   ALYS_ASSERT(genesis.has_value(), "AlysNode: invalid genesis allocations");
   genesis_state_root_ = genesis->block.payload.state_root;
   genesis_hash_ = block_hash(genesis->block);
+  // Should the simulator make this node Byzantine, every other peer gets its twin blocks
+  // first, so the federation's view of each of its slots splits.
+  for (std::size_t i = 0; i < config_.peers.size(); i += 2) {
+    byzantine_->twin_first.push_back(config_.peers[i]);
+  }
 }
 
 AlysNode::~AlysNode() = default;
@@ -59,6 +67,12 @@ AlysNode::~AlysNode() = default;
 void AlysNode::start() {
   build_tree();
   system_->start();
+}
+
+bool AlysNode::set_equivocating(bool on) {
+  if (!authority_index_of(*config_.spec, *config_.node_key)) return false;
+  byzantine_->equivocate.store(on, std::memory_order_relaxed);
+  return true;
 }
 
 void AlysNode::build_tree() {
@@ -146,6 +160,7 @@ void AlysNode::build_tree() {
           : std::make_shared<VerifyCache>(VerifyCache::kDefaultCapacity,
                                           derive_hash_salt(*config_.node_key, "chain-verify"));
   chain_config->hash_salt = derive_hash_salt(*config_.node_key, "mempool");
+  chain_config->byzantine = byzantine_;
 
   auto refs = refs_;
   chain::ChainRoutes chain_routes;

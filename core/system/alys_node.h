@@ -56,6 +56,13 @@ class AlysNode final : public NodeProgram {
   std::optional<actor::ActorRef<bridge::FederationMsg>> federation() const { return federation_; }
   const NodeConfig& config() const { return config_; }
 
+  // Fault injection (the simulator's chaos::Equivocate; an operator never reaches this):
+  // on, this authority turns Byzantine and signs a second, different block for each slot
+  // it proposes in (chain::ByzantineSwitch). The switch outlives restarts of the chain
+  // actor (and of the whole tree), not the node: a restarted node starts honest. Returns
+  // false, changing nothing, on a node that is no authority (it has nothing to sign).
+  bool set_equivocating(bool on);
+
  private:
   struct Refs;
   void build_tree();
@@ -65,6 +72,7 @@ class AlysNode final : public NodeProgram {
   Hash256 genesis_hash_;
   Hash256 genesis_state_root_;
   std::shared_ptr<Refs> refs_;
+  std::shared_ptr<chain::ByzantineSwitch> byzantine_;
   std::unique_ptr<actor::ActorSystem> system_;
   actor::ActorRef<chain::ChainMsg> chain_;
   actor::ActorRef<chain::AuxPowMsg> auxpow_;
