@@ -66,6 +66,7 @@ ChainActor::ChainActor(std::shared_ptr<const ChainConfig> config, ChainRoutes ro
 ChainActor::~ChainActor() = default;
 
 Status ChainActor::pre_start() {
+  pegout_rules_.planted = env().planted_bug();
   tree_ = std::make_unique<BlockTree>(make_genesis(spec_, config_->genesis_state_root),
                                       spec_.authorities.size());
   pegout_books_[tree_->genesis().hash] = std::make_shared<const PegOutBook>();
