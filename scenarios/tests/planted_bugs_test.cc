@@ -97,7 +97,7 @@ TEST(PlantedBugs, SyncStallOnDisconnectLeavesTheLateNodeBehind) {
 // stepped back into that slot, signs a second block for it.
 TEST(PlantedBugs, AckBeforeSyncLetsARestartedAuthoritySignASlotTwice) {
   if (!kPlantedBugsBuilt) GTEST_SKIP() << "built without ALYS_PLANTED_BUGS";
-  if (kSanitized) GTEST_SKIP() << "two 11-minute runs with crashes: release builds only";
+  if (kSanitized) GTEST_SKIP() << "two 12-minute runs with crashes: release builds only";
   expect_caught("proposer_restart_clock_step.toml", 3, PlantedBug::kAckBeforeSync,
                 "no-double-sign");
 }
