@@ -7,6 +7,7 @@
 #include "core/bitcoin/serialize.h"
 #include "core/bitcoin/transaction.h"
 #include "core/chain/limits.h"
+#include "core/runtime/env.h"
 #include "core/runtime/log.h"
 
 namespace alys::bridge {
@@ -308,7 +309,13 @@ Status BridgeActor::on_loaded(actor::Reply<std::optional<Bytes>>& r) {
     if (!w) return w.error();
     Result<PegOperationBook> o = PegOperationBook::decode(*o_bytes);
     if (!o) return o.error();
-    watcher_ = std::move(*w);
+    // Planted bug (core/runtime/planted.h): double-mint-after-restart, the bridge's half.
+    // The restarted bridge keeps its stored peg operations but not its Bitcoin view: it
+    // scans again from start_height, and deposits it had seen minted are new to it. The
+    // chain's re-told PegInsMinted (at its reload) arrive before the scan found them (a
+    // no-op for unknown txids), so they are reported as mintable again; the ledger's
+    // bounded dedupe (core/execution/ledger.cc) lets the chain mint them a second time.
+    if (!planted(env(), PlantedBug::kDoubleMintAfterRestart)) watcher_ = std::move(*w);
     operations_ = std::move(*o);
     if (payments.size() > config_.max_tracked_pegouts) {
       ALYS_LOG(env().log(), kWarn,

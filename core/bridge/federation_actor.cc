@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "core/runtime/env.h"
+
 namespace alys::bridge {
 
 namespace {
@@ -271,6 +273,14 @@ void FederationActor::finish_check(const Hash256& txid) {
     ALYS_LOG(env().log(), kWarn, "federation: refusing payment {}: {}", short_hex(txid),
              s.message());
     p.refused = true;
+    return;
+  }
+  if (planted(env(), PlantedBug::kSignConflictingPegouts)) {
+    // Planted bug (core/runtime/planted.h): sign-conflicting-pegouts, the member's half.
+    // The member trusts the chain's book to refuse a second proposal spending a coin and
+    // signs without its durable guard (RecordPegOutSigning); with the book's bookkeeping
+    // defect (core/chain/pegout_book.cc) it signs two payments spending one coin.
+    sign(txid);
     return;
   }
   std::vector<OutPoint> coins;

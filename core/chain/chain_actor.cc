@@ -9,6 +9,7 @@
 #include "core/chain/approval.h"
 #include "core/chain/block_validation.h"
 #include "core/chain/limits.h"
+#include "core/runtime/env.h"
 #include "core/runtime/transport.h"
 
 namespace alys::chain {
@@ -65,6 +66,7 @@ ChainActor::ChainActor(std::shared_ptr<const ChainConfig> config, ChainRoutes ro
 ChainActor::~ChainActor() = default;
 
 Status ChainActor::pre_start() {
+  pegout_rules_.planted = env().planted_bug();
   tree_ = std::make_unique<BlockTree>(make_genesis(spec_, config_->genesis_state_root),
                                       spec_.authorities.size());
   pegout_books_[tree_->genesis().hash] = std::make_shared<const PegOutBook>();
@@ -278,7 +280,17 @@ void ChainActor::pump() {
       complete_batch(p.batch, tree_->head_height());
       continue;
     }
-    if (!tree_->contains(p.block.block.parent_hash)) {
+    bool parent_known = tree_->contains(p.block.block.parent_hash);
+    if (parent_known && p.origin == Origin::kSync && p.block.block.height == 1 &&
+        planted(env(), PlantedBug::kImportOrphanAtHeightOne)) {
+      // Planted bug (core/runtime/planted.h): import-orphan-at-height-one (Alys AN-280). A
+      // synced block's parent is looked up among the stored blocks, and genesis is never
+      // stored (it is rebuilt from the spec): the genesis parent of height 1 is "missing",
+      // the batch fails, sync starts over from height 1, and a node syncing from scratch
+      // never gets past it.
+      parent_known = false;
+    }
+    if (!parent_known) {
       if (p.from && routes_.behind) routes_.behind(*p.from);
       if (orphan_count_ < config_->orphans_max && p.origin != Origin::kLoad) {
         const Hash256 parent = p.block.block.parent_hash;

@@ -45,6 +45,17 @@ std::int64_t PegOutBook::proposed_sats() const {
   return sum;
 }
 
+namespace {
+// Planted bug (core/runtime/planted.h): sign-conflicting-pegouts. `spent` is kept as "coins
+// the federation paid out": a proposal's coins are recorded when its signed payment is
+// carried by a block, not when the proposal is, so while a proposal waits for signatures
+// its coins look free. The next proposer's wallet (which excludes `spent`) picks them
+// again, and the book accepts the second proposal.
+bool spent_only_when_paid(const PegOutRules& rules) {
+  return kPlantedBugsBuilt && rules.planted == PlantedBug::kSignConflictingPegouts;
+}
+}  // namespace
+
 Result<PegOutBook> PegOutBook::apply(const ConsensusBlock& block, const PegOutRules& rules) const {
   ALYS_ASSERT(rules.federation != nullptr, "PegOutBook: no federation");
   if (!touches(block)) return *this;
@@ -85,6 +96,9 @@ Status PegOutBook::apply_finalized(const Transaction& tx, std::size_t index,
     if (Status s = rules.federation->check_input(tx, i, spent_outputs); !s) {
       return where(s.message());
     }
+  }
+  if (spent_only_when_paid(rules)) {
+    for (const TxIn& in : tx.inputs) spent_.insert(in.prevout);
   }
   for (const PegOutRequest& r : it->second.requests) paid_sats_ += r.sats;
   ++paid_count_;
@@ -190,7 +204,7 @@ Status PegOutBook::apply_proposal(const PegOutProposal& p, std::uint64_t height,
                              i, tx.outputs[i].value, r.sats, amounts[i], rules.dust_sat));
     }
   }
-  spent_.insert(inputs.begin(), inputs.end());
+  if (!spent_only_when_paid(rules)) spent_.insert(inputs.begin(), inputs.end());
   proposed_.emplace(txid(tx), std::move(entry));
   return Status::ok();
 }

@@ -42,6 +42,7 @@
 #include "core/bitcoin/federation.h"
 #include "core/chain/block.h"
 #include "core/execution/ledger_types.h"
+#include "core/runtime/planted.h"
 #include "core/runtime/status.h"
 
 namespace alys {
@@ -51,6 +52,8 @@ struct PegOutRules {
   const Federation* federation = nullptr;  // REQUIRES: set
   BitcoinNetwork network = BitcoinNetwork::kRegtest;
   std::int64_t dust_sat = 546;
+  // The run's planted bug (core/runtime/planted.h); kNone outside planted test runs.
+  PlantedBug planted = PlantedBug::kNone;
 };
 
 // A burn as a peg-out request: PegOutRequest of a PegOut transaction (sats = value / 10^10,

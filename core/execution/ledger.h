@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <span>
 #include <string>
 
@@ -30,6 +31,7 @@
 #include "core/execution/bucket_table.h"
 #include "core/execution/ledger_tx.h"
 #include "core/execution/ledger_types.h"
+#include "core/runtime/planted.h"
 #include "core/runtime/status.h"
 #include "core/types/bytes.h"
 
@@ -126,6 +128,10 @@ class Ledger {
   // conservation, trailing bytes.
   static Result<Ledger> decode_snapshot(ByteView bytes);
 
+  // The run's planted bug (core/runtime/planted.h), set on the genesis state by the node's
+  // engine factory and inherited by every state derived from it; kNone but in planted runs.
+  void set_planted_bug(PlantedBug bug) { planted_ = bug; }
+
   // Equal states (same accounts, mints, pot and totals).
   friend bool operator==(const Ledger& a, const Ledger& b) { return a.state_root() == b.state_root(); }
 
@@ -153,6 +159,13 @@ class Ledger {
   Wei genesis_wei_;
   Wei minted_wei_;
   Wei burned_wei_;
+
+  // Planted bug double-mint-after-restart only (see Ledger::mint); empty otherwise and
+  // never part of the state root.
+  bool forgets_mint(const Hash256& txid) const;
+  PlantedBug planted_ = PlantedBug::kNone;
+  std::uint64_t fee_payouts_ = 0;                 // pay_fees calls: AuxPoW bundles
+  std::map<Hash256, std::uint64_t> mint_payout_;  // txid -> fee_payouts_ when minted
 };
 
 // "0x1f2e3d4c.." : the first 4 bytes of a hash, for error messages.

@@ -7,6 +7,15 @@
 // A run switches on at most one, by name (alys-sim run/sweep --plant NAME); the simulator
 // hands it to every node's Env. Actor code asks at the point of the defect:
 //   if (planted(env(), PlantedBug::kDoubleMintAfterRestart)) { ...the defect... }
+// Each defect is marked "Planted bug (core/runtime/planted.h)" where it lives; the scenario
+// that finds it, and a seed, are in scenarios/tests/planted_bugs_test.cc:
+//   import-orphan-at-height-one  core/chain/chain_actor.cc (pump)
+//   double-mint-after-restart    core/bridge/bridge_actor.cc (on_loaded) and
+//                                core/execution/ledger.cc (Ledger::mint's dedupe)
+//   sign-conflicting-pegouts     core/chain/pegout_book.cc (spent) and
+//                                core/bridge/federation_actor.cc (the member's guard)
+//   sync-stall-on-disconnect     core/sync/sync_actor.cc (request)
+//   ack-before-sync              core/storage/storage_actor.cc (RecordSignature)
 #pragma once
 
 #include <optional>

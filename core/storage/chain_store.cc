@@ -64,7 +64,7 @@ Status ChainStore::commit(ChainBatch& batch, bool sync) {
   return Status::ok();
 }
 
-Status ChainStore::record_signature(std::uint64_t slot, const Hash256& hash) {
+Status ChainStore::record_signature(std::uint64_t slot, const Hash256& hash, bool sync) {
   Result<std::optional<Hash256>> existing = signed_for_slot(slot);
   if (!existing) return existing.error();
   if (existing->has_value()) {
@@ -84,7 +84,7 @@ Status ChainStore::record_signature(std::uint64_t slot, const Hash256& hash) {
     put_be64(v, slot);
     b.put(as_bytes(kSignedMaxKey), v);
   }
-  Status s = storage_.write(b, WriteOptions{.sync = true});
+  Status s = storage_.write(b, WriteOptions{.sync = sync});
   if (!s.is_ok()) return with_context(s, fmt::format("recording signature for slot {}", slot));
   return Status::ok();
 }

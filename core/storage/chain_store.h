@@ -85,7 +85,8 @@ class ChainStore {
   // `slot`. Call it BEFORE releasing the signature. Ok if `hash` (or the same hash again)
   // is now durably recorded; kFailedPrecondition, writing nothing, if a DIFFERENT hash is
   // already recorded for that slot (the caller must not sign); otherwise a Storage error.
-  Status record_signature(std::uint64_t slot, const Hash256& hash);
+  // `sync` is always true but for the planted bug ack-before-sync (core/runtime/planted.h).
+  Status record_signature(std::uint64_t slot, const Hash256& hash, bool sync = true);
 
   // The peg-out double-sign guard: records, with one sync write, that this federation
   // member signs payment `payment_txid`, which spends `coins`. Call it BEFORE releasing the

@@ -4,6 +4,7 @@
 
 #include <type_traits>
 
+#include "core/runtime/env.h"
 #include "core/runtime/log.h"
 
 namespace alys::storage {
@@ -105,7 +106,12 @@ Status StorageActor::handle_request(StorageMsg& message) {
       [&](auto& m) -> Status {
         using T = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<T, RecordSignature>) {
-          Status s = store_->record_signature(m.slot, m.hash);
+          // Planted bug (core/runtime/planted.h): ack-before-sync. The guard's record is
+          // written like the chain's other writes, without sync, and acknowledged at once:
+          // the signature leaves while its record can still be lost, and a crash that
+          // drops unsynced writes lets the restarted authority sign the slot again.
+          const bool sync = !planted(env(), PlantedBug::kAckBeforeSync);
+          Status s = store_->record_signature(m.slot, m.hash, sync);
           if (s.is_ok()) {
             reply(m.reply, Result<bool>(true));
           } else if (s.code() == StatusCode::kFailedPrecondition) {

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/chain/limits.h"
+#include "core/runtime/env.h"
 
 namespace alys::sync {
 
@@ -148,6 +149,11 @@ void SyncActor::request(std::uint64_t start, std::uint32_t count, std::optional<
   auto peer = pick_peer(start + count - 1, avoid);
   if (!peer) peer = pick_peer(start, avoid);
   if (!peer) {
+    // Planted bug (core/runtime/planted.h): sync-stall-on-disconnect, the defect fixed by
+    // 1e928c1. The range is dropped ("the next status round re-plans") although
+    // next_request_height_ is already past it: nobody ever asks for it again, so the
+    // import waits at its start forever.
+    if (planted(env(), PlantedBug::kSyncStallOnDisconnect)) return;
     unassigned_[start] = count;  // schedule() asks again once a peer has it
     return;
   }

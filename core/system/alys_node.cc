@@ -133,6 +133,7 @@ void AlysNode::build_tree() {
                                           derive_hash_salt(*config_.node_key, "engine-verify"));
   execution::EngineFactory engine_factory = [spec, genesis_hash, engine_cache](Env& env) {
     auto ledger = Ledger::from_genesis(spec.allocations);
+    ledger->set_planted_bug(env.planted_bug());
     auto engine = std::make_unique<execution::EmbeddedEngine>(env.executor(), genesis_hash,
                                                               std::move(*ledger));
     engine->set_signature_check([engine_cache](const LedgerTx& tx, const Hash256& tx_hash) {
