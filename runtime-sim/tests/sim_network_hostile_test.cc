@@ -23,23 +23,28 @@ using testing::ScriptProgram;
 constexpr std::size_t kBurst = 20;
 constexpr Duration kBurstGap = 50ms;
 
-// Node 0 sends bursts of numbered frames to node 1 while `until` is not reached.
-ScriptProgram::Hooks streamer(World& world, Instant until, std::uint64_t& next_seq) {
-  ScriptProgram::Hooks h;
-  h.start = [](ScriptProgram& p) { p.env().transport().connect(1); };
-  h.up = [&world, until, &next_seq](ScriptProgram& p, NodeId) {
-    auto tick = std::make_shared<std::function<void()>>();
-    *tick = [&world, until, &next_seq, &p, tick] {
-      if (world.now() >= until) return;
-      for (std::size_t i = 0; i < kBurst; ++i) {
-        if (p.send(1, std::to_string(next_seq))) ++next_seq;
-      }
-      p.env().executor().after(kBurstGap, *tick);
-    };
-    (*tick)();
-  };
-  return h;
-}
+// Node 0's sender: bursts of numbered frames to node 1 until `until`. Its timers hold it
+// by reference (no self-owning closure, so nothing leaks when the world drops them).
+struct Streamer {
+  World& world;
+  Instant until;
+  std::uint64_t next_seq = 0;
+
+  void tick(ScriptProgram& p) {
+    if (world.now() >= until) return;
+    for (std::size_t i = 0; i < kBurst; ++i) {
+      if (p.send(1, std::to_string(next_seq))) ++next_seq;
+    }
+    p.env().executor().after(kBurstGap, [this, &p] { tick(p); });
+  }
+
+  ScriptProgram::Hooks hooks() {
+    ScriptProgram::Hooks h;
+    h.start = [](ScriptProgram& p) { p.env().transport().connect(1); };
+    h.up = [this](ScriptProgram& p, NodeId) { tick(p); };
+    return h;
+  }
+};
 
 struct Delivery {
   std::vector<std::uint64_t> seqs;  // in arrival order, copies included
@@ -51,14 +56,16 @@ struct Delivery {
 // Runs the stream for 10 s of sending (then 1 s to drain) with hostile mode as given.
 Delivery run_stream(std::uint64_t seed, std::uint32_t duplicate_ppm, std::uint32_t reorder_ppm) {
   World world(testing::config_with_seed(seed));
-  std::uint64_t next_seq = 0;
-  world.add_node(testing::script(streamer(world, kTimeZero + 10s, next_seq)));
+  Streamer streamer{world, kTimeZero + 10s};
+  world.add_node(testing::script(streamer.hooks()));
   world.add_node(testing::script());
   world.network().set_hostile(duplicate_ppm, reorder_ppm);
   world.run_until(kTimeZero + 11s);
   Delivery d;
-  for (const std::string& s : testing::prog(world, 1).frames_from[0]) d.seqs.push_back(std::stoull(s));
-  d.sent = next_seq;
+  for (const std::string& s : testing::prog(world, 1).frames_from[0]) {
+    d.seqs.push_back(std::stoull(s));
+  }
+  d.sent = streamer.next_seq;
   d.stats = world.network().stats();
   d.trace_hash = world.trace_hash();
   return d;
@@ -140,8 +147,8 @@ TEST(SimNetworkHostile, SameSeedSameDeliverySequence) {
 
 TEST(SimNetworkHostile, TurnedOffFramesAreFifoAgain) {
   World world(testing::config_with_seed(3));
-  std::uint64_t next_seq = 0;
-  world.add_node(testing::script(streamer(world, kTimeZero + 10s, next_seq)));
+  Streamer streamer{world, kTimeZero + 10s};
+  world.add_node(testing::script(streamer.hooks()));
   world.add_node(testing::script());
   world.network().set_hostile(200'000, 200'000);
   EXPECT_TRUE(world.network().hostile());
