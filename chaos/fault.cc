@@ -37,10 +37,10 @@ const std::vector<std::string>& kind_table() {
       "crash",       "restart",       "partition",    "cut",         "heal",
       "clog",        "break",         "latency",      "loss",        "hostile",
       "clock-jump",  "clock-drift",   "corrupt",      "disk-full",   "fail-writes",
-      "bitcoin-reorg", "bitcoind-outage", "engine-stall", "actor-panic", "equivocate"};
+      "bitcoin-reorg", "bitcoind-outage", "engine-stall", "actor-panic", "equivocate", "usurp"};
   return names;
 }
-static_assert(std::variant_size_v<Fault> == 20, "kind_table lists every fault kind");
+static_assert(std::variant_size_v<Fault> == 21, "kind_table lists every fault kind");
 
 AlysNode* alys_node(sim::World& world, NodeId node) {
   return dynamic_cast<AlysNode*>(world.program(node));
@@ -103,6 +103,7 @@ DurationUse duration_use(const Fault& fault) {
           [](const BitcoindOutage&) { return DurationUse::kRequired; },
           [](const EngineStall&) { return DurationUse::kRequired; },
           [](const Equivocate&) { return DurationUse::kRequired; },
+          [](const Usurp&) { return DurationUse::kRequired; },
           [](const auto&) { return DurationUse::kNone; },
       },
       fault);
@@ -151,6 +152,7 @@ std::string describe(const Fault& fault) {
           [](const EngineStall& f) { return fmt::format("engine of n{} stalled", f.node); },
           [](const ActorPanic& f) { return fmt::format("actor {} of n{} panics", f.actor, f.node); },
           [](const Equivocate& f) { return fmt::format("n{} equivocates (two blocks per slot)", f.node); },
+          [](const Usurp& f) { return fmt::format("n{} usurps (signs blocks in others' slots)", f.node); },
       },
       fault);
 }
@@ -259,6 +261,11 @@ void apply_fault(const FaultTarget& target, const Fault& fault, Duration duratio
             if (n == nullptr) return skipped(world, fault, "node down or not an Alys node");
             if (!n->set_equivocating(true)) return skipped(world, fault, "not an authority");
           },
+          [&](const Usurp& f) {
+            AlysNode* n = alys_node(world, f.node);
+            if (n == nullptr) return skipped(world, fault, "node down or not an Alys node");
+            if (!n->set_usurping(true)) return skipped(world, fault, "not an authority");
+          },
       },
       fault);
 }
@@ -279,6 +286,9 @@ void undo_fault(const FaultTarget& target, const Fault& fault) {
           [&](const Equivocate& f) {
             // A node that crashed meanwhile came back honest: nothing to undo there.
             if (AlysNode* n = alys_node(world, f.node)) n->set_equivocating(false);
+          },
+          [&](const Usurp& f) {
+            if (AlysNode* n = alys_node(world, f.node)) n->set_usurping(false);
           },
           [&](const ClockDrift& f) { world.clock(f.node).set_drift_ppm(0); },
           [&](const DiskFull& f) { world.disk(f.node).set_full(false); },

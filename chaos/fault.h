@@ -14,7 +14,8 @@
 //     [fail-writes];
 //   Bitcoin: reorg [bitcoin-reorg], a node's bitcoind unreachable [bitcoind-outage];
 //   inside a node: engine stall [engine-stall], an actor panics [actor-panic], a Byzantine
-//     authority signs two blocks per slot [equivocate].
+//     authority signs two blocks per slot [equivocate] or signs blocks in slots it does not
+//     own [usurp].
 #pragma once
 
 #include <cstdint>
@@ -132,11 +133,15 @@ struct Equivocate {  // the authority signs a second, different block for each s
   NodeId node;
   friend bool operator==(const Equivocate&, const Equivocate&) = default;
 };
+struct Usurp {  // the authority also signs blocks in slots other authorities own
+  NodeId node;
+  friend bool operator==(const Usurp&, const Usurp&) = default;
+};
 
 using Fault = std::variant<Crash, Restart, Partition, CutLink, Heal, Clog, BreakConnection,
                            LatencySpike, Loss, Hostile, ClockJump, ClockDrift, CorruptKey,
                            DiskFull, FailWrites, BitcoinReorg, BitcoindOutage, EngineStall,
-                           ActorPanic, Equivocate>;
+                           ActorPanic, Equivocate, Usurp>;
 
 // The actors an ActorPanic may name.
 const std::vector<std::string>& panickable_actors();

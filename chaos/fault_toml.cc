@@ -179,11 +179,12 @@ std::optional<Fault> read_kind(TomlReader& r, std::string_view kind) {
     if (!has || !depth || (r.has("evict_deposit") && !evict)) return std::nullopt;
     return BitcoinReorg{static_cast<std::uint32_t>(*depth), evict.value_or(false)};
   }
-  if (kind == "bitcoind-outage" || kind == "engine-stall" || kind == "equivocate") {
+  if (kind == "bitcoind-outage" || kind == "engine-stall" || kind == "equivocate" || kind == "usurp") {
     auto node = read_node(r, "node");
     if (!node) return std::nullopt;
     if (kind == "bitcoind-outage") return BitcoindOutage{*node};
     if (kind == "engine-stall") return EngineStall{*node};
+    if (kind == "usurp") return Usurp{*node};
     return Equivocate{*node};
   }
   if (kind == "actor-panic") {
@@ -248,6 +249,7 @@ std::string kind_lines(const Fault& fault) {
           [](const EngineStall& f) { return fmt::format("node = {}\n", f.node); },
           [](const ActorPanic& f) { return fmt::format("node = {}\nactor = {}\n", f.node, quoted(f.actor)); },
           [](const Equivocate& f) { return fmt::format("node = {}\n", f.node); },
+          [](const Usurp& f) { return fmt::format("node = {}\n", f.node); },
       },
       fault);
 }

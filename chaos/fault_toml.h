@@ -16,7 +16,7 @@
 //   clock-jump: node, delta_ms     clock-drift: node, ppm   corrupt: node, key (or key_hex;
 //   disk-full: node                fail-writes: node, count   absent: a stored key at random)
 //   bitcoin-reorg: depth, evict_deposit                     bitcoind-outage: node
-//   engine-stall: node             actor-panic: node, actor  equivocate: node
+//   engine-stall: node             actor-panic: node, actor  equivocate / usurp: node
 //
 // Include only from .cc files (toml++ is a heavy header).
 #pragma once

@@ -51,7 +51,7 @@ class Generator {
       if (c_.kinds.count(k) == 0) continue;
       if (!c_.bitcoin && (k == "bitcoin-reorg" || k == "bitcoind-outage")) continue;
       if (k == "bitcoin-reorg" && c_.max_reorg_depth == 0) continue;
-      if ((k == "equivocate" || k == "engine-stall") && c_.max_faulty_authorities == 0) continue;
+      if ((k == "equivocate" || k == "usurp" || k == "engine-stall") && c_.max_faulty_authorities == 0) continue;
       if (k == "crash" && c_.max_down == 0) continue;
       kinds.push_back(k);
     }
@@ -120,12 +120,14 @@ class Generator {
       if (!may_impair(n, t, d, true)) return;
       impaired_.windows.push_back({n, t, t + d, true});
       out.push_back({t, Crash{n, durability}, d});
-    } else if (kind == "engine-stall" || kind == "equivocate") {
+    } else if (kind == "engine-stall" || kind == "equivocate" || kind == "usurp") {
       const NodeId n = c_.authorities > 0 ? static_cast<NodeId>(uniform_below(rng_, c_.authorities)) : node();
       if (!may_impair(n, t, d, false)) return;
       impaired_.windows.push_back({n, t, t + d, false});
       if (kind == "engine-stall") {
         out.push_back({t, EngineStall{n}, d});
+      } else if (kind == "usurp") {
+        out.push_back({t, Usurp{n}, d});
       } else {
         out.push_back({t, Equivocate{n}, d});
       }
@@ -207,7 +209,7 @@ const std::vector<std::string>& nemesis_kinds() {
       "crash",       "partition",   "cut",     "clog",      "break",       "latency",
       "loss",        "hostile",     "clock-jump", "clock-drift", "corrupt",  "disk-full",
       "fail-writes", "bitcoin-reorg", "bitcoind-outage", "engine-stall", "actor-panic",
-      "equivocate"};
+      "equivocate",  "usurp"};
   return kinds;
 }
 

@@ -69,7 +69,8 @@ inline rc::Gen<Fault> gen_fault(std::size_t nodes) {
       rc::gen::map(node, [](NodeId n) { return Fault{EngineStall{n}}; }),
       rc::gen::map(rc::gen::pair(node, rc::gen::elementOf(panickable_actors())),
                    [](auto p) { return Fault{ActorPanic{p.first, p.second}}; }),
-      rc::gen::map(node, [](NodeId n) { return Fault{Equivocate{n}}; }));
+      rc::gen::map(node, [](NodeId n) { return Fault{Equivocate{n}}; }),
+      rc::gen::map(node, [](NodeId n) { return Fault{Usurp{n}}; }));
 }
 
 inline rc::Gen<TimedFault> gen_timed_fault(std::size_t nodes) {

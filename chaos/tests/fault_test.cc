@@ -42,6 +42,7 @@ TEST(Fault, DescribesEachKindOnOneLine) {
   EXPECT_EQ(describe(BitcoinReorg{3, true}), "bitcoin reorg of depth 3, evicting a deposit");
   EXPECT_EQ(describe(BitcoindOutage{4}), "bitcoind of n4 down");
   EXPECT_EQ(describe(ActorPanic{2, "sync"}), "actor sync of n2 panics");
+  EXPECT_EQ(describe(Usurp{1}), "n1 usurps (signs blocks in others' slots)");
   EXPECT_EQ(describe(TimedFault{kTimeZero + 12500ms, Heal{}}), "at 12.5s: heal");
   EXPECT_EQ(describe(TimedFault{kTimeZero + 1min, Crash{1}, 20s}), "at 1m: crash n1 (seeded) for 20s");
 }

@@ -74,6 +74,7 @@ TEST(Nemesis, RespectsItsLimitsOverManySeeds) {
         }
         if (const auto* e = std::get_if<EngineStall>(&f.fault)) impaired_authorities.insert(e->node);
         if (const auto* e = std::get_if<Equivocate>(&f.fault)) impaired_authorities.insert(e->node);
+        if (const auto* u = std::get_if<Usurp>(&f.fault)) impaired_authorities.insert(u->node);
         if (std::holds_alternative<Partition>(f.fault)) ++partitions;
       }
       ASSERT_LE(crashed, c.max_down) << "seed " << seed << " at " << describe(probe);

@@ -11,7 +11,7 @@ namespace alys {
 
 Status check_block_header(const ChainSpec& spec, const SignedBlock& signed_block,
                           const Hash256& hash, const ParentInfo& parent, std::uint64_t local_slot,
-                          VerifyCache* cache) {
+                          VerifyCache* cache, bool check_proposer) {
   const ConsensusBlock& b = signed_block.block;
   if (b.parent_hash != parent.hash) return Status::invalid_argument("block: parent: mismatch");
   if (b.height != parent.height + 1) {
@@ -29,7 +29,7 @@ Status check_block_header(const ChainSpec& spec, const SignedBlock& signed_block
   }
   if (signed_block.approvals.empty()) return Status::invalid_argument("block: approvals: none");
   const std::uint32_t proposer = aura_proposer(spec, b.slot);
-  if (signed_block.approvals[0].authority_index != proposer) {
+  if (check_proposer && signed_block.approvals[0].authority_index != proposer) {
     return Status::invalid_argument(fmt::format("block: proposer: slot {} belongs to {}, signed by {}",
                                                 b.slot, proposer,
                                                 signed_block.approvals[0].authority_index));

@@ -10,7 +10,8 @@
 //   approvals  every approval signs this hash, indices distinct and in range, at most n
 //   shape      at most spec.max_txs_per_block transactions
 // Errors are kInvalidArgument (the block is invalid anywhere) except "from the future",
-// which depends on the local clock: kFailedPrecondition.
+// which depends on the local clock: kFailedPrecondition. `check_proposer` false skips the
+// proposer check: only the planted bug accept-wrong-proposer passes it (test builds).
 #pragma once
 
 #include <cstdint>
@@ -31,7 +32,7 @@ struct ParentInfo {
 
 Status check_block_header(const ChainSpec& spec, const SignedBlock& block, const Hash256& hash,
                           const ParentInfo& parent, std::uint64_t local_slot,
-                          VerifyCache* cache = nullptr);
+                          VerifyCache* cache = nullptr, bool check_proposer = true);
 
 // The unfinalized range an AuxPoW header must cover, from the importer's chain: the hashes
 // of the blocks after the last finalized one up to (and including) some block of it.

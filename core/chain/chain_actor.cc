@@ -541,7 +541,12 @@ Status ChainActor::validate(const Pending& p, const Hash256& hash) {
   const ParentInfo info{parent->hash, parent->block.block.height, parent->block.block.slot};
   const std::uint64_t slot_now =
       p.origin == Origin::kLoad ? std::numeric_limits<std::uint64_t>::max() - 1 : local_slot();
-  if (Status s = check_block_header(spec_, p.block, hash, info, slot_now, cache()); !s) return s;
+  // Planted bug (core/runtime/planted.h) accept-wrong-proposer: the proposer check is
+  // skipped, so a block signed by an authority that does not own its slot is imported.
+  const bool check_proposer = !planted(env(), PlantedBug::kAcceptWrongProposer);
+  if (Status s = check_block_header(spec_, p.block, hash, info, slot_now, cache(), check_proposer); !s) {
+    return s;
+  }
   if (!tree_->extends_finalized(parent->hash)) {
     // Contextual: valid elsewhere, but below what this node saw finalized.
     return Status::failed_precondition("block: parent: conflicts with the finalized chain");
@@ -765,7 +770,10 @@ Status ChainActor::on_slot_tick() {
         config_->bridge_timeout);
   }
   const std::uint64_t slot = local_slot();
-  if (aura_proposer(spec_, slot) != *config_->authority_index) return Status::ok();
+  if (aura_proposer(spec_, slot) != *config_->authority_index) {
+    if (usurping()) usurp(slot);
+    return Status::ok();
+  }
   propose(slot);
   return Status::ok();
 }
@@ -805,6 +813,7 @@ void ChainActor::propose(std::uint64_t slot) {
 
 Status ChainActor::on_built(actor::Reply<execution::BuiltPayload>& r) {
   if (twin_ask_ && r.correlation_id == *twin_ask_) return on_twin_built(r);
+  if (usurp_ask_ && r.correlation_id == *usurp_ask_) return on_usurper_built(r);
   if (!build_ask_ || r.correlation_id != *build_ask_) return Status::ok();
   build_ask_.reset();
   const std::uint64_t slot = *building_slot_;
@@ -914,6 +923,50 @@ void ChainActor::maybe_approve_children(const Hash256& parent) {
 bool ChainActor::equivocating() const {
   return signer_ && config_->byzantine &&
          config_->byzantine->equivocate.load(std::memory_order_relaxed);
+}
+
+bool ChainActor::usurping() const {
+  return signer_ && config_->byzantine && config_->byzantine->usurp.load(std::memory_order_relaxed);
+}
+
+void ChainActor::usurp(std::uint64_t slot) {
+  if (usurp_ask_ || building_slot_ || twin_) return;
+  const BlockTree::Entry& head = tree_->head();
+  if (head.block.block.slot >= slot) return;
+  ConsensusBlock b;
+  b.parent_hash = head.hash;
+  b.height = head.block.block.height + 1;
+  b.slot = slot;
+  execution::BuildRequest request;
+  request.height = b.height;
+  usurper_ = std::move(b);
+  const Hash256 parent = head.hash;
+  usurp_ask_ = ask<execution::BuiltPayload>(
+      engine_,
+      [&](actor::ReplyTo<execution::BuiltPayload> to) {
+        return execution::BuildPayloadRequest{parent, std::move(request), to};
+      },
+      config_->engine_timeout);
+}
+
+Status ChainActor::on_usurper_built(actor::Reply<execution::BuiltPayload>& r) {
+  usurp_ask_.reset();
+  ALYS_ASSERT(usurper_.has_value(), "chain: a usurper build without a block");
+  ConsensusBlock b = std::move(*usurper_);
+  usurper_.reset();
+  if (!r.result || !usurping()) return Status::ok();  // the fault may have ended meanwhile
+  b.payload = std::move(r.result.value().payload);
+  const Hash256 hash = block_hash(b);
+  const std::uint32_t me = *config_->authority_index;
+  SignedBlock block;
+  block.block = std::move(b);
+  block.approvals.push_back(sign_approval(*signer_, me, hash, aux_rand()));
+  ALYS_LOG(env().log(), kWarn,
+           "chain: USURPING (fault injection): signed block {} h{} for slot {}, which authority {} owns",
+           hash.to_hex().substr(0, 12), block.block.height, block.block.slot,
+           aura_proposer(spec_, block.block.slot));
+  if (routes_.gossip) routes_.gossip(WireMessage{NewBlock{std::move(block)}}, std::nullopt, nullptr);
+  return Status::ok();
 }
 
 void ChainActor::propose_local(SignedBlock block) {

@@ -145,8 +145,12 @@ struct ChainRoutes {
 // restarts; a crashed node comes back honest. `equivocate` is atomic only so that
 // flipping it from another thread would be no data race (the simulator has one thread);
 // `twin_first` is fixed when the node is assembled.
+// While `usurp` is on (chaos::Usurp), the authority also signs a block of its own in each
+// slot another authority owns (an empty block on its head) and sends it to every peer;
+// never imported locally. Honest nodes must refuse it (wrong proposer).
 struct ByzantineSwitch {
   std::atomic<bool> equivocate{false};
+  std::atomic<bool> usurp{false};
   std::vector<NodeId> twin_first;
 };
 
@@ -264,6 +268,11 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   // (signed, not yet imported) and holds it; false: no twin possible, nothing held.
   // on_twin_built signs and sends the twin, then releases the honest block.
   bool equivocating() const;
+  // Usurpation (ByzantineSwitch::usurp): usurp builds an empty block for a slot this
+  // authority does not own; on_usurper_built signs it and sends it to every peer.
+  bool usurping() const;
+  void usurp(std::uint64_t slot);
+  Status on_usurper_built(actor::Reply<execution::BuiltPayload>& r);
   bool build_twin(SignedBlock& honest);
   Status on_twin_built(actor::Reply<execution::BuiltPayload>& r);
   void propose_local(SignedBlock block);
@@ -316,6 +325,9 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   };
   std::optional<TwinBuild> twin_;
   std::optional<std::uint64_t> twin_ask_;
+  // Usurpation: the block being built for a slot not ours, and the engine's ask.
+  std::optional<ConsensusBlock> usurper_;
+  std::optional<std::uint64_t> usurp_ask_;
   // Peg-ins: the bridge's last answer of what is mintable (refreshed every slot on an
   // authority), the Bitcoin block of each mint of the build in flight, and since when
   // blocks have waited for this node's Bitcoin view to confirm their peg-ins.

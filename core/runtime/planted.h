@@ -16,6 +16,8 @@
 //                                core/bridge/federation_actor.cc (the member's guard)
 //   sync-stall-on-disconnect     core/sync/sync_actor.cc (request)
 //   ack-before-sync              core/storage/storage_actor.cc (RecordSignature)
+//   accept-wrong-proposer        core/chain/chain_actor.cc (validate: no proposer check);
+//                                found with a usurping authority (chaos::Usurp)
 #pragma once
 
 #include <optional>

@@ -75,6 +75,12 @@ bool AlysNode::set_equivocating(bool on) {
   return true;
 }
 
+bool AlysNode::set_usurping(bool on) {
+  if (!authority_index_of(*config_.spec, *config_.node_key)) return false;
+  byzantine_->usurp.store(on, std::memory_order_relaxed);
+  return true;
+}
+
 void AlysNode::build_tree() {
   actor::SystemConfig sys_config;
   sys_config.root_name = "alys";

@@ -62,6 +62,9 @@ class AlysNode final : public NodeProgram {
   // actor (and of the whole tree), not the node: a restarted node starts honest. Returns
   // false, changing nothing, on a node that is no authority (it has nothing to sign).
   bool set_equivocating(bool on);
+  // The same for usurping (chaos::Usurp): the authority also signs blocks in slots other
+  // authorities own (chain::ByzantineSwitch::usurp).
+  bool set_usurping(bool on);
 
  private:
   struct Refs;

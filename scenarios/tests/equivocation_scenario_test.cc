@@ -85,5 +85,23 @@ TEST(EquivocationScenario, DoubleSignsOutsideTheScheduleAreStillReported) {
   }
 }
 
+// A Byzantine authority that signs blocks in slots it does not own (chaos::Usurp): honest
+// nodes refuse every such block (wrong proposer) and carry on.
+TEST(UsurpationScenario, HonestNodesRefuseBlocksFromTheWrongProposer) {
+  ChainOptions o = equivocation_run(7);
+  o.faults = {{kTimeZero + 1min, chaos::Usurp{2}, 2min}};
+  std::size_t refused = 0;
+  o.log_level = LogLevel::kInfo;
+  o.log_sink = [&](std::string_view line) {
+    if (line.find("rejected: block: proposer: slot") != std::string_view::npos) ++refused;
+  };
+  const ChainResult r = run_chain(o);
+  EXPECT_TRUE(r.ok()) << describe_failures(r);
+  // Node 2 usurps four slots in five for two minutes: dozens of blocks, each refused by
+  // the peers it reached.
+  EXPECT_GE(refused, 20u) << "the fault did not happen";
+  EXPECT_EQ(r.txs_applied, r.txs_submitted);
+}
+
 }  // namespace
 }  // namespace alys::scenarios

@@ -102,5 +102,13 @@ TEST(PlantedBugs, AckBeforeSyncLetsARestartedAuthoritySignASlotTwice) {
                 "no-double-sign");
 }
 
+// A Byzantine authority signs blocks in slots it does not own; without the proposer check
+// honest nodes import them.
+TEST(PlantedBugs, AcceptWrongProposerImportsAUsurpersBlock) {
+  if (!kPlantedBugsBuilt) GTEST_SKIP() << "built without ALYS_PLANTED_BUGS";
+  if (kSanitized) GTEST_SKIP() << "two 11-minute runs: release builds only";
+  expect_caught("byzantine_authority.toml", 1, PlantedBug::kAcceptWrongProposer, "proposer-per-slot");
+}
+
 }  // namespace
 }  // namespace alys::scenarios
