@@ -52,6 +52,9 @@ struct WorldConfig {
   LogLevel log_level = LogLevel::kOff;
   // A planted bug every node runs with (core/runtime/planted.h; test builds only).
   PlantedBug planted_bug = PlantedBug::kNone;
+  // A node whose process exits (Env::exit_process) is booted again this long after, as a
+  // service manager would (systemd's RestartSec=5); negative: it stays down.
+  Duration process_restart_delay = 5s;
 };
 
 }  // namespace alys::sim

@@ -87,6 +87,20 @@ void SimDisk::crash(std::size_t keep) {
   ++version_;
 }
 
+Result<std::vector<Bytes>> SimDisk::repair() {
+  if (full_) {
+    ++writes_failed_;
+    return Status::io_error("storage: repair: disk full");
+  }
+  std::vector<Bytes> dropped(corrupted_.begin(), corrupted_.end());
+  for (const Bytes& key : dropped) data_.erase(key);
+  corrupted_.clear();
+  undo_.clear();
+  ++version_;
+  ++writes_ok_;
+  return dropped;
+}
+
 bool SimDisk::corrupt(ByteView key) {
   Bytes k(key.begin(), key.end());
   if (!data_.count(k)) return false;

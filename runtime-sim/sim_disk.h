@@ -33,6 +33,9 @@ class SimDisk final : public Storage {
   Result<Bytes> get(ByteView key) override;
   Status write(const WriteBatch& batch, WriteOptions options) override;
   std::unique_ptr<StorageIterator> iterate() override;
+  // Drops the corrupted values; everything left counts as synced. Fails like a write on a
+  // full disk (a repair rewrites the store).
+  Result<std::vector<Bytes>> repair() override;
   using Storage::get;
 
   // Crash recovery: keeps the first `keep` unsynced batches (clamped to their count) and
@@ -50,6 +53,7 @@ class SimDisk final : public Storage {
   std::uint64_t version() const { return version_; }
   std::uint64_t writes_ok() const { return writes_ok_; }
   std::uint64_t writes_failed() const { return writes_failed_; }
+  std::size_t corrupted_values() const { return corrupted_.size(); }
 
  private:
   friend class SimDiskIterator;

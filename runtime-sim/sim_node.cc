@@ -22,6 +22,7 @@ SimNode::Process::Process(World& world, NodeId id, SimClock& clock, SimDisk& dis
       log(world, id, world.config().log_level),
       env(id, clock, executor, world.network().endpoint(id), disk, random, buggify, log) {
   env.set_planted_bug(world.config().planted_bug);
+  env.set_exit_hook([&world, id, incarnation](int code) { world.process_exited(id, incarnation, code); });
 }
 
 SimNode::SimNode(World& world, NodeId id, ProgramFactory factory, std::int64_t initial_unix_ms,

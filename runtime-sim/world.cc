@@ -100,6 +100,28 @@ void World::restart(NodeId node) {
   start_node(node);
 }
 
+void World::process_exited(NodeId node, std::uint32_t incarnation, int code) {
+  // Not now: we are inside the node's own event, and its program is on the stack.
+  schedule_at(now_, EventKind::kFault, node, [this, node, incarnation, code] {
+    SimNode& n = *nodes_[node];
+    if (!n.up() || n.incarnation() != incarnation) return;  // already gone another way
+    ++process_exits_;
+    fold_trace(to_ns(now_), static_cast<std::uint64_t>(EventKind::kFault), node,
+               0xE417'0000'0000'0000ull | static_cast<std::uint32_t>(code));
+    log_line(node, LogLevel::kWarn,
+             fmt::format("process exited with code {}; service manager restarts it in {} ms",
+                         code, to_ms(config_.process_restart_delay)));
+    crash(node, CrashDurability::kKeepAll);
+    if (config_.process_restart_delay < Duration::zero()) return;
+    const std::uint32_t down = n.incarnation();
+    schedule_at(now_ + config_.process_restart_delay, EventKind::kFault, node, [this, node, down] {
+      // A fault that crashed or restarted the node since owns its fate now.
+      if (nodes_[node]->up() || nodes_[node]->incarnation() != down) return;
+      restart(node);
+    });
+  });
+}
+
 NodeProgram* World::program(NodeId node) {
   ALYS_ASSERT(node < nodes_.size(), "World::program: unknown node");
   return nodes_[node]->up() ? nodes_[node]->program() : nullptr;

@@ -59,6 +59,8 @@ class World {
   std::uint32_t incarnation(NodeId node) const;
   void crash(NodeId node, CrashDurability durability = CrashDurability::kSeeded);
   void restart(NodeId node);
+  // Processes that exited by themselves (Env::exit_process), all nodes, this run.
+  std::uint64_t process_exits() const { return process_exits_; }
   NodeProgram* program(NodeId node);  // nullptr while the node is down
   SimDisk& disk(NodeId node);
   SimClock& clock(NodeId node);
@@ -113,6 +115,11 @@ class World {
   // (of crashed incarnations) due by `limit` are discarded on the way.
   bool step_due_by(Instant limit);
   void start_node(NodeId node);
+  // Env::exit_process of `node`'s `incarnation`, called from inside its own event: the
+  // process stops after that event (a process exit keeps every write the OS accepted) and
+  // boots again after config().process_restart_delay, unless something restarted or
+  // crashed it meanwhile.
+  void process_exited(NodeId node, std::uint32_t incarnation, int code);
 
   WorldConfig config_;
   EventQueue queue_;
@@ -126,6 +133,7 @@ class World {
   std::vector<std::uint32_t> free_owners_;
   std::unique_ptr<SimNetwork> network_;
   Xoshiro256ss disk_rng_;
+  std::uint64_t process_exits_ = 0;
   LogSink log_sink_;
   TraceSink trace_sink_;
 };

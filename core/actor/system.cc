@@ -43,6 +43,10 @@ void ActorSystem::stop() {
 void ActorSystem::on_root_failed() {
   root_failed_.store(true, std::memory_order_release);
   ALYS_LOG(env_.log(), kError, "actor system: root supervisor failed");
+  if (config_.exit_process_on_root_failure) {
+    ALYS_LOG(env_.log(), kError, "actor system: exiting the process (exit code 1)");
+    env_.exit_process(1);
+  }
 }
 
 void ActorSystem::record_dead_letter(DeadLetter letter) {

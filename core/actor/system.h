@@ -35,6 +35,10 @@ struct SystemConfig {
   SupervisorOptions root;
   std::size_t dead_letters_max = 1024;  // records kept; counts are kept for all
   BusConfig bus;
+  // When the root supervisor gives up, the process exits (Env::exit_process(1)) so that the
+  // service manager restarts it fresh, as an OTP node whose top supervisor dies terminates.
+  // Off, the system stays root_failed() (tests of the tree itself want that).
+  bool exit_process_on_root_failure = false;
 };
 
 // One node of the health tree (read from atomics; consistent per actor, not across).

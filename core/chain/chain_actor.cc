@@ -125,7 +125,27 @@ Status ChainActor::receive(ChainMsg& message) {
 Status ChainActor::on_loaded(actor::Reply<storage::LoadedChain>& r) {
   if (!load_ask_ || r.correlation_id != *load_ask_) return Status::ok();
   load_ask_.reset();
-  if (!r.result) return with_context("chain: loading the stored chain", r.result.error());
+  if (!r.result) {
+    const Status& error = r.result.error();
+    if (error.code() != StatusCode::kCorruption || repair_asked_) {
+      return with_context("chain: loading the stored chain", error);
+    }
+    // The chain can come back from peers; only the safety records must survive. Repair
+    // once per incarnation: a second corrupt load crashes us into the supervisor's hands.
+    repair_asked_ = true;
+    const std::uint64_t floor = local_slot() + 1;
+    ALYS_LOG(env().log(), kWarn,
+             "chain: the stored chain is corrupt ({}); repairing the store and resyncing "
+             "from peers; will not sign at or below slot {} if the signature guard was hit",
+             error.message(), floor);
+    load_ask_ = ask<storage::LoadedChain>(
+        storage_,
+        [floor](actor::ReplyTo<storage::LoadedChain> to) {
+          return storage::RepairChainRequest{floor, to};
+        },
+        config_->storage_timeout);
+    return Status::ok();
+  }
   storage::LoadedChain& loaded = r.result.value();
   highest_signed_slot_ = loaded.highest_signed_slot;
   for (SignedBlock& b : loaded.blocks) {
@@ -307,7 +327,7 @@ void ChainActor::pump() {
       ALYS_LOG(env().log(), kInfo, "chain: block {} h{} rejected: {} (finalized h{}, head h{})",
                hash.to_hex().substr(0, 12), p.block.block.height, s.message(),
                tree_->finalized().height, tree_->head_height());
-      if (config_->observer) config_->observer->on_block_rejected(env().id(), hash, s);
+      if (config_->observer) config_->observer->on_block_rejected(env().id(), p.block, hash, s);
       // Only a block invalid anywhere is the sender's fault: one refused for a local
       // reason (our clock behind, below our finality) must not get honest peers banned.
       if (p.from && routes_.penalize && s.code() == StatusCode::kInvalidArgument) {
@@ -320,7 +340,7 @@ void ChainActor::pump() {
     if (!book) {
       ALYS_LOG(env().log(), kInfo, "chain: block {} h{} rejected: {}",
                hash.to_hex().substr(0, 12), p.block.block.height, book.error().message());
-      if (config_->observer) config_->observer->on_block_rejected(env().id(), hash, book.error());
+      if (config_->observer) config_->observer->on_block_rejected(env().id(), p.block, hash, book.error());
       if (p.from && routes_.penalize) {
         routes_.penalize(*p.from, kPenaltyInvalidBlock, book.error().message());
       }
@@ -385,7 +405,7 @@ void ChainActor::reject_in_flight(const Status& why) {
            flight->hash.to_hex().substr(0, 12), flight->pending.block.block.height,
            why.message());
   pegin_wait_since_.erase(flight->hash);
-  if (config_->observer) config_->observer->on_block_rejected(env().id(), flight->hash, why);
+  if (config_->observer) config_->observer->on_block_rejected(env().id(), flight->pending.block, flight->hash, why);
   if (flight->pending.from && routes_.penalize && why.code() == StatusCode::kInvalidArgument) {
     routes_.penalize(*flight->pending.from, kPenaltyInvalidBlock, why.message());
   }

@@ -308,6 +308,7 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   std::map<std::uint64_t, SigRequest> sig_requests_;  // by ask correlation id
   std::set<std::uint64_t> signed_slots_;              // this incarnation
   std::optional<std::uint64_t> highest_signed_slot_;  // from storage at load
+  bool repair_asked_ = false;                          // this incarnation repaired the store
   std::optional<std::uint64_t> building_slot_;
   std::optional<std::uint64_t> build_ask_;
   std::optional<std::uint64_t> load_ask_;

@@ -5,6 +5,8 @@
 // for as long as the node's actors run. Later issues add BitcoinRpc and ExecutionEngine.
 #pragma once
 
+#include <functional>
+
 #include "core/runtime/buggify.h"
 #include "core/runtime/clock.h"
 #include "core/runtime/executor.h"
@@ -40,6 +42,16 @@ class Env {
   PlantedBug planted_bug() const { return planted_; }
   void set_planted_bug(PlantedBug bug) { planted_ = bug; }
 
+  // The process exits with `code` (the node's program cannot carry on: its root supervisor
+  // gave up). The runtime decides what that means: the real node's main returns `code` and
+  // the service manager restarts it; the simulator stops the node and boots it again after
+  // a modelled service-manager delay. Never returns into a destroyed program: the runtime
+  // acts after the current handler. Without a hook (tests), nothing happens.
+  void exit_process(int code) {
+    if (exit_hook_) exit_hook_(code);
+  }
+  void set_exit_hook(std::function<void(int)> hook) { exit_hook_ = std::move(hook); }
+
  private:
   NodeId id_;
   Clock& clock_;
@@ -50,6 +62,7 @@ class Env {
   Buggify& buggify_;
   Log& log_;
   PlantedBug planted_ = PlantedBug::kNone;
+  std::function<void(int)> exit_hook_;
 };
 
 // True iff this build carries planted bugs and `bug` is the one switched on for `env`.

@@ -75,6 +75,11 @@ class Storage {
   virtual Result<Bytes> get(ByteView key) = 0;
   virtual Status write(const WriteBatch& batch, WriteOptions options) = 0;
   virtual std::unique_ptr<StorageIterator> iterate() = 0;
+  // Salvage after corruption (LevelDB's RepairDB): drops every stored value that fails its
+  // checksum, keeps the rest, and makes the result durable. Returns the dropped keys in
+  // key order (their values are lost; the caller decides what that costs). Errors: the
+  // store cannot be rewritten (I/O, a full disk); then nothing changed.
+  virtual Result<std::vector<Bytes>> repair() = 0;
 
   Result<Bytes> get(std::string_view key) { return get(as_bytes(key)); }
 };
@@ -86,6 +91,7 @@ class NullStorage final : public Storage {
   Result<Bytes> get(ByteView) override { return Status::not_found("null storage"); }
   Status write(const WriteBatch&, WriteOptions) override { return Status::ok(); }
   std::unique_ptr<StorageIterator> iterate() override { return nullptr; }
+  Result<std::vector<Bytes>> repair() override { return std::vector<Bytes>{}; }
   using Storage::get;
 };
 

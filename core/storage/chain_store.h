@@ -122,6 +122,15 @@ class ChainStore {
   // head are ignored. An empty store loads as an empty chain.
   Result<LoadedChain> load();
 
+  // Recovery from a store load() found corrupt (the chain can be fetched again from peers;
+  // what this node signed cannot): Storage::repair drops the corrupt values, then every
+  // chain key (blocks, canonical index, head, finalized, snapshots) is deleted and the
+  // safety records are kept: the signature guard, the peg-out spend guard, the bridge
+  // state. The guard's maximum is rebuilt from its slot records and never lowered; if a
+  // guard value was dropped it is raised to at least `guard_floor_slot` (the caller's
+  // current slot: it will not sign at or below it). One sync write. Errors: Storage's.
+  Result<RepairReport> repair(std::uint64_t guard_floor_slot);
+
  private:
   // Reads `key`: nullopt when absent; other errors prefixed with the key's name.
   Result<std::optional<Bytes>> get_optional(ByteView key);

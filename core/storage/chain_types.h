@@ -44,6 +44,16 @@ struct ChainWrite {
 };
 
 // What a node finds on its disk at startup (ChainStore::load).
+// What ChainStore::repair did to a corrupt store.
+struct RepairReport {
+  std::size_t dropped_values = 0;  // values the storage dropped as corrupt
+  std::size_t discarded_keys = 0;  // chain keys deleted: blocks, index, head, final, snapshots
+  // A value of the signature guard (a slot record or its maximum) was dropped: what this
+  // node signed is no longer known, so the guard's floor was raised to the caller's floor.
+  bool guard_damaged = false;
+  std::optional<std::uint64_t> highest_signed_slot;  // the guard's maximum afterwards
+};
+
 struct LoadedChain {
   std::optional<ChainPointer> head;       // absent: nothing stored yet
   std::optional<ChainPointer> finalized;  // absent: nothing finalized yet
@@ -53,6 +63,9 @@ struct LoadedChain {
   // The highest slot this node recorded a signature for (it must never sign at or below a
   // slot it signed for a different block).
   std::optional<std::uint64_t> highest_signed_slot;
+
+  // Set when this load followed ChainStore::repair: what the repair did.
+  std::optional<RepairReport> repair;
 
   // Height of blocks.front() (meaningful only when !blocks.empty()).
   std::uint64_t first_height() const { return blocks.empty() ? 0 : blocks.front().block.height; }

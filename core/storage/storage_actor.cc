@@ -44,6 +44,23 @@ Status StorageActor::pre_start() {
   return Status::ok();
 }
 
+Result<LoadedChain> StorageActor::repair_and_load(std::uint64_t guard_floor_slot) {
+  Result<RepairReport> report = store_->repair(guard_floor_slot);
+  if (!report) {
+    ALYS_LOG(env().log(), kError, "storage: repair failed: {}", report.error().to_string());
+    return report.error();
+  }
+  ALYS_LOG(env().log(), kWarn,
+           "storage: repaired: {} corrupt values dropped, {} chain keys discarded for a resync; "
+           "signature guard {} (highest signed slot {})",
+           report->dropped_values, report->discarded_keys,
+           report->guard_damaged ? "damaged, floor raised" : "intact",
+           report->highest_signed_slot ? std::to_string(*report->highest_signed_slot) : "none");
+  Result<LoadedChain> loaded = store_->load();
+  if (loaded) loaded->repair = *report;
+  return loaded;
+}
+
 Status StorageActor::write_failed(const Status& error, std::size_t messages) {
   ALYS_LOG(env().log(), kError, "storage: write of {} message(s) failed, crashing: {}", messages,
            error.to_string());
@@ -137,6 +154,8 @@ Status StorageActor::handle_request(StorageMsg& message) {
           }
         } else if constexpr (std::is_same_v<T, LoadChainRequest>) {
           reply(m.reply, store_->load());
+        } else if constexpr (std::is_same_v<T, RepairChainRequest>) {
+          reply(m.reply, repair_and_load(m.guard_floor_slot));
         } else if constexpr (std::is_same_v<T, GetBlocksByRange>) {
           reply(m.reply, store_->blocks_by_range(m.start_height, m.count));
         } else if constexpr (std::is_same_v<T, GetBlock>) {

@@ -17,6 +17,9 @@
 //                     (ChainStore::record_pegout_signing), answered like RecordSignature:
 //                     false when a coin is already recorded for a different payment.
 //   LoadChainRequest  ask -> LoadedChain (ChainStore::load); errors are replied.
+//   RepairChainRequest ask -> LoadedChain: ChainStore::repair (drop corrupt values, discard
+//                     the chain, keep the safety records), then load; `repair` is set in
+//                     the reply. For a chain whose load failed with kCorruption.
 //   GetBlocksByRange  ask -> canonical blocks from start_height, at most
 //                     min(count, limits::kMaxBlocksPerRange), stopping at the first gap.
 //   GetBlock          ask -> the block with that hash, if stored.
@@ -70,6 +73,10 @@ struct RecordPegOutSigning {
 struct LoadChainRequest {
   actor::ReplyTo<LoadedChain> reply;
 };
+struct RepairChainRequest {
+  std::uint64_t guard_floor_slot = 0;
+  actor::ReplyTo<LoadedChain> reply;
+};
 struct GetBlocksByRange {
   std::uint64_t start_height = 0;
   std::uint32_t count = 0;
@@ -93,7 +100,7 @@ struct LoadBridgeState {
 struct CrashForTest {};
 
 using StorageMsg = std::variant<PersistChain, SaveSnapshot, RecordSignature, RecordPegOutSigning,
-                                LoadChainRequest,
+                                LoadChainRequest, RepairChainRequest,
                                 GetBlocksByRange, GetBlock, LoadSnapshot, SaveBridgeState,
                                 LoadBridgeState, CrashForTest>;
 
@@ -114,6 +121,8 @@ class StorageActor final : public actor::Actor<StorageMsg> {
  private:
   // Handles a message that is not a write (replies, or the test crash).
   Status handle_request(StorageMsg& message);
+  // ChainStore::repair then load, logged.
+  Result<LoadedChain> repair_and_load(std::uint64_t guard_floor_slot);
   // Logs a failed write and returns it (the handler's error).
   Status write_failed(const Status& error, std::size_t messages);
 

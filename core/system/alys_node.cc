@@ -85,6 +85,9 @@ void AlysNode::build_tree() {
   actor::SystemConfig sys_config;
   sys_config.root_name = "alys";
   sys_config.root = SupervisorOptions{Strategy::kOneForAll, 3, 60s};
+  // A tree that cannot recover (a disk that keeps failing, a corruption it cannot repair)
+  // ends the process; the service manager (modelled by the simulator) starts a fresh one.
+  sys_config.exit_process_on_root_failure = true;
   system_ = std::make_unique<actor::ActorSystem>(env_, sys_config);
   auto root = system_->root();
 

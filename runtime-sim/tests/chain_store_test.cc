@@ -562,6 +562,85 @@ TEST(ChainStore, ATruncationScanThatHitsCorruptionStagesNothing) {
   EXPECT_TRUE(batch.empty());
 }
 
+// ----------------------------------------------------------------------------- repair
+
+TEST(ChainStore, RepairDiscardsACorruptChainAndKeepsTheSafetyRecords) {
+  SimDisk disk;
+  ChainStore store(disk);
+  const auto chain = make_chain(Hash256(), 0, 5);
+  ASSERT_TRUE(store.write(extend(chain), true).is_ok());
+  ASSERT_TRUE(store.record_signature(9, h(1)).is_ok());
+  ASSERT_TRUE(store.record_signature(12, h(2)).is_ok());
+  const Bytes bridge = {1, 2, 3};
+  ASSERT_TRUE(store.put_bridge_state(bridge).is_ok());
+  const OutPoint coin{h(7), 1};
+  ASSERT_TRUE(store.record_pegout_signing(h(8), std::span<const OutPoint>(&coin, 1)).is_ok());
+  ASSERT_TRUE(disk.corrupt(block_key(hash_of(chain[3]))));
+  ASSERT_EQ(store.load().error().code(), StatusCode::kCorruption);
+
+  Result<RepairReport> report = store.repair(/*guard_floor_slot=*/1000);
+  ASSERT_TRUE(report) << report.error().to_string();
+  EXPECT_EQ(report->dropped_values, 1u);
+  EXPECT_FALSE(report->guard_damaged);
+  EXPECT_EQ(report->highest_signed_slot, 12u) << "an intact guard keeps its maximum";
+  EXPECT_EQ(report->discarded_keys, 4u + 5u + 1u) << "4 blocks left, 5 index entries, the head";
+  EXPECT_EQ(disk.unsynced_batches(), 0u) << "a repair is durable";
+
+  Result<LoadedChain> l = store.load();
+  ASSERT_TRUE(l) << l.error().to_string();
+  EXPECT_FALSE(l->head.has_value());
+  EXPECT_TRUE(l->blocks.empty());
+  EXPECT_EQ(l->highest_signed_slot, 12u);
+  EXPECT_EQ(store.signed_for_slot(9)->value(), h(1));
+  EXPECT_EQ(store.record_signature(12, h(3)).code(), StatusCode::kFailedPrecondition)
+      << "the slot records outlive the repair";
+  EXPECT_EQ(*store.bridge_state(), bridge);
+  const OutPoint same = coin;
+  EXPECT_EQ(store.record_pegout_signing(h(9), std::span<const OutPoint>(&same, 1)).code(),
+            StatusCode::kFailedPrecondition)
+      << "the peg-out spend guard outlives the repair";
+}
+
+TEST(ChainStore, RepairOfADamagedGuardRaisesItsFloorAndNeverLowersIt) {
+  SimDisk disk;
+  ChainStore store(disk);
+  ASSERT_TRUE(store.write(extend(make_chain(Hash256(), 0, 3)), true).is_ok());
+  ASSERT_TRUE(store.record_signature(40, h(1)).is_ok());
+  ASSERT_TRUE(store.record_signature(50, h(2)).is_ok());
+  // The maximum's own value goes bad: load() cannot tell what was signed.
+  ASSERT_TRUE(disk.corrupt(as_bytes(kSignedMaxKey)));
+  ASSERT_EQ(store.load().error().code(), StatusCode::kCorruption);
+  Result<RepairReport> report = store.repair(/*guard_floor_slot=*/45);
+  ASSERT_TRUE(report) << report.error().to_string();
+  EXPECT_TRUE(report->guard_damaged);
+  EXPECT_EQ(report->highest_signed_slot, 50u) << "rebuilt from the slot records, above the floor";
+  EXPECT_EQ(store.load()->highest_signed_slot, 50u);
+
+  // A lost slot record: its slot may have been the highest, so the caller's floor wins.
+  ASSERT_TRUE(disk.corrupt(signed_slot_key(50)));
+  report = store.repair(/*guard_floor_slot=*/70);
+  ASSERT_TRUE(report) << report.error().to_string();
+  EXPECT_TRUE(report->guard_damaged);
+  EXPECT_EQ(report->highest_signed_slot, 70u);
+  EXPECT_EQ(store.load()->highest_signed_slot, 70u);
+  EXPECT_EQ(store.signed_for_slot(40)->value(), h(1));
+}
+
+TEST(ChainStore, RepairOnAFullDiskChangesNothing) {
+  SimDisk disk;
+  ChainStore store(disk);
+  ASSERT_TRUE(store.write(extend(make_chain(Hash256(), 0, 3)), true).is_ok());
+  ASSERT_TRUE(disk.corrupt(canonical_key(1)));
+  const auto before = disk.contents();
+  disk.set_full(true);
+  Result<RepairReport> report = store.repair(5);
+  ASSERT_FALSE(report);
+  EXPECT_EQ(report.error().code(), StatusCode::kIoError);
+  EXPECT_EQ(disk.contents(), before);
+  disk.set_full(false);
+  EXPECT_EQ(store.load().error().code(), StatusCode::kCorruption) << "still corrupt: not repaired";
+}
+
 // ----------------------------------------------------------------------------- signatures
 
 TEST(ChainStore, RecordSignatureRefusesAConflictAndIsIdempotent) {

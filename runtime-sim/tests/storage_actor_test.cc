@@ -80,6 +80,7 @@ class CountingStorage final : public Storage {
     return s;
   }
   std::unique_ptr<StorageIterator> iterate() override { return inner_.iterate(); }
+  Result<std::vector<Bytes>> repair() override { return inner_.repair(); }
   using Storage::get;
 
  private:
