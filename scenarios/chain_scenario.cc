@@ -12,133 +12,18 @@
 #include "core/crypto/tagged_hash.h"
 #include "core/execution/block_execution.h"
 #include "core/execution/ledger.h"
+#include "scenarios/checkers/checker.h"
 #include "scenarios/sim_keys.h"
 
 namespace alys::scenarios {
 
 namespace {
 
-std::string short_hex(const Hash256& h) { return h.to_hex().substr(0, 12); }
-
 SecretKey account_key(std::size_t index) { return derived_key("alys/sim/account", index); }
 
 }  // namespace
 
 SecretKey sim_node_key(std::size_t index) { return derived_key("alys/sim/node", index); }
-
-// Evidence from every node's chain actor (ChainObserver), shared by the checkers.
-class ChainRecorder final : public ChainObserver {
- public:
-  struct BlockInfo {
-    SignedBlock block;
-    std::set<NodeId> importers;
-  };
-  struct Rejection {
-    NodeId node;
-    Hash256 hash;
-    std::string why;
-    Instant at;
-  };
-
-  explicit ChainRecorder(sim::World& world, std::size_t nodes)
-      : world_(world), heads_(nodes), finalized_(nodes) {}
-
-  void on_block_imported(NodeId node, const SignedBlock& block, const Hash256& hash) override {
-    auto& info = blocks_[hash];
-    if (info.importers.empty()) {
-      info.block = block;
-      for (const LedgerTx& tx : block.block.payload.transactions) {
-        tx_blocks_[ledger_tx_hash(tx)].push_back(hash);
-      }
-    }
-    info.importers.insert(node);
-  }
-  void on_head(NodeId node, const Hash256& hash, std::uint64_t height) override {
-    heads_[node] = {hash, height};
-  }
-  void on_finalized(NodeId node, const Hash256& hash, std::uint64_t height) override {
-    finalized_[node] = {hash, height};
-    // Every ancestor of a finalized block is final.
-    for (Hash256 h = hash; final_blocks_.insert(h).second;) {
-      auto it = blocks_.find(h);
-      if (it == blocks_.end()) break;
-      const ConsensusBlock& b = it->second.block.block;
-      for (const PegInRef& ref : b.pegins) final_minted_[ref.to] += ref.amount_sat;
-      for (const LedgerTx& tx : b.payload.transactions) {
-        if (tx.kind == LedgerTxKind::kPegOut) {
-          burn_final_at_.emplace(ledger_tx_hash(tx), world_.now());
-        }
-      }
-      h = b.parent_hash;
-    }
-    auto [it, inserted] = finalized_at_.emplace(height, hash);
-    if (!inserted && it->second != hash) {
-      conflicts_.push_back(fmt::format("height {}: n{} finalized {} but {} was finalized before",
-                                       height, node, short_hex(hash), short_hex(it->second)));
-    }
-  }
-  void on_signed(NodeId node, std::uint32_t authority, std::uint64_t slot, const Hash256& hash,
-                 bool) override {
-    auto [it, inserted] = signed_.emplace(std::make_pair(authority, slot), hash);
-    if (!inserted && it->second != hash) {
-      double_signs_.push_back(
-          {node, world_.now(),
-           fmt::format("authority {} (n{}) signed {} and {} for slot {} at {}", authority, node,
-                       short_hex(it->second), short_hex(hash), slot,
-                       format_duration(world_.now() - Instant{}))});
-    }
-  }
-  void on_pegout_signed(NodeId node, std::uint32_t member, const Hash256& payment,
-                        const std::vector<OutPoint>& coins) override {
-    signings_.push_back(PegOutCheckInput::Signing{node, member, payment, coins});
-    if (pegout_signed_hook_) pegout_signed_hook_(node, member, payment);
-  }
-  std::int64_t final_minted(const EvmAddress& address) const {
-    auto it = final_minted_.find(address);
-    return it == final_minted_.end() ? 0 : it->second;
-  }
-  void on_block_rejected(NodeId node, const Hash256& hash, const Status& why) override {
-    // Only context-free invalidity contradicts another node's import (see the observer).
-    if (why.code() != StatusCode::kInvalidArgument) return;
-    rejections_.push_back({node, hash, why.message(), world_.now()});
-  }
-
-  sim::World& world_;
-  std::map<Hash256, BlockInfo> blocks_;
-  // A transaction is final once a block carrying it is an ancestor of a finalized one.
-  bool tx_final(const Hash256& tx) const {
-    auto it = tx_blocks_.find(tx);
-    if (it == tx_blocks_.end()) return false;
-    for (const Hash256& b : it->second) {
-      if (final_blocks_.count(b) != 0) return true;
-    }
-    return false;
-  }
-
-  // Lookups only, never iterated (so hashed containers cannot make reports depend on
-  // memory layout); the workload asks tx_final for every transfer it tracks.
-  std::unordered_map<Hash256, std::vector<Hash256>, Hash256Hasher> tx_blocks_;  // tx -> blocks
-  std::unordered_set<Hash256, Hash256Hasher> final_blocks_;
-  std::vector<ChainPoint> heads_;
-  std::vector<ChainPoint> finalized_;
-  std::map<std::uint64_t, Hash256> finalized_at_;
-  std::vector<std::string> conflicts_;
-  std::map<std::pair<std::uint32_t, std::uint64_t>, Hash256> signed_;
-  struct DoubleSign {
-    NodeId node;
-    Instant at;
-    std::string evidence;
-  };
-  std::vector<DoubleSign> double_signs_;
-  std::vector<Rejection> rejections_;
-  // Peg-outs: sats minted by final blocks per address (final blocks are final everywhere:
-  // a conflict is the finality checker's failure), when each burn became final, and every
-  // signing a federation member released.
-  std::map<EvmAddress, std::int64_t> final_minted_;
-  std::map<Hash256, Instant> burn_final_at_;
-  std::vector<PegOutCheckInput::Signing> signings_;
-  std::function<void(NodeId, std::uint32_t, const Hash256&)> pegout_signed_hook_;
-};
 
 namespace {
 
@@ -149,11 +34,7 @@ namespace {
 // dropped for arriving before its predecessor — is sent again (same tx) to a random node.
 class Workload {
  public:
-  struct Sent {
-    LedgerTx tx;
-    Hash256 hash;
-    Instant sent_at{};
-  };
+  using Sent = SentTransfer;
 
   Workload(sim::World& world, ChainRecorder& recorder, std::size_t accounts, std::size_t nodes)
       : world_(world), recorder_(recorder), rng_(world.stream("workload")), nodes_(nodes) {
@@ -165,7 +46,7 @@ class Workload {
   }
   static constexpr std::size_t kMaxInFlight = 16;
 
-  static Wei initial_balance() { return Wei::from_sat(100'000'000'000ULL); }  // 1,000 BTC
+  static Wei initial_balance() { return workload_initial_balance(); }
   EvmAddress address(std::size_t i) const { return account_address(keys_[i].public_key()); }
 
   void tick(bool submit_new) {
@@ -292,105 +173,6 @@ class Miner {
   Duration mean_;
 };
 
-void check(ChainResult& result, const sim::World& world, std::string checker, std::string evidence) {
-  result.failures.push_back(CheckFailure{std::move(checker), world.now(), std::move(evidence)});
-}
-
-// The canonical chain ending at `head`, genesis excluded, from the recorder's blocks.
-std::vector<const SignedBlock*> chain_to(const ChainRecorder& rec, const Hash256& head) {
-  std::vector<const SignedBlock*> out;
-  for (Hash256 h = head;;) {
-    auto it = rec.blocks_.find(h);
-    if (it == rec.blocks_.end()) break;  // genesis (never "imported")
-    out.push_back(&it->second.block);
-    h = it->second.block.block.parent_hash;
-  }
-  std::reverse(out.begin(), out.end());
-  return out;
-}
-
-// `chain`: the final canonical chain (chain_to). Also fills `backed_supply`: after each
-// block of the chain, the replayed ledger's supply less the genesis allocations (what the
-// peg-out conservation checker compares).
-void check_transfers(ChainResult& result, const sim::World& world,
-                     const std::vector<const SignedBlock*>& chain, const Workload& workload,
-                     const ChainSpec& spec, std::size_t accounts, VerifyCache& cache,
-                     std::vector<Wei>& backed_supply) {
-  std::map<Hash256, int> applied;
-  auto ledger = Ledger::from_genesis(spec.allocations);
-  ALYS_ASSERT(ledger.has_value(), "chain scenario: genesis");
-  Ledger state = std::move(*ledger);
-  for (const SignedBlock* b : chain) {
-    BlockContext ctx;
-    ctx.height = b->block.height;
-    if (b->block.auxpow_header) ctx.fee_recipient = b->block.auxpow_header->fee_recipient;
-    for (const PegInRef& ref : b->block.pegins) {
-      ctx.mints.push_back(PegInMint{ref.txid, ref.to, ref.amount_sat});
-    }
-    ExecutionOptions exec_options;
-    exec_options.signature_check = [&cache](const LedgerTx& tx, const Hash256& tx_hash) {
-      return cache.verify_keyed(tx_hash, [&] { return verify_ledger_tx_signature(tx); });
-    };
-    auto exec = execute_block(state, ctx, b->block.payload.transactions, ExecutionMode::kVerify,
-                              exec_options);
-    if (!exec) {
-      check(result, world, "transfers",
-            fmt::format("block h{} does not replay: {}", b->block.height, exec.error().message()));
-      return;
-    }
-    if (exec->state_root != b->block.payload.state_root) {
-      check(result, world, "transfers",
-            fmt::format("block h{}: state root differs on replay", b->block.height));
-      return;
-    }
-    state = std::move(exec->state);
-    backed_supply.push_back(*state.total_supply().checked_sub(state.genesis_wei()));
-    for (const LedgerTx& tx : b->block.payload.transactions) ++applied[ledger_tx_hash(tx)];
-  }
-  // Exactly once, and the workload's own accounting of balances.
-  std::vector<Wei> expected(accounts, Workload::initial_balance());
-  std::map<EvmAddress, std::size_t> index;
-  for (std::size_t i = 0; i < accounts; ++i) index[workload_address(i)] = i;
-  std::uint64_t lost = 0;
-  std::string lost_evidence;  // the first few, enough to find them in a replay's log
-  for (const auto& sent : workload.all()) {
-    const int n = applied.count(sent.hash) ? applied[sent.hash] : 0;
-    if (n > 1) {
-      check(result, world, "transfers",
-            fmt::format("tx {} applied {} times", short_hex(sent.hash), n));
-    }
-    if (n == 0) {
-      if (++lost <= 4) {
-        lost_evidence += fmt::format("{}tx {} (account {} nonce {}, first sent at {})",
-                                     lost == 1 ? "" : ", ", short_hex(sent.hash),
-                                     index.at(account_address(sent.tx.sender_key)), sent.tx.nonce,
-                                     format_duration(sent.sent_at.time_since_epoch()));
-      }
-      continue;
-    }
-    ++result.txs_applied;
-    const std::size_t from = index.at(account_address(sent.tx.sender_key));
-    const std::size_t to = index.at(sent.tx.to);
-    expected[from] = *expected[from].checked_sub(*sent.tx.value.checked_add(sent.tx.fee));
-    expected[to] = *expected[to].checked_add(sent.tx.value);
-  }
-  if (lost > 0) {
-    check(result, world, "transfers",
-          fmt::format("{} of {} submitted transfers never applied: {}{}", lost,
-                      workload.all().size(), lost_evidence, lost > 4 ? ", ..." : ""));
-  }
-  for (std::size_t i = 0; i < accounts; ++i) {
-    const Wei got = state.account(workload_address(i)).balance;
-    if (got != expected[i]) {
-      check(result, world, "transfers",
-            fmt::format("account {} balance {} but the workload expects {}", i, got.to_string(),
-                        expected[i].to_string()));
-      return;
-    }
-  }
-  if (Status s = state.check_conservation(); !s) check(result, world, "transfers", s.message());
-}
-
 }  // namespace
 
 std::string describe_failures(const ChainResult& result) {
@@ -412,6 +194,7 @@ const chain::ChainActor* chain_actor_of(sim::World& world, NodeId node) {
 }
 
 SecretKey workload_key(std::size_t i) { return account_key(i); }
+Wei workload_initial_balance() { return Wei::from_sat(100'000'000'000ULL); }  // 1,000 BTC
 EvmAddress workload_address(std::size_t i) { return account_address(account_key(i).xonly_public_key()); }
 
 chaos::NemesisConfig ChainOptions::default_chain_nemesis() {
@@ -446,15 +229,6 @@ chaos::NemesisPlan fault_plan(const ChainOptions& o) {
   plan.schedule.insert(plan.schedule.end(), o.faults.begin(), o.faults.end());
   chaos::sort_schedule(plan.schedule);
   return plan;
-}
-
-// True iff the schedule made `node` a Byzantine authority (chaos::Equivocate) at `at`: its
-// double signs then are the fault at work, not a bug.
-bool equivocating(const chaos::Schedule& schedule, NodeId node, Instant at) {
-  return std::any_of(schedule.begin(), schedule.end(), [&](const chaos::TimedFault& f) {
-    const auto* e = std::get_if<chaos::Equivocate>(&f.fault);
-    return e != nullptr && e->node == node && f.at <= at && at <= f.at + f.duration;
-  });
 }
 
 bool has_clock_fault(const chaos::Schedule& schedule) {
@@ -516,7 +290,7 @@ ChainResult run_chain(const ChainOptions& options) {
 
   ChainRecorder recorder(world, total);
   if (options.on_pegout_signed) {
-    recorder.pegout_signed_hook_ = [&world, &options](NodeId node, std::uint32_t member,
+    recorder.pegout_signed_hook = [&world, &options](NodeId node, std::uint32_t member,
                                                       const Hash256& payment) {
       options.on_pegout_signed(world, node, member, payment);
     };
@@ -632,15 +406,16 @@ ChainResult run_chain(const ChainOptions& options) {
   const bool early = options.stop_at && kTimeZero + *options.stop_at < stop;
   if (options.trace_sink) world.set_trace_sink(options.trace_sink);
   result.stats = world.run_until(early ? kTimeZero + *options.stop_at : stop);
+  result.process_exits = world.process_exits();
 
   // --- checks -------------------------------------------------------------------------
   result.nodes.resize(total);
   for (std::size_t i = 0; i < total; ++i) {
     auto& s = result.nodes[i];
     s.up = world.is_up(static_cast<NodeId>(i));
-    s.head = recorder.heads_[i].hash;
-    s.head_height = recorder.heads_[i].height;
-    s.finalized_height = recorder.finalized_[i].height;
+    s.head = recorder.heads()[i].hash;
+    s.head_height = recorder.heads()[i].height;
+    s.finalized_height = recorder.finalized()[i].height;
     result.max_finalized = std::max(result.max_finalized, s.finalized_height);
     if (auto* node = dynamic_cast<AlysNode*>(world.program(static_cast<NodeId>(i)))) {
       std::function<void(const actor::HealthNode&)> walk = [&](const actor::HealthNode& h) {
@@ -654,7 +429,7 @@ ChainResult run_chain(const ChainOptions& options) {
       s.root_failed = node->system().root_failed();
     }
   }
-  result.blocks = recorder.blocks_.size();
+  result.blocks = recorder.blocks().size();
   result.txs_submitted = workload.all().size();
   result.auxpow_submitted = miner.submitted;
   result.faults = plan.schedule.size();
@@ -676,66 +451,41 @@ ChainResult run_chain(const ChainOptions& options) {
     return result;
   }
 
-  for (std::size_t i = 1; i < total; ++i) {
-    if (result.nodes[i].head != result.nodes[0].head) {
-      check(result, world, "heads-converge",
-            fmt::format("n{} head h{} {} but n0 head h{} {}", i, result.nodes[i].head_height,
-                        short_hex(result.nodes[i].head), result.nodes[0].head_height,
-                        short_hex(result.nodes[0].head)));
-      break;
-    }
+  ChainEvidence evidence{options,
+                         world,
+                         recorder,
+                         result.nodes,
+                         plan.schedule,
+                         recorder.chain_to(result.nodes[0].head),
+                         recorder.highest_height_at(end_of_load),
+                         {},
+                         workload.all(),
+                         {},
+                         {}};
+  evidence.replay = replay_chain(evidence.final_chain, *spec, *verify_cache);
+  for (const SentTransfer& sent : workload.all()) {
+    if (evidence.replay.applied.count(sent.hash) != 0) ++result.txs_applied;
   }
-  for (const auto& r : recorder.rejections_) {
-    auto it = recorder.blocks_.find(r.hash);
-    if (it != recorder.blocks_.end()) {
-      check(result, world, "valid-blocks",
-            fmt::format("n{} rejected block {} that n{} imported: {}", r.node, short_hex(r.hash),
-                        *it->second.importers.begin(), r.why));
-      break;
-    }
+  for (const auto& d : recorder.double_signs()) {
+    if (equivocation_fault_at(plan.schedule, d.node, d.at)) ++result.equivocations_seen;
   }
-  for (const auto& [hash, info] : recorder.blocks_) {
-    const auto& b = info.block;
-    if (b.approvals.empty() ||
-        b.approvals[0].authority_index != b.block.slot % options.authorities) {
-      check(result, world, "proposer-per-slot",
-            fmt::format("block {} h{} slot {} not signed first by authority {}", short_hex(hash),
-                        b.block.height, b.block.slot, b.block.slot % options.authorities));
-      break;
-    }
-  }
-  for (const auto& d : recorder.double_signs_) {
-    if (equivocating(plan.schedule, d.node, d.at)) {
-      ++result.equivocations_seen;
-    } else {
-      check(result, world, "no-double-sign", d.evidence);
-    }
-  }
-  for (const auto& c : recorder.conflicts_) check(result, world, "finality", c);
-  if (options.duration >= 5min && result.max_finalized == 0) {
-    check(result, world, "finality", "no block was finalized by AuxPoW");
-  }
-  const std::vector<const SignedBlock*> final_chain = chain_to(recorder, result.nodes[0].head);
-  std::vector<Wei> backed_supply;
-  check_transfers(result, world, final_chain, workload, *spec, options.accounts, *verify_cache,
-                  backed_supply);
   if (bitcoin) {
     PegOutCheckResult pegouts;
     if (pegout_workload) {
       PegOutCheckInput po;
       po.bitcoin = bitcoin.get();
       po.sent = &pegout_workload->sent();
-      po.chain = final_chain;
-      po.backed_supply = backed_supply;
+      po.chain = evidence.final_chain;
+      po.backed_supply = evidence.replay.backed_supply;
       po.finalized_height = result.nodes[0].finalized_height;
-      po.burn_final_at = recorder.burn_final_at_;
+      po.burn_final_at = recorder.burn_final_at();
       po.due_after = options.pegout_due_after;
-      po.signings = recorder.signings_;
+      po.signings = recorder.pegout_signings();
       po.flagged = flagged;
       po.at = world.now();
       if (options.inspect_pegout_check) options.inspect_pegout_check(po);
       pegouts = check_pegouts(po);
-      for (CheckFailure& f : pegouts.failures) result.failures.push_back(std::move(f));
+      evidence.pegout_failures = std::move(pegouts.failures);
       result.pegouts_sent = pegout_workload->sent().size();
       result.pegout_burns = pegouts.burns;
       result.pegouts_paid = pegouts.paid;
@@ -744,7 +494,7 @@ ChainResult run_chain(const ChainOptions& options) {
     in.paid_out_sat = pegouts.paid_out_sat;
     in.bitcoin = bitcoin.get();
     in.deposits = &pegin_workload->deposits();
-    in.chain = final_chain;
+    in.chain = evidence.final_chain;
     in.confirmations = options.pegin_confirmations;
     // Minting is due once a deposit is this deep: its confirmations, then up to a minute
     // of Bitcoin blocks for the bridges to poll, a proposer to include it and AuxPoW to
@@ -752,11 +502,12 @@ ChainResult run_chain(const ChainOptions& options) {
     in.settled_depth = options.pegin_confirmations + 3;
     in.flagged = flagged;
     in.at = world.now();
-    for (CheckFailure& f : check_pegins(in)) result.failures.push_back(std::move(f));
+    evidence.pegin_failures = check_pegins(in);
     result.deposits = pegin_workload->deposits().size();
     result.bitcoin_height = bitcoin->tip_height();
     for (const SignedBlock* b : in.chain) result.pegins_minted += b->block.pegins.size();
   }
+  for (const auto& checker : chain_checkers()) checker->check(evidence, result.failures);
   stop_nodes();
   return result;
 }

@@ -4,23 +4,13 @@
 // node, and a transfer workload of seeded random accounts. Hooks let tests inject faults
 // at chosen times (crash, restart, partition, actor crashes).
 //
-// Checkers, run at the end (each named; failures cite time and evidence):
-//   heads-converge     every node ends on the same head (checked mid-slot after a quiet
-//                      tail with no faults);
-//   valid-blocks       no node rejected a block another node imported;
-//   proposer-per-slot  every imported block is signed first by authorities[slot mod n];
-//   no-double-sign     no authority signed two different blocks for one slot, but for
-//                      a node the schedule made equivocate (chaos::Equivocate) during
-//                      that fault (counted in equivocations_seen instead);
-//   finality           finality advanced and no two nodes finalized different blocks at
-//                      one height;
-//   transfers          every workload transfer is applied exactly once on the final
-//                      chain, and replaying it with an independent ledger gives each
-//                      workload account the balance the workload's own accounting expects;
-//   pegins, no-double-mint, pegin-backing, pegin-value   with `bitcoin` (see
-//                      scenarios/pegin_workload.h);
-//   pegouts, pegout-authorized, pegout-conservation, pegout-signatures   with `pegouts`
-//                      (see scenarios/pegout_workload.h).
+// Checkers run at the end, over the evidence a ChainRecorder collected (scenarios/checkers/:
+// each a named object; failures cite the name, the virtual time and the evidence):
+// consensus safety (valid-blocks, proposer-per-slot, no-double-sign, finality), what the
+// nodes stored (stored-chains), the transfer workload (transfers), the peg (pegins,
+// no-double-mint, pegin-backing, pegin-value, pegouts, pegout-authorized,
+// pegout-conservation, pegout-signatures) and liveness after the quiet tail
+// (heads-converge, progress). `alys-sim checkers` lists them with what each guarantees.
 #pragma once
 
 #include <cstdint>
@@ -141,6 +131,7 @@ struct ChainResult {
   std::uint64_t max_finalized = 0;
   std::size_t faults = 0;          // in the schedule (fixed and nemesis)
   std::size_t equivocations_seen = 0;  // double signs by nodes the schedule made equivocate
+  std::uint64_t process_exits = 0;     // nodes whose supervision tree gave up (then rebooted)
   chaos::Schedule schedule;        // every fault of the run, by time
   std::vector<std::string> chaos_kinds;  // the nemesis's kinds for this seed (swarm)
   bool buggify = false;            // Buggify points were on
@@ -163,6 +154,8 @@ std::string describe_failures(const ChainResult& result);
 
 // The key and address of workload account `index` (funded at genesis).
 SecretKey workload_key(std::size_t index);
+// Each workload account's balance at genesis.
+Wei workload_initial_balance();
 EvmAddress workload_address(std::size_t index);
 
 // The BridgeActor of node `node` of a chain scenario's world, or nullptr while the node or

@@ -33,9 +33,11 @@ class ChainObserver {
                                 const std::vector<OutPoint>& /*coins*/) {}
   // A block was refused (the evidence a failure report cites). kInvalidArgument: invalid
   // anywhere (signature, proposer, execution...); kFailedPrecondition: refused here for a
-  // local reason (below this node's finality, from the future by its clock).
-  virtual void on_block_rejected(NodeId /*node*/, const Hash256& /*hash*/,
-                                 const Status& /*why*/) {}
+  // local reason (below this node's finality, from the future by its clock). `block` is
+  // the envelope refused: blocks are named by their content's hash, so one hash may come
+  // with different approvals (a usurper's signature on the slot owner's empty block).
+  virtual void on_block_rejected(NodeId /*node*/, const SignedBlock& /*block*/,
+                                 const Hash256& /*hash*/, const Status& /*why*/) {}
 };
 
 }  // namespace alys
