@@ -40,7 +40,11 @@ actor::ChildOptions storage_actor_options(std::string name) {
 }
 
 Status StorageActor::pre_start() {
-  store_.emplace(env().storage());
+  if (fence_) {
+    store_.emplace(*fence_);
+  } else {
+    store_.emplace(env().storage());
+  }
   return Status::ok();
 }
 
@@ -64,7 +68,17 @@ Result<LoadedChain> StorageActor::repair_and_load(std::uint64_t guard_floor_slot
 Status StorageActor::write_failed(const Status& error, std::size_t messages) {
   ALYS_LOG(env().log(), kError, "storage: write of {} message(s) failed, crashing: {}", messages,
            error.to_string());
+  exit_if_fenced();
   return error;
+}
+
+void StorageActor::exit_if_fenced() {
+  if (!fence_ || !fence_->closed() || exit_requested_) return;
+  exit_requested_ = true;
+  ALYS_LOG(env().log(), kError,
+           "storage: a write failed; writes are fenced and the process exits to restart from "
+           "what is durable");
+  env().exit_process(kExitWriteFailed);
 }
 
 Status StorageActor::receive(StorageMsg& message) {
@@ -119,6 +133,12 @@ Status StorageActor::receive_batch(std::span<actor::Envelope<StorageMsg>> batch,
 }
 
 Status StorageActor::handle_request(StorageMsg& message) {
+  Status s = handle_request_unfenced(message);
+  exit_if_fenced();  // a guard or bridge write may have failed
+  return s;
+}
+
+Status StorageActor::handle_request_unfenced(StorageMsg& message) {
   return std::visit(
       [&](auto& m) -> Status {
         using T = std::decay_t<decltype(m)>;

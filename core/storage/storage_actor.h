@@ -5,7 +5,9 @@
 // priority as earlier writes sees them):
 //   PersistChain      tell. One ChainWrite, atomic. A write error is logged, then returned
 //                     as the handler's error: the actor crashes and its supervisor
-//                     restarts it (the failing message goes to dead letters).
+//                     restarts it (the failing message goes to dead letters). With a
+//                     WriteFence (write_fence.h) every later write fails too and the
+//                     process is asked to exit: a node never writes past a hole.
 //   SaveSnapshot      tell. Stores opaque ledger bytes at a block; a ChainWrite with only
 //                     `snapshot` set, so it coalesces and fails like PersistChain.
 //   RecordSignature   ask -> bool. The double-sign guard (ChainStore::record_signature):
@@ -48,6 +50,7 @@
 
 #include "core/actor/actor.h"
 #include "core/storage/chain_store.h"
+#include "core/storage/write_fence.h"
 
 namespace alys::storage {
 
@@ -112,6 +115,13 @@ actor::ChildOptions storage_actor_options(std::string name = "storage");
 
 class StorageActor final : public actor::Actor<StorageMsg> {
  public:
+  StorageActor() = default;
+  // With a fence (a node's process): the store is written through it, and the first
+  // failed write asks the process to exit (Env::exit_process(kExitWriteFailed)). Without
+  // (tests of the actor alone), a failed write only crashes the actor.
+  explicit StorageActor(std::shared_ptr<FencedStorage> fence) : fence_(std::move(fence)) {}
+  static constexpr int kExitWriteFailed = 74;  // sysexits' EX_IOERR
+
   // Builds the ChainStore over env().storage().
   Status pre_start() override;
   Status receive(StorageMsg& message) override;
@@ -121,11 +131,16 @@ class StorageActor final : public actor::Actor<StorageMsg> {
  private:
   // Handles a message that is not a write (replies, or the test crash).
   Status handle_request(StorageMsg& message);
+  Status handle_request_unfenced(StorageMsg& message);
   // ChainStore::repair then load, logged.
   Result<LoadedChain> repair_and_load(std::uint64_t guard_floor_slot);
+  // With a closed fence: asks the process to exit (once per incarnation).
+  void exit_if_fenced();
   // Logs a failed write and returns it (the handler's error).
   Status write_failed(const Status& error, std::size_t messages);
 
+  std::shared_ptr<FencedStorage> fence_;
+  bool exit_requested_ = false;
   std::optional<ChainStore> store_;
 };
 

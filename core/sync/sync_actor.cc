@@ -58,6 +58,13 @@ Status SyncActor::receive(SyncMsg& message) {
   if (auto* m = std::get_if<RangeTimeout>(&message)) return on_timeout(*m);
   if (std::holds_alternative<SyncTick>(message)) {
     start_timer(config_.status_interval, SyncTick{});
+    if (importing_ && env().clock().now() - import_started_ > config_.import_timeout) {
+      // The chain actor lost the batch (it restarted): fetch again from finality.
+      ALYS_LOG(env().log(), kWarn, "sync: the chain did not answer a batch from h{} in {}; restarting the download",
+               next_import_height_, format_duration(config_.import_timeout));
+      importing_ = false;
+      restart_from_finalized();
+    }
     for (const auto& [peer, state] : peers_) {
       if (routes_.send) routes_.send(peer, WireMessage{StatusRequest{}});
     }
@@ -238,15 +245,18 @@ void SyncActor::import_next() {
   const std::uint64_t start = next_import_height_;
   next_import_height_ += blocks.size();
   importing_ = true;
+  import_started_ = env().clock().now();
+  const std::uint64_t id = ++import_id_;
   auto self_ref = self();
   const NodeId from = kNoNode;
   (void)tell(chain_, chain::SyncedBlocks{from, std::move(blocks),
-                                         [self_ref, start](Result<std::uint64_t> head) {
-                                           (void)self_ref.tell(BatchImported{start, std::move(head)});
+                                         [self_ref, id, start](Result<std::uint64_t> head) {
+                                           (void)self_ref.tell(BatchImported{id, start, std::move(head)});
                                          }});
 }
 
 Status SyncActor::on_imported(const BatchImported& m) {
+  if (!importing_ || m.import_id != import_id_) return Status::ok();  // given up on
   importing_ = false;
   if (!m.head_height) {
     restart_from_finalized();

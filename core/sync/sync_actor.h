@@ -66,6 +66,7 @@ struct LocalStatus {
   StatusMessage status;
 };
 struct BatchImported {
+  std::uint64_t import_id = 0;  // answers that import; a stale one (given up on) is ignored
   std::uint64_t start_height = 0;
   Result<std::uint64_t> head_height;
 };
@@ -93,6 +94,9 @@ struct SyncConfig {
   Duration range_timeout = 5s;
   Duration status_interval = 10s;  // gossip reveals lag sooner (orphans); this is the backstop
   std::size_t buffered_blocks_max = 4096;  // reorder buffer bound
+  // A batch the chain has not answered for this long is given up (checked each status
+  // tick): the chain actor restarted with it, and its answer will never come.
+  Duration import_timeout = 30s;
 };
 
 class SyncActor final : public actor::Actor<SyncMsg> {
@@ -144,6 +148,8 @@ class SyncActor final : public actor::Actor<SyncMsg> {
   std::uint64_t next_request_height_ = 0;  // next height not yet requested
   std::uint64_t next_import_height_ = 0;   // next height to hand to the chain
   bool importing_ = false;
+  std::uint64_t import_id_ = 0;  // of the batch in the chain's hands
+  Instant import_started_{};
   std::uint64_t next_request_id_ = 1;
   std::uint64_t rr_ = 0;  // round-robin cursor over peers
   std::uint64_t blocks_imported_ = 0;

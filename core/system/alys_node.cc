@@ -82,6 +82,7 @@ bool AlysNode::set_usurping(bool on) {
 }
 
 void AlysNode::build_tree() {
+  fence_ = std::make_shared<storage::FencedStorage>(env_.storage());
   actor::SystemConfig sys_config;
   sys_config.root_name = "alys";
   sys_config.root = SupervisorOptions{Strategy::kOneForAll, 3, 60s};
@@ -94,11 +95,13 @@ void AlysNode::build_tree() {
   // Storage first: the chain loads from it.
   auto storage_sup = root.spawn_supervisor(child("storage-sup"),
                                            SupervisorOptions{Strategy::kOneForOne, 5, 30s});
-  storage_ = storage_sup.spawn<storage::StorageActor>([] {
-    ChildOptions o = storage::storage_actor_options("storage");  // batched writes
-    o.registered = true;
-    return o;
-  }());
+  storage_ = storage_sup.spawn<storage::StorageActor>(
+      [] {
+        ChildOptions o = storage::storage_actor_options("storage");  // batched writes
+        o.registered = true;
+        return o;
+      }(),
+      fence_);
 
   // The bridge before the chain: the chain asks it about peg-ins.
   if (config_.bridge) {

@@ -76,6 +76,8 @@ class AlysNode final : public NodeProgram {
   Hash256 genesis_state_root_;
   std::shared_ptr<Refs> refs_;
   std::shared_ptr<chain::ByzantineSwitch> byzantine_;
+  // Every write of this process goes through it (storage/write_fence.h).
+  std::shared_ptr<storage::FencedStorage> fence_;
   std::unique_ptr<actor::ActorSystem> system_;
   actor::ActorRef<chain::ChainMsg> chain_;
   actor::ActorRef<chain::AuxPowMsg> auxpow_;
