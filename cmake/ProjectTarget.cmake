@@ -7,13 +7,21 @@ function(alys_apply_defaults target)
   target_compile_options(${target} PRIVATE ${ALYS_WARNING_FLAGS})
 endfunction()
 
-# alys_library(name DIR dir DEPS ...): static library from every .cc under dir except
-# tests/, bench/ and fuzz/. Globbing keeps parallel work on sibling folders collision-free.
+# alys_library(name DIR dir [DIRS more...] [EXCLUDE regex] DEPS ...): static library from
+# every .cc under the dirs except tests/, bench/, fuzz/ and paths matching EXCLUDE. Globbing
+# keeps parallel work on sibling folders collision-free.
 function(alys_library name)
-  cmake_parse_arguments(ARG "" "DIR" "DEPS;PRIVATE_DEPS" ${ARGN})
-  file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${ARG_DIR}/*.cc)
+  cmake_parse_arguments(ARG "" "DIR;EXCLUDE" "DIRS;DEPS;PRIVATE_DEPS" ${ARGN})
+  set(srcs)
+  foreach(dir IN LISTS ARG_DIR ARG_DIRS)
+    file(GLOB_RECURSE found CONFIGURE_DEPENDS ${dir}/*.cc)
+    list(APPEND srcs ${found})
+  endforeach()
   list(FILTER srcs EXCLUDE REGEX "/(tests|bench|fuzz)/")
   list(FILTER srcs EXCLUDE REGEX "/main\\.cc$")
+  if(ARG_EXCLUDE)
+    list(FILTER srcs EXCLUDE REGEX "${ARG_EXCLUDE}")
+  endif()
   add_library(${name} STATIC ${srcs})
   alys_apply_defaults(${name})
   target_link_libraries(${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})

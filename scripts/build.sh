@@ -12,7 +12,11 @@ preset=${1:-release}
 shift || true
 case "$preset" in
   release) dir=build/release; flags=(-DCMAKE_BUILD_TYPE=Release) ;;
-  asan) dir=build/asan; flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DALYS_SANITIZE=ON -DALYS_BUILD_BENCH=OFF) ;;
+  # -O1 -g1: half the compile time of -O2 -g under ASan+UBSan (chain_actor.cc: 43 s against
+  # 80 s), still line numbers in every report.
+  asan) dir=build/asan; flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DALYS_SANITIZE=ON -DALYS_BUILD_BENCH=OFF
+                               "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG"
+                               "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG") ;;
   dist) dir=build/dist; flags=(-DCMAKE_BUILD_TYPE=Release -DALYS_BUILD_TESTS=OFF -DALYS_BUILD_BENCH=OFF) ;;
   *) echo "build.sh: unknown preset '$preset' (release|asan|dist)" >&2; exit 2 ;;
 esac

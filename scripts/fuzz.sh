@@ -65,6 +65,7 @@ fi
 dir=build/fuzz
 if [[ ! -f $dir/build.ninja ]]; then
   cmake -G Ninja -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" \
     -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" \
     -DALYS_FUZZ=ON -DALYS_BUILD_TESTS=OFF -DALYS_BUILD_BENCH=OFF >/dev/null
 fi
