@@ -44,9 +44,11 @@ Status SyncActor::receive(SyncMsg& message) {
   if (auto* m = std::get_if<PeerStatus>(&message)) return on_status(*m);
   if (auto* m = std::get_if<RangeResponse>(&message)) return on_response(*m);
   if (auto* m = std::get_if<BehindHint>(&message)) {
-    if (peers_.count(m->peer) != 0 && routes_.send) {
-      routes_.send(m->peer, WireMessage{StatusRequest{}});
-    }
+    // A block just came from this peer, so it is connected even if we never heard its
+    // PeerReady: a restarted sync actor (its network actor kept running) learns its peers
+    // again this way, or it would never sync again.
+    peers_[m->peer];
+    if (routes_.send) routes_.send(m->peer, WireMessage{StatusRequest{}});
     return Status::ok();
   }
   if (auto* m = std::get_if<LocalStatus>(&message)) {
