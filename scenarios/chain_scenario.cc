@@ -4,13 +4,10 @@
 
 #include <deque>
 #include <set>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "chaos/nemesis.h"
 #include "core/bitcoin/auxpow.h"
 #include "core/crypto/tagged_hash.h"
-#include "core/execution/block_execution.h"
 #include "core/execution/ledger.h"
 #include "scenarios/checkers/checker.h"
 #include "scenarios/sim_keys.h"

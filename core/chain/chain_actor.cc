@@ -822,13 +822,7 @@ void ChainActor::propose(std::uint64_t slot) {
   std::optional<AuxPowHeader> pow = pow_for(head.hash);
   if (pow) request.fee_recipient = pow->fee_recipient;
   building_slot_ = slot;
-  const Hash256 parent = head.hash;
-  build_ask_ = ask<execution::BuiltPayload>(
-      engine_,
-      [&](actor::ReplyTo<execution::BuiltPayload> to) {
-        return execution::BuildPayloadRequest{parent, std::move(request), to};
-      },
-      config_->engine_timeout);
+  build_ask_ = ask_build(head.hash, std::move(request));
 }
 
 Status ChainActor::on_built(actor::Reply<execution::BuiltPayload>& r) {
@@ -949,6 +943,15 @@ bool ChainActor::usurping() const {
   return signer_ && config_->byzantine && config_->byzantine->usurp.load(std::memory_order_relaxed);
 }
 
+std::uint64_t ChainActor::ask_build(const Hash256& parent, execution::BuildRequest request) {
+  return ask<execution::BuiltPayload>(
+      engine_,
+      [&](actor::ReplyTo<execution::BuiltPayload> to) {
+        return execution::BuildPayloadRequest{parent, std::move(request), to};
+      },
+      config_->engine_timeout);
+}
+
 void ChainActor::usurp(std::uint64_t slot) {
   if (usurp_ask_ || building_slot_ || twin_) return;
   const BlockTree::Entry& head = tree_->head();
@@ -960,13 +963,7 @@ void ChainActor::usurp(std::uint64_t slot) {
   execution::BuildRequest request;
   request.height = b.height;
   usurper_ = std::move(b);
-  const Hash256 parent = head.hash;
-  usurp_ask_ = ask<execution::BuiltPayload>(
-      engine_,
-      [&](actor::ReplyTo<execution::BuiltPayload> to) {
-        return execution::BuildPayloadRequest{parent, std::move(request), to};
-      },
-      config_->engine_timeout);
+  usurp_ask_ = ask_build(head.hash, std::move(request));
 }
 
 Status ChainActor::on_usurper_built(actor::Reply<execution::BuiltPayload>& r) {
@@ -1026,12 +1023,7 @@ bool ChainActor::build_twin(SignedBlock& honest) {
   const Hash256 parent = b.parent_hash;
   twin.honest = std::move(honest);
   twin_ = std::move(twin);
-  twin_ask_ = ask<execution::BuiltPayload>(
-      engine_,
-      [&](actor::ReplyTo<execution::BuiltPayload> to) {
-        return execution::BuildPayloadRequest{parent, std::move(request), to};
-      },
-      config_->engine_timeout);
+  twin_ask_ = ask_build(parent, std::move(request));
   return true;
 }
 

@@ -272,6 +272,9 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   // authority does not own; on_usurper_built signs it and sends it to every peer.
   bool usurping() const;
   void usurp(std::uint64_t slot);
+  // Asks the engine to build a payload on `parent` (propose, twin, usurp); returns the
+  // ask's correlation id.
+  std::uint64_t ask_build(const Hash256& parent, execution::BuildRequest request);
   Status on_usurper_built(actor::Reply<execution::BuiltPayload>& r);
   bool build_twin(SignedBlock& honest);
   Status on_twin_built(actor::Reply<execution::BuiltPayload>& r);
