@@ -44,7 +44,11 @@ class Progress final : public Checker {
     if (tail_slots < kMinTailSlots) return;  // too short to judge
     const ChainPoint end = e.recorder.highest_head();
     for (const NodeSummary& n : e.nodes) {
-      if (n.head_height - n.finalized_height >= e.options.max_blocks_without_pow) return;
+      // (A node still re-importing after a restart has its head below its old finality.)
+      if (n.head_height >= n.finalized_height &&
+          n.head_height - n.finalized_height >= e.options.max_blocks_without_pow) {
+        return;
+      }
     }
     const std::uint64_t start = e.tail_start_height;
     const std::uint64_t grown = end.height > start ? end.height - start : 0;
