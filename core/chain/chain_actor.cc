@@ -295,6 +295,7 @@ void ChainActor::pump() {
         if (added.change.changed) {
           if (p.origin != Origin::kLoad) persist_block(hash);
           on_head_change(added.change, p.origin != Origin::kLoad);
+          if (p.origin != Origin::kLoad) maybe_approve_children(hash);
         }
       }
       complete_batch(p.batch, tree_->head_height());
@@ -764,7 +765,9 @@ void ChainActor::schedule_slot_tick() {
 Status ChainActor::on_slot_tick() {
   schedule_slot_tick();
   pump();
-  if (!ready_ || !config_->authority_index) return Status::ok();
+  if (!ready_) return Status::ok();
+  reannounce_stalled_head();
+  if (!config_->authority_index) return Status::ok();
   if (bridge_ && !mintable_ask_) {
     // Refreshed every slot, so a proposal never waits for the bridge.
     mintable_ask_ = ask<std::vector<bridge::TrackedPegIn>>(
@@ -924,6 +927,32 @@ void ChainActor::maybe_approve(const Hash256& hash) {
   if (e->block.block.parent_hash != tree_->head().hash) return;
   if (slot + 2 < local_slot()) return;
   request_signature(slot, hash, /*as_proposer=*/false);
+}
+
+void ChainActor::reannounce_stalled_head() {
+  // Approvals are gossiped once. One that peers dropped (they had banned its sender, or a
+  // partition cut it off) is never sent again, and authorities can then stay split between
+  // two heads of one height, each group short of a quorum for the other's children, as
+  // authorities approve only blocks that extend their own head (byzantine-authority seed
+  // 74: n2's approval of n0's block reached no one but the lagging n1). So a head that has
+  // not moved for a few slots is announced again with every approval this node holds: the
+  // peers merge the approvals, and fork choice, which every node computes alike, joins
+  // the groups. In a healthy chain the head moves every slot and nothing is sent.
+  constexpr std::uint32_t kFirstAfterTicks = 3;
+  constexpr std::uint32_t kEveryTicks = 4;
+  const BlockTree::Entry& head = tree_->head();
+  if (head.hash != head_at_last_tick_) {
+    head_at_last_tick_ = head.hash;
+    ticks_head_unchanged_ = 0;
+    return;
+  }
+  ++ticks_head_unchanged_;
+  if (ticks_head_unchanged_ < kFirstAfterTicks ||
+      (ticks_head_unchanged_ - kFirstAfterTicks) % kEveryTicks != 0) {
+    return;
+  }
+  if (head.block.block.height == 0 || !routes_.gossip) return;
+  routes_.gossip(WireMessage{NewBlock{head.block}}, std::nullopt, nullptr);
 }
 
 void ChainActor::maybe_approve_children(const Hash256& parent) {

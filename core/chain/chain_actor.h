@@ -263,6 +263,7 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   void request_signature(std::uint64_t slot, const Hash256& hash, bool as_proposer);
   void maybe_approve(const Hash256& hash);
   void maybe_approve_children(const Hash256& parent);
+  void reannounce_stalled_head();
   std::optional<AuxPowHeader> pow_for(const Hash256& parent) const;
   // Equivocation (ByzantineSwitch). build_twin asks the engine for the twin of `honest`
   // (signed, not yet imported) and holds it; false: no twin possible, nothing held.
@@ -311,6 +312,8 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   std::map<std::uint64_t, SigRequest> sig_requests_;  // by ask correlation id
   std::set<std::uint64_t> signed_slots_;              // this incarnation
   std::optional<std::uint64_t> highest_signed_slot_;  // from storage at load
+  Hash256 head_at_last_tick_{};                       // reannounce_stalled_head
+  std::uint32_t ticks_head_unchanged_ = 0;
   bool repair_asked_ = false;                          // this incarnation repaired the store
   std::optional<std::uint64_t> building_slot_;
   std::optional<std::uint64_t> build_ask_;

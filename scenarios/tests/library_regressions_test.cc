@@ -27,5 +27,19 @@ TEST(LibraryRegressions, ARestartedSyncActorFindsItsPeersAgain) {
   EXPECT_TRUE(r.passed()) << failures(r);
 }
 
+// byzantine-authority seed 74: n2 usurped n0's slot as n0 proposed in it, so the honest
+// authorities banned n2 just before its approval of n0's block arrived, and dropped it.
+// Only the lagging n1 got that approval (by sync). From then on n1 and n2 held n0's block
+// as head and the others a later block of the same height, each group approving only
+// children of its own head and short of a quorum: the chain stopped for the last five
+// minutes and 433 transfers were never applied. A head that has not moved for a few slots
+// is now announced again with its approvals, which completes the quorum everywhere.
+TEST(LibraryRegressions, AuthoritiesSplitBetweenTwoHeadsByALostApprovalConverge) {
+  auto s = load_scenario_file(std::string(ALYS_SCENARIO_DIR) + "/byzantine_authority.toml");
+  ASSERT_TRUE(s.has_value()) << s.error().message();
+  const RunResult r = run_scenario(*s, 74);
+  EXPECT_TRUE(r.passed()) << failures(r);
+}
+
 }  // namespace
 }  // namespace alys::scenarios
