@@ -127,6 +127,11 @@ void add_scenario_commands(CLI::App& app, std::vector<Subcommand>& out, std::ost
     shrink_cmd->add_option("--out", shrink->out_path, "Where to write the minimal scenario (default: NAME-seed-S-shrunk.toml)");
     shrink_cmd->add_option("--jobs,-j", shrink->jobs, "Candidates run at once (0 = one per core)")->capture_default_str();
     shrink_cmd->add_option("--max-runs", shrink->max_runs, "Give up after this many candidate runs")->capture_default_str();
+    shrink_cmd->add_option("--reseeds", shrink->reseeds,
+                           "Seeds the last fault pass tries per candidate (1 = only the given seed; the "
+                           "minimal scenario may fail under another seed, which the replay line names)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{64}))
+        ->capture_default_str();
     shrink_cmd->add_flag("--quiet", *shrink_quiet, "No step lines");
     out.push_back({shrink_cmd, [shrink, run_args, shrink_quiet, &stream] {
                      shrink->scenario_path = run_args->scenario_path;

@@ -1,6 +1,9 @@
 #include "harness/ddmin.h"
 
 #include <algorithm>
+#include <map>
+
+#include "core/runtime/assert.h"
 
 namespace alys::harness {
 
@@ -71,6 +74,35 @@ DdminResult ddmin(std::size_t count, const BatchTest& test, std::size_t budget) 
       n = std::min(2 * n, r.minimal.size());
     }
   }
+  return r;
+}
+
+SeededDdminResult ddmin_over_seeds(std::size_t n, std::uint64_t first_seed, std::size_t seeds,
+                                   const SeededBatchTest& test, std::size_t budget) {
+  ALYS_ASSERT(seeds >= 1, "ddmin_over_seeds: no seed to try");
+  std::map<Subset, std::uint64_t> failing_seed;
+  const BatchTest any_seed = [&](const std::vector<Subset>& subsets) {
+    std::vector<SeededCandidate> pairs;
+    pairs.reserve(subsets.size() * seeds);
+    for (const Subset& sub : subsets) {
+      for (std::size_t k = 0; k < seeds; ++k) pairs.emplace_back(sub, first_seed + k);
+    }
+    const std::vector<bool> fails = test(pairs);
+    std::vector<bool> out(subsets.size(), false);
+    for (std::size_t i = 0; i < subsets.size(); ++i) {
+      for (std::size_t k = 0; k < seeds && !out[i]; ++k) {
+        if (fails[i * seeds + k]) {
+          out[i] = true;
+          failing_seed.emplace(subsets[i], first_seed + k);
+        }
+      }
+    }
+    return out;
+  };
+  SeededDdminResult r;
+  r.ddmin = ddmin(n, any_seed, budget / seeds);
+  auto it = failing_seed.find(r.ddmin.minimal);
+  r.seed = it == failing_seed.end() ? first_seed : it->second;  // the whole set: first_seed
   return r;
 }
 

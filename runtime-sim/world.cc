@@ -13,7 +13,7 @@ namespace alys::sim {
 World::World(WorldConfig config)
     : config_(config),
       tie_rng_(stream("tie-break")),
-      disk_rng_(stream("disk")) {
+      crash_stream_key_(XXH3_64bits("crash-durability", 16)) {
   network_ = std::make_unique<SimNetwork>(*this, config_.network);
 }
 
@@ -79,13 +79,20 @@ void World::crash(NodeId node, CrashDurability durability) {
   switch (durability) {
     case CrashDurability::kKeepAll: break;
     case CrashDurability::kLoseAll: keep = 0; break;
-    case CrashDurability::kSeeded:
-      switch (uniform_below(disk_rng_, 3)) {
+    case CrashDurability::kSeeded: {
+      // Drawn from the crash itself (node, instant), not from a stream shared by every
+      // crash of the run: what one crash keeps then does not change when `shrink` removes
+      // an earlier crash, or when a new fault kind adds crashes elsewhere.
+      const std::uint64_t id = crash_stream_key_ + std::uint64_t{node} * 0x9E3779B97F4A7C15ull +
+                               static_cast<std::uint64_t>(to_ns(now_)) * 0xC2B2AE3D27D4EB4Full;
+      Xoshiro256ss rng = Xoshiro256ss::stream(config_.seed, id);
+      switch (uniform_below(rng, 3)) {
         case 0: keep = 0; break;
         case 1: break;
-        default: keep = uniform_below(disk_rng_, keep + 1); break;
+        default: keep = uniform_below(rng, keep + 1); break;
       }
       break;
+    }
   }
   fold_trace(to_ns(now_), static_cast<std::uint64_t>(EventKind::kFault), node,
              0xC0A5'0000'0000'0000ull | keep);

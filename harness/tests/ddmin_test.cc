@@ -28,6 +28,39 @@ TEST(Ddmin, FindsTheTwoCulpritsAmongSixty) {
   EXPECT_LT(r.tests, 120u);
 }
 
+// A failure that needs element 3, plus element 5 under every seed but 7 (5 stands for a
+// fault that only perturbs the run into failing): with seed 5 pinned the minimum is {3, 5};
+// letting seeds 5..12 vary finds {3} under seed 7.
+TEST(Ddmin, OverSeedsDropsWhatOnlyThePinnedSeedNeeded) {
+  auto fails = [](const Subset& s, std::uint64_t seed) {
+    const bool has3 = std::find(s.begin(), s.end(), 3) != s.end();
+    const bool has5 = std::find(s.begin(), s.end(), 5) != s.end();
+    return has3 && (has5 || seed == 7);
+  };
+  std::size_t pairs_run = 0;
+  const SeededBatchTest test = [&](const std::vector<SeededCandidate>& cs) {
+    pairs_run += cs.size();
+    std::vector<bool> out;
+    for (const auto& [s, seed] : cs) out.push_back(fails(s, seed));
+    return out;
+  };
+  const SeededDdminResult pinned = ddmin_over_seeds(12, 5, 1, test, 10'000);
+  EXPECT_EQ(pinned.ddmin.minimal, (Subset{3, 5}));
+  EXPECT_EQ(pinned.seed, 5u);
+  pairs_run = 0;
+  const SeededDdminResult varied = ddmin_over_seeds(12, 5, 8, test, 10'000);
+  EXPECT_EQ(varied.ddmin.minimal, (Subset{3}));
+  EXPECT_EQ(varied.seed, 7u);
+  EXPECT_EQ(pairs_run, varied.ddmin.tests * 8);
+  // Nothing removable: the whole set, under the first seed.
+  const SeededDdminResult whole = ddmin_over_seeds(1, 9, 4, test, 10'000);
+  EXPECT_EQ(whole.ddmin.minimal, (Subset{0}));
+  EXPECT_EQ(whole.seed, 9u);
+  // The budget counts pairs: 8 seeds per subset, so 15 pairs allow one subset test.
+  const SeededDdminResult tight = ddmin_over_seeds(12, 5, 8, test, 15);
+  EXPECT_EQ(tight.ddmin.tests, 1u);
+}
+
 TEST(Ddmin, AFailureThatNeedsNothingShrinksToNothing) {
   const DdminResult r = ddmin(10, needs_all_of({}), 100);
   EXPECT_TRUE(r.minimal.empty());
