@@ -110,6 +110,8 @@ class SyncActor final : public actor::Actor<SyncMsg> {
   SyncProgress progress() const;
   // Peers with a range request in flight, in id order (tests: "kill the server").
   std::vector<NodeId> serving_peers() const;
+  // A batch handed to the chain actor still awaits its answer (tests).
+  bool importing() const { return importing_; }
 
  private:
   struct Peer {

@@ -233,6 +233,54 @@ TEST(ChainScenario, NodeFarBehindSyncsAndSurvivesLosingItsServer) {
   EXPECT_EQ(r.nodes[6].sync.state, sync::SyncState::kSynced);
 }
 
+// The chain actor of a syncing node restarts while it holds a batch from sync: the batch's
+// answer never comes. Sync asks again after its import timeout (30 s) instead of waiting
+// forever, and the node catches up. (Before, it stayed where it was: blocks arriving by
+// gossip had unknown parents, and their "behind" hint found sync busy with the lost batch.)
+TEST(ChainScenario, SyncRefetchesABatchTheRestartedChainActorNeverAnswered) {
+  ChainOptions o;
+  o.seed = 5;
+  o.duration = 12min;
+  o.late_nodes = {6};  // a full node, ~300 blocks behind when it starts
+  o.late_start = 600s;
+  o.settle = 60s;
+  // Watches every event of the run; the first time the late node's sync has a batch out,
+  // crashes its chain actor from an event of that node (the crash request queues behind
+  // the batch, so the actor takes the batch and then dies holding it).
+  struct Probe {
+    sim::World* world = nullptr;
+    bool armed = true;
+    bool crashed = false;
+  } probe;
+  auto sync_of = [](sim::World& world) -> sync::SyncActor* {
+    auto* node = dynamic_cast<AlysNode*>(world.program(6));
+    return node ? dynamic_cast<sync::SyncActor*>(node->sync().cell().instance()) : nullptr;
+  };
+  o.setup = [&probe](sim::World& world) { probe.world = &world; };
+  o.trace_sink = [&probe, sync_of](Instant, sim::EventKind, NodeId, std::uint64_t) {
+    if (!probe.armed || probe.world == nullptr) return;
+    sim::World& world = *probe.world;
+    const sync::SyncActor* sync = sync_of(world);
+    if (sync == nullptr || !sync->importing()) return;
+    probe.armed = false;
+    world.schedule_at(world.now(), sim::EventKind::kCustom, 6, [&probe, &world, sync_of] {
+      const sync::SyncActor* s = sync_of(world);
+      if (s == nullptr || !s->importing()) {
+        probe.armed = true;  // answered meanwhile: wait for the next batch
+        return;
+      }
+      (void)dynamic_cast<AlysNode*>(world.program(6))->chain().tell(chain::ChainCrashForTest{});
+      probe.crashed = true;
+    });
+  };
+  const ChainResult r = run_chain(o);
+  ASSERT_TRUE(probe.crashed) << "the late node never imported a synced batch";
+  EXPECT_EQ(r.nodes[6].actor_restarts.at("chain"), 1u);
+  EXPECT_TRUE(r.ok()) << describe(r);
+  EXPECT_EQ(r.nodes[6].head, r.nodes[1].head);
+  EXPECT_EQ(r.nodes[6].sync.state, sync::SyncState::kSynced);
+}
+
 // Seeded chaos (crashes with lost writes, partitions, clogs, clock jumps and drift; at
 // most one node down): every checker holds after the quiet tail. This sweep found the AuxPoW-range and genesis
 // pointer bugs and the need for approved-head fork choice.
