@@ -49,7 +49,9 @@ int main(int argc, char** argv) {
   auto* det_cmd = app.add_subcommand(
       "check-determinism", "Run each seed twice (the second time with a perturbed heap) and fail if\n"
                            "any trace hash or event count differs: of the given scenario files or\n"
-                           "folders (in parallel), or of the demo protocol when none is given.");
+                           "folders (in parallel), or of the demo protocol when none is given.\n"
+                           "Scenario runs whose checks fail (the same both times) are listed with\n"
+                           "their replay command; the exit code is about determinism only.");
   std::vector<std::string> det_paths;
   std::size_t det_jobs = 0;
   det_cmd->add_option("scenarios", det_paths, "Scenario files or folders (none: the demo)");

@@ -4,8 +4,10 @@
 
 #include <chrono>
 #include <map>
+#include <string_view>
 #include <thread>
 
+#include "core/runtime/planted.h"
 #include "harness/commands.h"
 #include "harness/determinism.h"
 #include "harness/process_pool.h"
@@ -48,7 +50,9 @@ int run_scenario_determinism_command(const ScenarioDeterminismArgs& args, std::o
   out.flush();
   const auto start = std::chrono::steady_clock::now();
   std::map<std::size_t, std::size_t> diverged_per_scenario;
+  std::map<std::size_t, std::size_t> failed_per_scenario;
   std::vector<std::string> problems;
+  std::vector<std::string> check_failures;
   std::size_t done = 0;
   const std::size_t step = std::max<std::size_t>(1, jobs.size() / 10);
   run_in_processes(
@@ -56,28 +60,37 @@ int run_scenario_determinism_command(const ScenarioDeterminismArgs& args, std::o
       [&](std::size_t i) {
         std::uint64_t hashes[2] = {0, 0};
         std::uint64_t events[2] = {0, 0};
+        std::string failed_checker = "-";
         check_determinism(
             SeedRange{jobs[i].seed, jobs[i].seed},
             [&, n = 0](std::uint64_t seed) mutable {
               const RunResult r = scenarios::run_scenario(loaded[jobs[i].scenario], seed);
               hashes[n] = r.trace_hash;
               events[n] = r.events;
+              if (n == 0 && !r.failures.empty()) failed_checker = r.failures.front().checker;
               ++n;
               return r.trace_hash;
             });
-        return fmt::format("{} {} {} {}", hashes[0], hashes[1], events[0], events[1]);
+        return fmt::format("{} {} {} {} {}", hashes[0], hashes[1], events[0], events[1], failed_checker);
       },
       [&](std::size_t i, ChildOutcome outcome) {
         const scenarios::Scenario& s = loaded[jobs[i].scenario];
         const std::string again = fmt::format("alys-sim check-determinism {} --seeds {}", s.file, jobs[i].seed);
         unsigned long long h0 = 0, h1 = 0, e0 = 0, e1 = 0;
-        if (!outcome.ok() || std::sscanf(outcome.output.c_str(), "%llu %llu %llu %llu", &h0, &h1, &e0, &e1) != 4) {
+        char checker[64] = {0};
+        if (!outcome.ok() ||
+            std::sscanf(outcome.output.c_str(), "%llu %llu %llu %llu %63s", &h0, &h1, &e0, &e1, checker) != 5) {
           problems.push_back(fmt::format("CRASHED {} seed {}: {}\n  again: {}", s.name, jobs[i].seed, outcome.describe(), again));
           ++diverged_per_scenario[jobs[i].scenario];
         } else if (h0 != h1 || e0 != e1) {
           problems.push_back(fmt::format("DIVERGED {} seed {}: {} ({} events) then {} ({} events)\n  again: {}", s.name,
                                          jobs[i].seed, reports::hex64(h0), e0, reports::hex64(h1), e1, again));
           ++diverged_per_scenario[jobs[i].scenario];
+        } else if (std::string_view(checker) != "-") {
+          // Repeatable, but a check failed: not a determinism problem, still worth a line.
+          check_failures.push_back(fmt::format("FAILED {} {} seed {}\n  replay: {}", checker, s.name, jobs[i].seed,
+                                               scenarios::replay_command(s, jobs[i].seed, PlantedBug::kNone)));
+          ++failed_per_scenario[jobs[i].scenario];
         }
         ++done;
         if (args.progress && (done % step == 0 || done == jobs.size())) {
@@ -87,10 +100,14 @@ int run_scenario_determinism_command(const ScenarioDeterminismArgs& args, std::o
         }
       });
   for (const std::string& p : problems) out << p << "\n";
+  for (const std::string& f : check_failures) out << f << "\n";
   for (std::size_t s = 0; s < loaded.size(); ++s) {
-    out << fmt::format("{}: {} seeds, {} diverged\n", loaded[s].name, args.seeds.count(), diverged_per_scenario[s]);
+    out << fmt::format("{}: {} seeds, {} diverged, {} failed a check\n", loaded[s].name, args.seeds.count(),
+                       diverged_per_scenario[s], failed_per_scenario[s]);
   }
-  out << fmt::format("check-determinism: {} runs, {} diverged, {:.1f} s\n", jobs.size(), problems.size(),
+  // The exit code is about determinism only; failed checks are reported, as a sweep would.
+  out << fmt::format("check-determinism: {} runs, {} diverged, {} failed a check (same both times), {:.1f} s\n",
+                     jobs.size(), problems.size(), check_failures.size(),
                      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return problems.empty() ? kExitPass : kExitCheckFailed;
 }
