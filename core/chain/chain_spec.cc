@@ -34,7 +34,11 @@ Result<Federation> federation_of(const ChainSpec& spec) {
     if (!key) return with_context(fmt::format("authority {}", i), key.error());
     members.push_back(*key);
   }
-  return Federation::create(std::move(members), Federation::majority(members.size()));
+  // Not in the call: the order in which arguments are evaluated is unspecified, and with
+  // `members` moved into the first parameter before the second is computed (Clang's
+  // order) the threshold was majority(0) = 1: another script, another address.
+  const std::size_t threshold = Federation::majority(members.size());
+  return Federation::create(std::move(members), threshold);
 }
 
 }  // namespace alys

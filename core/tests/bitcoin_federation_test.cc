@@ -5,6 +5,7 @@
 
 #include "core/bitcoin/federation.h"
 #include "core/bitcoin/script.h"
+#include "core/chain/chain_spec.h"
 #include "core/tests/primitives_test_util.h"
 
 namespace alys {
@@ -20,6 +21,22 @@ std::vector<XOnlyPublicKey> member_keys(std::size_t n) {
   std::vector<XOnlyPublicKey> keys;
   for (std::size_t i = 1; i <= n; ++i) keys.push_back(key_from_int(static_cast<std::uint8_t>(i)).xonly_public_key());
   return keys;
+}
+
+// The chain spec's federation is its authorities with the majority threshold, whatever
+// order the compiler evaluates call arguments in: federation_of once moved the member list
+// into Federation::create before computing majority(members.size()) under Clang, which
+// made it 1-of-5, and its address was not the one deposits paid (no peg-out was ever paid).
+TEST(Federation, TheSpecsFederationIsItsAuthoritiesWithAMajority) {
+  ChainSpec spec;
+  for (const XOnlyPublicKey& k : member_keys(5)) spec.authorities.emplace_back(k.bytes());
+  auto fed = federation_of(spec);
+  ASSERT_TRUE(fed.has_value()) << fed.error().message();
+  EXPECT_EQ(fed->threshold(), 3u);
+  EXPECT_EQ(fed->members(), member_keys(5));
+  auto expected = Federation::create(member_keys(5), 3);
+  ASSERT_TRUE(expected.has_value());
+  EXPECT_EQ(fed->script_pubkey(), expected->script_pubkey());
 }
 
 TEST(Federation, ScriptLayoutMatchesAlys) {

@@ -459,7 +459,6 @@ TEST(NetworkActorSim, GarbageFramesGetAPeerBannedUntilTheBanExpires) {
 }
 
 TEST(NetworkActorSim, FramesBeforeTheHandshakeArePenalizedAndDropped) {
-  RawStats raw;
   std::deque<Recorder> recs(1);
   World w(testing::config_with_seed(4));
   NetworkConfig c = base_config(0, {});

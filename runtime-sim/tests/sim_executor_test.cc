@@ -228,9 +228,10 @@ TEST(SimExecutor, CrashDropsPendingPostsAndTimers) {
 TEST(SimExecutor, WorkQueuedWhileCrashingNeverRuns) {
   // A program whose destructor (wrongly) queues work. The crash must still drop it, and it
   // must not surface in the next incarnation (whose executor is a different object).
-  World w(config_with_seed(4));
+  // Declared before the world: its destructor runs the destroy hook, which reads them.
   int ran = 0;
   bool crashing = false;
+  World w(config_with_seed(4));
   ScriptProgram::Hooks h;
   h.destroy = [&](ScriptProgram& p) {
     if (!crashing) return;
