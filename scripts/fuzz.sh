@@ -17,7 +17,9 @@
 #
 # Needs clang, clang++ and libFuzzer's runtime (Debian: clang, libclang-rt-dev; for
 # symbolized reports, llvm). ALYS_FUZZ_CC/ALYS_FUZZ_CXX override the compilers (used when
-# build/fuzz is first configured); ALYS_BUILD_JOBS the -j.
+# build/fuzz is first configured); ALYS_BUILD_JOBS the -j. ALYS_FUZZ_TREE names another
+# build tree that already has the targets (CI: build/asan, which scripts/build.sh asan
+# configures with Clang and ALYS_FUZZ, so the library is compiled once for tests and fuzzers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -62,7 +64,7 @@ if ! command -v "$cxx" >/dev/null || ! command -v "$cc" >/dev/null; then
   exit 2
 fi
 
-dir=build/fuzz
+dir=${ALYS_FUZZ_TREE:-build/fuzz}
 if [[ ! -f $dir/build.ninja ]]; then
   cmake -G Ninja -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" \

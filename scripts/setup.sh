@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages alys-dst builds with, if any is missing. Idempotent: with
 # everything present it only asks dpkg and returns. Needs root or sudo to install.
-# Usage: scripts/setup.sh [fuzz]   (fuzz adds Clang and libFuzzer for scripts/fuzz.sh)
+# Usage: scripts/setup.sh [release|asan|dist|fuzz]
+#   asan and fuzz add Clang and libFuzzer's runtime (the ASan tree and scripts/fuzz.sh use them)
 set -euo pipefail
 
 PACKAGES=(
@@ -11,7 +12,7 @@ PACKAGES=(
   libtomlplusplus-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libcpp-httplib-dev libleveldb-dev libsnappy-dev libsecp256k1-dev libssl-dev libxxhash-dev
 )
-if [[ ${1:-} == fuzz ]]; then
+if [[ ${1:-} == fuzz || ${1:-} == asan ]]; then
   PACKAGES+=(clang libclang-rt-dev llvm)
 fi
 

@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 preset=${1:-release}
-scripts/setup.sh
+scripts/setup.sh "$preset"
 scripts/build.sh "$preset"
 ctest --test-dir "build/$preset" --output-on-failure -j "$(nproc)" --timeout 900
