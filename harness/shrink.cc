@@ -56,37 +56,16 @@ class Shrinker {
   bool budget_left(std::size_t n = 1) const { return runs_ + n <= max_runs_; }
   std::size_t runs() const { return runs_; }
 
-  // Delta-debugs the fixed faults of `s`.
-  void shrink_faults(Scenario& s, std::string_view pass) {
+  // Delta-debugs the fixed faults of `s`. With reseeds > 1, a subset counts as failing
+  // when it fails under the current seed or any of the `reseeds - 1` seeds after it, and the
+  // seed that made the minimal subset fail becomes the current one. Removing a fault moves
+  // every later random draw of the run (tie-breaks, latencies, nonces), so with the seed
+  // pinned a fault that only perturbs the run can look essential: a 1-minimal schedule of
+  // 20 faults where the bug needs one well-placed crash. Letting the seed vary keeps what
+  // the failure needs.
+  void shrink_faults(Scenario& s, std::string_view pass, std::size_t reseeds = 1) {
     const chaos::Schedule all = s.options.faults;
-    if (all.empty()) return;
-    BatchTest batch = [&](const std::vector<Subset>& subsets) {
-      std::vector<Scenario> cands;
-      for (const Subset& sub : subsets) {
-        Scenario c = s;
-        c.options.faults.clear();
-        for (std::size_t k : sub) c.options.faults.push_back(all[k]);
-        cands.push_back(std::move(c));
-      }
-      return test(cands);
-    };
-    const std::size_t before = all.size();
-    const DdminResult r = ddmin(all.size(), batch, max_runs_ > runs_ ? max_runs_ - runs_ : 0);
-    s.options.faults.clear();
-    for (std::size_t k : r.minimal) s.options.faults.push_back(all[k]);
-    note(fmt::format("{}: faults {} -> {} ({} runs{})", pass, before, s.options.faults.size(), r.tests,
-                     r.exhausted ? ", budget spent: may not be minimal" : ""));
-  }
-
-  // Delta-debugs the faults once more, a subset counting as failing when it fails under the
-  // current seed or any of the `reseeds - 1` seeds after it; the seed that made the
-  // minimal subset fail becomes the current one. Removing a fault moves every later random
-  // draw of the run (tie-breaks, latencies, nonces), so with the seed pinned a fault that
-  // only perturbs the run can look essential: a 1-minimal schedule of 20 faults where the
-  // bug needs one well-placed crash. Letting the seed vary keeps what the failure needs.
-  void shrink_faults_reseeding(Scenario& s, std::size_t reseeds) {
-    const chaos::Schedule all = s.options.faults;
-    if (all.size() <= 1 || reseeds <= 1) return;
+    if (all.empty() || (reseeds > 1 && all.size() == 1)) return;
     const SeededBatchTest batch = [&](const std::vector<SeededCandidate>& pairs) {
       std::vector<Scenario> cands;
       std::vector<std::uint64_t> seeds;
@@ -105,9 +84,15 @@ class Shrinker {
     s.options.faults.clear();
     for (std::size_t k : r.ddmin.minimal) s.options.faults.push_back(all[k]);
     seed_ = r.seed;
-    note(fmt::format("faults with seeds {}..{}: {} -> {} under seed {} ({} runs{})", before, before + reseeds - 1,
-                     all.size(), s.options.faults.size(), seed_, r.ddmin.tests * reseeds,
-                     r.ddmin.exhausted ? ", budget spent: may not be minimal" : ""));
+    const std::string_view spent = r.ddmin.exhausted ? ", budget spent: may not be minimal" : "";
+    if (reseeds == 1) {
+      note(fmt::format("{}: faults {} -> {} ({} runs{})", pass, all.size(), s.options.faults.size(),
+                       r.ddmin.tests, spent));
+    } else {
+      note(fmt::format("{} with seeds {}..{}: {} -> {} under seed {} ({} runs{})", pass, before,
+                       before + reseeds - 1, all.size(), s.options.faults.size(), seed_,
+                       r.ddmin.tests * reseeds, spent));
+    }
   }
   std::uint64_t seed() const { return seed_; }
 
@@ -255,25 +240,20 @@ int run_shrink_command(const ShrinkArgs& args, std::ostream& out) {
     }
   }
   // A shorter run: end the workload soon after the last fault ends (whole minutes).
-  Instant last_end = kTimeZero;
-  for (const auto& f : s.options.faults) last_end = std::max(last_end, f.at + f.duration);
-  const Duration needed = std::chrono::ceil<std::chrono::minutes>(last_end - kTimeZero + 1min);
-  if (needed < s.options.duration) {
-    shrinker.attempt(s, fmt::format("duration {}", format_duration(needed)),
-                     [needed](Scenario& c) { c.options.duration = needed; });
-  }
+  auto try_shorter_run = [&shrinker](Scenario& sc) {
+    Instant last_end = kTimeZero;
+    for (const auto& f : sc.options.faults) last_end = std::max(last_end, f.at + f.duration);
+    const Duration needed = std::chrono::ceil<std::chrono::minutes>(last_end - kTimeZero + 1min);
+    if (needed < sc.options.duration) {
+      shrinker.attempt(sc, fmt::format("duration {}", format_duration(needed)),
+                       [needed](Scenario& c) { c.options.duration = needed; });
+    }
+  };
+  try_shorter_run(s);
   shrinker.shrink_faults(s, "faults again");
   const std::size_t faults_before_reseeding = s.options.faults.size();
-  shrinker.shrink_faults_reseeding(s, args.reseeds);
-  if (s.options.faults.size() < faults_before_reseeding) {
-    last_end = kTimeZero;
-    for (const auto& f : s.options.faults) last_end = std::max(last_end, f.at + f.duration);
-    const Duration shorter = std::chrono::ceil<std::chrono::minutes>(last_end - kTimeZero + 1min);
-    if (shorter < s.options.duration) {
-      shrinker.attempt(s, fmt::format("duration {}", format_duration(shorter)),
-                       [shorter](Scenario& c) { c.options.duration = shorter; });
-    }
-  }
+  shrinker.shrink_faults(s, "faults", args.reseeds);
+  if (s.options.faults.size() < faults_before_reseeding) try_shorter_run(s);
   const std::uint64_t seed = shrinker.seed();
 
   s.name = fmt::format("{}-seed-{}-shrunk", original.name, args.seed);

@@ -12,8 +12,7 @@ namespace alys::sim {
 
 World::World(WorldConfig config)
     : config_(config),
-      tie_rng_(stream("tie-break")),
-      crash_stream_key_(XXH3_64bits("crash-durability", 16)) {
+      tie_rng_(stream("tie-break")) {
   network_ = std::make_unique<SimNetwork>(*this, config_.network);
 }
 
@@ -83,7 +82,8 @@ void World::crash(NodeId node, CrashDurability durability) {
       // Drawn from the crash itself (node, instant), not from a stream shared by every
       // crash of the run: what one crash keeps then does not change when `shrink` removes
       // an earlier crash, or when a new fault kind adds crashes elsewhere.
-      const std::uint64_t id = crash_stream_key_ + std::uint64_t{node} * 0x9E3779B97F4A7C15ull +
+      static const std::uint64_t kCrashStreamKey = XXH3_64bits("crash-durability", 16);
+      const std::uint64_t id = kCrashStreamKey + std::uint64_t{node} * 0x9E3779B97F4A7C15ull +
                                static_cast<std::uint64_t>(to_ns(now_)) * 0xC2B2AE3D27D4EB4Full;
       Xoshiro256ss rng = Xoshiro256ss::stream(config_.seed, id);
       switch (uniform_below(rng, 3)) {

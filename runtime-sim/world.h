@@ -132,7 +132,6 @@ class World {
   std::vector<std::uint32_t> owner_generations_;  // per owner slot
   std::vector<std::uint32_t> free_owners_;
   std::unique_ptr<SimNetwork> network_;
-  std::uint64_t crash_stream_key_;  // World::crash: seeded durability per crash
   std::uint64_t process_exits_ = 0;
   LogSink log_sink_;
   TraceSink trace_sink_;
