@@ -191,11 +191,7 @@ Status ChainActor::on_approval(InboundApproval& m) {
   if (tree_->contains(hash)) {
     const ApprovalAdded added = tree_->add_approval(hash, approval);
     if (added.added && routes_.gossip) routes_.gossip(WireMessage{m.approval}, m.from, m.frame);
-    if (added.change.changed) {
-      persist_block(hash);  // stored with the approvals that made it head
-      on_head_change(added.change, true);
-      maybe_approve_children(hash);
-    }
+    follow_approval(hash, added.change, /*live=*/true);
     return Status::ok();
   }
   if (pending_approval_count_ < config_->pending_approvals_max) {
@@ -291,12 +287,7 @@ void ChainActor::pump() {
       (void)known;
       for (const Approval& a : p.block.approvals) {
         if (!check_approval(spec_, hash, a, cache())) continue;
-        const ApprovalAdded added = tree_->add_approval(hash, a);
-        if (added.change.changed) {
-          if (p.origin != Origin::kLoad) persist_block(hash);
-          on_head_change(added.change, p.origin != Origin::kLoad);
-          if (p.origin != Origin::kLoad) maybe_approve_children(hash);
-        }
+        follow_approval(hash, tree_->add_approval(hash, a).change, /*live=*/p.origin != Origin::kLoad);
       }
       complete_batch(p.batch, tree_->head_height());
       continue;
@@ -635,11 +626,7 @@ void ChainActor::on_imported(const Pending& p, const Hash256& hash,
     pending_approval_count_ -= waiting.size();
     pending_approvals_.erase(it);
     for (const Approval& a : waiting) {
-      const ApprovalAdded added = tree_->add_approval(hash, a);
-      if (added.change.changed) {
-        if (!from_disk) persist_block(hash);
-        on_head_change(added.change, !from_disk);
-      }
+      follow_approval(hash, tree_->add_approval(hash, a).change, /*live=*/!from_disk);
     }
   }
   if ((p.origin == Origin::kGossip || p.origin == Origin::kLocal) && routes_.gossip) {
@@ -953,6 +940,15 @@ void ChainActor::reannounce_stalled_head() {
   }
   if (head.block.block.height == 0 || !routes_.gossip) return;
   routes_.gossip(WireMessage{NewBlock{head.block}}, std::nullopt, nullptr);
+}
+
+void ChainActor::follow_approval(const Hash256& hash, const HeadChange& change, bool live) {
+  if (!change.changed) return;
+  if (live) persist_block(hash);  // stored with the approvals that made it head
+  on_head_change(change, live);
+  // An authority may now approve the new head's children (none yet for a block just
+  // imported).
+  if (live) maybe_approve_children(hash);
 }
 
 void ChainActor::maybe_approve_children(const Hash256& parent) {

@@ -263,6 +263,9 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   void request_signature(std::uint64_t slot, const Hash256& hash, bool as_proposer);
   void maybe_approve(const Hash256& hash);
   void maybe_approve_children(const Hash256& parent);
+  // After an approval was added to `hash`: the head change it made (if any) is stored and
+  // followed (`live`: not while loading from disk, where nothing is re-stored or signed).
+  void follow_approval(const Hash256& hash, const HeadChange& change, bool live);
   void reannounce_stalled_head();
   std::optional<AuxPowHeader> pow_for(const Hash256& parent) const;
   // Equivocation (ByzantineSwitch). build_twin asks the engine for the twin of `honest`
