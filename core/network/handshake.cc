@@ -6,16 +6,16 @@
 
 namespace alys::net {
 
-Hello make_hello(std::uint32_t chain_id, const Hash256& genesis, const SecretKey& key, NodeId from,
-                 NodeId to) {
+Hello make_hello(std::uint32_t chain_id, const Hash256& genesis, const SchnorrSigner& signer,
+                 NodeId from, NodeId to) {
   Hello h;
   h.chain_id = chain_id;
   h.genesis = genesis;
-  h.node_key = key.xonly_public_key().bytes();
+  h.node_key = signer.public_key().bytes();
   h.from_node = from;
   h.to_node = to;
   const Hash256 digest = hello_signing_hash(h);
-  h.signature = schnorr_sign(key, digest.view(), Hash256{}).bytes();
+  h.signature = signer.sign(digest.view(), Hash256{}).bytes();
   return h;
 }
 

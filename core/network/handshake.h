@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/crypto/keys.h"
+#include "core/crypto/schnorr.h"
 #include "core/network/messages.h"
 #include "core/runtime/node_id.h"
 #include "core/types/hash256.h"
@@ -19,8 +20,10 @@ namespace alys::net {
 
 // Our Hello to `to`. Signed with zero aux randomness (BIP-340 allows it; the nonce still
 // depends on key and message), so the same inputs give the same frame bytes in every run.
-Hello make_hello(std::uint32_t chain_id, const Hash256& genesis, const SecretKey& key, NodeId from,
-                 NodeId to);
+// `signer` holds the node key's prepared keypair, so a Hello costs one signature and no key
+// derivation (a node sends one per connection and reconnects after every fault).
+Hello make_hello(std::uint32_t chain_id, const Hash256& genesis, const SchnorrSigner& signer,
+                 NodeId from, NodeId to);
 
 enum class HelloVerdict : std::uint8_t {
   kOk,

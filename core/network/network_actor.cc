@@ -138,6 +138,7 @@ NetworkActor::~NetworkActor() { detach(); }
 
 Status NetworkActor::pre_start() {
   if (Status s = validate(config_); !s.is_ok()) return s;
+  signer_.emplace(*config_.node_key);
   self_id_ = env().id();
   // Nonzero and, with overwhelming probability, different from every earlier instance's.
   epoch_ = uniform_below(env().random(), UINT64_MAX) + 1;
@@ -221,7 +222,7 @@ Status NetworkActor::handle(Gossip& m) {
   if (!frame) {
     frame = share_frame(encode_frame(m.msg));
     // Recorded even when no peer is ready, so the echo of our own message is dropped.
-    seen_.insert(gossip_id(*frame));
+    seen_.insert(gossip_id(frame));
   }
   for (NodeId id : table_.ready(m.except)) send_frame(id, *table_.find(id), frame);
   return Status::ok();
@@ -327,7 +328,7 @@ Status NetworkActor::handle(TransportFrame& m) {
   if (p->phase == Phase::kReady) {
     p->heard_since_ping = true;
     if (const auto kind = peek_frame_kind(*m.frame); kind && is_gossip_kind(*kind)) {
-      gid = gossip_id(*m.frame);
+      gid = gossip_id(m.frame);
       if (seen_.contains(*gid)) {
         ++metrics_.duplicates_dropped;
         return Status::ok();
@@ -471,7 +472,7 @@ void NetworkActor::on_wire(NodeId id, Peer& p, const SharedFrame& frame,
     return;
   }
   if (is_gossip(msg)) {
-    const Hash256 gid = gossip_id_of_frame ? *gossip_id_of_frame : gossip_id(*frame);
+    const Hash256 gid = gossip_id_of_frame ? *gossip_id_of_frame : gossip_id(frame);
     if (!seen_.insert(gid)) {
       ++metrics_.duplicates_dropped;
       return;
@@ -592,7 +593,7 @@ void NetworkActor::send_hello(NodeId id, Peer& p) {
   ++p.hellos_sent;
   p.last_hello_sent = env().clock().now();
   send_message(id, p,
-               make_hello(config_.chain_id, config_.genesis, *config_.node_key, self_id_, id));
+               make_hello(config_.chain_id, config_.genesis, *signer_, self_id_, id));
 }
 
 bool NetworkActor::send_frame(NodeId id, Peer& p, const SharedFrame& frame) {

@@ -81,6 +81,7 @@
 
 #include "core/actor/actor.h"
 #include "core/crypto/keys.h"
+#include "core/crypto/schnorr.h"
 #include "core/network/messages.h"
 #include "core/network/peer_score.h"
 #include "core/network/peer_table.h"
@@ -277,6 +278,7 @@ class NetworkActor final : public actor::Actor<NetworkMsg> {
   InboundRoutes routes_;
   PeerTable table_;
   SeenCache seen_;
+  std::optional<SchnorrSigner> signer_;  // config_.node_key, prepared in pre_start
   NetworkMetrics metrics_;
   std::unique_ptr<Adapter> adapter_;
   Transport* attached_to_ = nullptr;  // the transport our adapter is registered with

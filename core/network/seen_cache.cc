@@ -1,6 +1,9 @@
 #include "core/network/seen_cache.h"
 
+#include <array>
 #include <bit>
+#include <cstdint>
+#include <memory>
 
 #include "core/crypto/sha256.h"
 #include "core/runtime/assert.h"
@@ -8,6 +11,29 @@
 namespace alys::net {
 
 Hash256 gossip_id(ByteView frame) { return sha256(frame); }
+
+namespace {
+// A direct-mapped table keyed by buffer address. `owner` tells a live buffer from a later
+// one at the same address: while the remembered buffer lives the weak_ptr is not expired
+// and no other buffer can have its address; once it dies the entry can never match again.
+struct FrameIdEntry {
+  const Bytes* address = nullptr;
+  std::weak_ptr<const Bytes> owner;
+  Hash256 id;
+};
+constexpr std::size_t kFrameIdEntries = 64;  // frames in flight through one mesh at once
+}  // namespace
+
+Hash256 gossip_id(const SharedFrame& frame) {
+  thread_local std::array<FrameIdEntry, kFrameIdEntries> memo;
+  const auto address = reinterpret_cast<std::uintptr_t>(frame.get());
+  FrameIdEntry& e = memo[(address / alignof(Bytes)) % kFrameIdEntries];
+  if (e.address == frame.get() && !e.owner.expired()) return e.id;
+  e.address = frame.get();
+  e.owner = frame;
+  e.id = gossip_id(ByteView(*frame));
+  return e.id;
+}
 
 SeenCache::SeenCache(std::size_t max_entries, std::uint64_t salt) : salt_(salt) {
   ALYS_ASSERT(max_entries > 0 && max_entries <= (std::size_t{1} << 30),

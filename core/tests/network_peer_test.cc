@@ -66,6 +66,24 @@ TEST(SeenCache, GossipIdIsSha256OfTheFrame) {
   EXPECT_EQ(gossip_id(frame), sha256(frame));
 }
 
+// The shared-buffer memo answers for the buffer it saw, never for a later buffer that the
+// allocator placed at the same address (which it does at once for a freed block of the
+// same size): each new frame's id is its own bytes' hash. The frames own their bytes apart
+// from the control block (not make_shared), so the memo's weak_ptr does not hold the
+// address and the allocator can hand it out again.
+TEST(SeenCache, GossipIdOfASharedFrameIsThatFramesHashEvenAtAReusedAddress) {
+  std::size_t reused = 0;
+  const Bytes* last = nullptr;
+  for (std::uint8_t i = 0; i < 32; ++i) {
+    const SharedFrame frame(new const Bytes{i, 7, 7, 7});
+    reused += frame.get() == last;
+    last = frame.get();
+    EXPECT_EQ(gossip_id(frame), sha256(*frame)) << "frame " << int{i};
+    EXPECT_EQ(gossip_id(frame), sha256(*frame)) << "frame " << int{i} << ", asked again";
+  }
+  EXPECT_GT(reused, 0u) << "no address was reused, so the test did not reach the hazard";
+}
+
 // Model check: the cache behaves like "the last max distinct first-insertions" and never
 // holds more than max ids.
 RC_GTEST_PROP(SeenCacheProp, MatchesFifoModelAndStaysBounded, ()) {
@@ -178,7 +196,7 @@ struct HelloFixture : ::testing::Test {
   const std::uint32_t chain = 7;
   const Hash256 genesis = id_of(99);
   const SecretKey key = key_of(5);
-  Hello hello = make_hello(chain, genesis, key, /*from=*/2, /*to=*/1);
+  Hello hello = make_hello(chain, genesis, SchnorrSigner(key), /*from=*/2, /*to=*/1);
 };
 
 TEST_F(HelloFixture, AValidHelloPasses) {
@@ -191,7 +209,7 @@ TEST_F(HelloFixture, WrongChainOrGenesisIsWrongChain) {
   EXPECT_EQ(check_hello(hello, chain + 1, genesis, 1, 2).verdict, HelloVerdict::kWrongChain);
   EXPECT_EQ(check_hello(hello, chain, id_of(98), 1, 2).verdict, HelloVerdict::kWrongChain);
   // Re-signed by a node of another chain: still the wrong chain.
-  const Hello other = make_hello(chain + 1, genesis, key, 2, 1);
+  const Hello other = make_hello(chain + 1, genesis, SchnorrSigner(key), 2, 1);
   const HelloCheck c = check_hello(other, chain, genesis, 1, 2);
   EXPECT_EQ(c.verdict, HelloVerdict::kWrongChain);
   EXPECT_NE(c.reason.find("chain_id"), std::string::npos) << c.reason;

@@ -379,7 +379,7 @@ ScriptProgram::Hooks raw_peer(NodeId target, RawStats* stats, OnPing on_ping = O
     ++stats->connections;
     const NodeId self = p.env().id();
     p.env().transport().send(
-        peer, encode_frame(net::make_hello(kChain, kGenesis, key_of(self), self, peer)));
+        peer, encode_frame(net::make_hello(kChain, kGenesis, SchnorrSigner(key_of(self)), self, peer)));
     p.env().transport().send(peer, encode_frame(approval(50'000 + stats->connections)));
   };
   h.frame = [stats, on_ping](ScriptProgram& p, NodeId peer, ByteView frame) {
