@@ -102,9 +102,13 @@ struct TcpTransport::State : std::enable_shared_from_this<State> {
   std::set<ConnPtr> handshaking;     // accepted or dialled, preambles not yet exchanged
   bool stopped = false;
 
-  // Node side.
-  TransportHandler* handler = nullptr;
-  std::map<NodeId, ConnPtr> up;  // announced by on_peer_up and not yet by on_peer_down
+  // Node side: callbacks run on the node's executor, but send/set_handler come from the
+  // actors' strands (the network actor has its own), so these are guarded. Callbacks run
+  // under the lock: set_handler(nullptr) then waits for one in progress, and a handler may
+  // call back into the transport on its thread (recursive).
+  std::recursive_mutex node_mu;
+  TransportHandler* handler = nullptr;  // guarded by node_mu
+  std::map<NodeId, ConnPtr> up;         // guarded by node_mu; announced up, not yet down
 
   // Any thread: no node task is posted once `closed` is set (under post_mu).
   std::mutex post_mu;
@@ -247,6 +251,7 @@ struct TcpTransport::State : std::enable_shared_from_this<State> {
       d.timer = nullptr;
     }
     to_node([c](State& s) {
+      std::lock_guard lock(s.node_mu);
       s.up[c->peer] = c;
       if (s.handler != nullptr) s.handler->on_peer_up(c->peer);
     });
@@ -347,6 +352,7 @@ struct TcpTransport::State : std::enable_shared_from_this<State> {
     schedule_redial(c->peer);
     if (c->established) {
       to_node([c](State& s) {
+        std::lock_guard lock(s.node_mu);
         const auto it = s.up.find(c->peer);
         if (it == s.up.end() || it->second != c) return;
         s.up.erase(it);
@@ -392,9 +398,12 @@ struct TcpTransport::State : std::enable_shared_from_this<State> {
   // --- node ---------------------------------------------------------------------------
 
   void deliver(const ConnPtr& c, const SharedFrame& frame) {
-    const auto it = up.find(c->peer);
-    if (it != up.end() && it->second == c && handler != nullptr) {
-      handler->on_shared_frame(c->peer, frame);
+    {
+      std::lock_guard lock(node_mu);
+      const auto it = up.find(c->peer);
+      if (it != up.end() && it->second == c && handler != nullptr) {
+        handler->on_shared_frame(c->peer, frame);
+      }
     }
     const std::size_t left = --c->undelivered;
     if (left <= options.read_pause_frames / 2 && c->paused.load()) {
@@ -456,7 +465,10 @@ TcpTransportMetrics TcpTransport::metrics() const {
                              m.frames_out.load()};
 }
 
-void TcpTransport::set_handler(TransportHandler* handler) { state_->handler = handler; }
+void TcpTransport::set_handler(TransportHandler* handler) {
+  std::lock_guard lock(state_->node_mu);
+  state_->handler = handler;
+}
 
 void TcpTransport::connect(NodeId peer) {
   state_->on_strand([peer](State& s) {
@@ -481,14 +493,22 @@ void TcpTransport::disconnect(NodeId peer) {
 bool TcpTransport::send_shared(NodeId peer, SharedFrame frame) {
   ALYS_ASSERT(frame != nullptr, "Transport::send_shared: null frame");
   if (state_->closed.load() || frame->size() > state_->options.max_frame_bytes) return false;
-  const auto it = state_->up.find(peer);
-  if (it == state_->up.end()) return false;
-  state_->on_strand([c = it->second, frame = std::move(frame)](State& s) mutable {
+  ConnPtr c;
+  {
+    std::lock_guard lock(state_->node_mu);
+    const auto it = state_->up.find(peer);
+    if (it == state_->up.end()) return false;
+    c = it->second;
+  }
+  state_->on_strand([c = std::move(c), frame = std::move(frame)](State& s) mutable {
     s.enqueue(c, std::move(frame));
   });
   return true;
 }
 
-bool TcpTransport::is_connected(NodeId peer) const { return state_->up.count(peer) != 0; }
+bool TcpTransport::is_connected(NodeId peer) const {
+  std::lock_guard lock(state_->node_mu);
+  return state_->up.count(peer) != 0;
+}
 
 }  // namespace alys::real

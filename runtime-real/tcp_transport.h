@@ -24,11 +24,13 @@
 //
 // Threads. Socket work runs on one Asio strand of the io_context (any number of pool
 // threads). Handler callbacks run on the node's Executor given to the constructor, in the
-// contract's order per peer. send/connect/disconnect/is_connected/set_handler are called
-// from the node's executor (the Transport thread rule); set_peer_address, listen, metrics
-// and close from any thread. After close() returns no new callback is posted; one already
-// posted runs but finds the transport closed and does nothing. The io_context must outlive
-// every completion (stop the pool after destroying the transport).
+// contract's order per peer. Every method may be called from any thread: with actors on
+// strands, the network actor calls send from its own strand while callbacks run on the
+// node's executor, so the node-side state is under a (recursive) mutex that callbacks hold:
+// after set_handler(nullptr) returns no callback reaches the old handler. After close()
+// returns no new callback is posted; one already posted runs but finds the transport closed
+// and does nothing. The io_context must outlive every completion (stop the pool after
+// destroying the transport).
 #pragma once
 
 #include <atomic>
