@@ -1,6 +1,7 @@
 #include "core/crypto/schnorr.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -34,6 +35,9 @@ Result<SchnorrSignature> SchnorrSignature::from_hex(std::string_view hex) {
 std::string SchnorrSignature::to_hex() const { return alys::to_hex(view()); }
 
 namespace {
+std::atomic<std::uint64_t> g_signs{0};
+std::atomic<std::uint64_t> g_verifies{0};
+
 // BIP-340 signing with a prepared keypair: the one body both signing entry points share.
 std::array<std::uint8_t, SchnorrSignature::kSize> sign_with(const secp256k1_keypair& keypair,
                                                           ByteView message,
@@ -43,6 +47,7 @@ std::array<std::uint8_t, SchnorrSignature::kSize> sign_with(const secp256k1_keyp
   std::array<std::uint8_t, 32> aux = aux_rand.bytes();
   params.ndata = aux.data();
   std::array<std::uint8_t, SchnorrSignature::kSize> sig{};
+  g_signs.fetch_add(1, std::memory_order_relaxed);
   ALYS_ASSERT(secp256k1_schnorrsig_sign_custom(secp256k1_ctx(), sig.data(), message.data(),
                                                message.size(), &keypair, &params) == 1,
               "schnorrsig_sign_custom failed");
@@ -81,8 +86,13 @@ bool schnorr_verify(const XOnlyPublicKey& key, ByteView message, const SchnorrSi
   secp256k1_xonly_pubkey pubkey;
   static_assert(sizeof(pubkey) == sizeof(key.parsed()), "secp256k1_xonly_pubkey layout");
   std::memcpy(&pubkey, key.parsed().data(), sizeof(pubkey));
+  g_verifies.fetch_add(1, std::memory_order_relaxed);
   return secp256k1_schnorrsig_verify(secp256k1_ctx(), sig.bytes().data(), message.data(),
                                      message.size(), &pubkey) == 1;
+}
+
+SchnorrOpCounts schnorr_op_counts() {
+  return {g_signs.load(std::memory_order_relaxed), g_verifies.load(std::memory_order_relaxed)};
 }
 
 }  // namespace alys

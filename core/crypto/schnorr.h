@@ -58,4 +58,13 @@ class SchnorrSigner {
 // BIP-340 Verify(pk, m, sig). True iff the signature is valid.
 bool schnorr_verify(const XOnlyPublicKey& key, ByteView message, const SchnorrSignature& sig);
 
+// Signatures made and checked by this process so far (relaxed atomic counts, any thread).
+// For measuring what a workload costs in signature work alone (harness/bench); they never
+// feed back into behaviour.
+struct SchnorrOpCounts {
+  std::uint64_t signs = 0;
+  std::uint64_t verifies = 0;
+};
+SchnorrOpCounts schnorr_op_counts();
+
 }  // namespace alys

@@ -3,9 +3,12 @@
 // partitions, clogs, clock jumps, latency spikes and loss, then a 60 s quiet tail), one
 // child process per seed as `alys-sim sweep` runs them; and the wall time of one simulated
 // hour of the same network under chaos. The target: 1,000 seeds in at most 60 s on 2 cores,
-// i.e. at least 16.7 seeds/s with --jobs 2.
+// i.e. at least 16.7 seeds/s with --jobs 2. BM_SignatureFloorPerSeed measures how much of a
+// seed is signature work that only faster cryptography could shorten.
 #include <benchmark/benchmark.h>
 
+#include "core/crypto/schnorr.h"
+#include "core/crypto/sha256.h"
 #include "harness/process_pool.h"
 #include "scenarios/scenario.h"
 #include "scenarios/scenario_run.h"
@@ -56,6 +59,38 @@ void BM_ChaosSimulatedHour(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ChaosSimulatedHour)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// What no simulator speed can remove from a seed: the BIP-340 signatures its network makes
+// and checks (real signatures, each checked once thanks to the shared VerifyCache). Runs
+// one seed of the 10-minute chaos scenario to count them, then makes and checks that many
+// on their own, one iteration per seed. Time per iteration is the signature floor of one
+// seed; floor_seeds_per_s_2_jobs is the most BM_SweepSeeds/2 could reach if everything
+// else cost nothing.
+void BM_SignatureFloorPerSeed(benchmark::State& state) {
+  const scenarios::Scenario s = ten_minute_chaos();
+  const SchnorrOpCounts before = schnorr_op_counts();
+  if (!scenarios::run_scenario(s, 1).passed()) state.SkipWithError("a check failed");
+  const SchnorrOpCounts after = schnorr_op_counts();
+  const std::uint64_t signs = after.signs - before.signs;
+  const std::uint64_t verifies = after.verifies - before.verifies;
+  const SecretKey key = SecretKey::from_bytes(sha256(as_bytes("alys/bench/floor")).view()).value();
+  const SchnorrSigner signer(key);
+  const Hash256 message = sha256(as_bytes("alys/bench/floor/message"));
+  const SchnorrSignature sig = signer.sign(message.view(), Hash256{});
+  for (auto _ : state) {
+    for (std::uint64_t i = 0; i < signs; ++i) {
+      benchmark::DoNotOptimize(signer.sign(message.view(), Hash256{}));
+    }
+    for (std::uint64_t i = 0; i < verifies; ++i) {
+      benchmark::DoNotOptimize(schnorr_verify(signer.public_key(), message.view(), sig));
+    }
+  }
+  state.counters["signs"] = static_cast<double>(signs);
+  state.counters["verifies"] = static_cast<double>(verifies);
+  state.counters["floor_seeds_per_s_2_jobs"] =
+      benchmark::Counter(2.0 * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_SignatureFloorPerSeed)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace alys::harness
