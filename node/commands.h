@@ -1,0 +1,33 @@
+// alys-node's commands (DESIGN.md §8). Each returns the process exit code: 0 success,
+// 1 the node failed while running, 2 bad input (a file, a flag, the environment), with the
+// reason on stderr naming the file and key or the flag.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "node/node_files.h"
+
+namespace alys::node {
+
+// A new secret key from OS entropy; prints it and its x-only public key.
+int keygen_command();
+
+struct InitOptions {
+  std::size_t nodes = 3;
+  std::string dir;
+  std::uint16_t base_port = 7000;
+  std::uint64_t slot_ms = 2000;
+  std::uint32_t chain_id = 212121;
+};
+// Writes a local federation: dir/spec.toml and dir/n<i>/node.toml for every node (each an
+// authority with a fresh key, listening on 127.0.0.1:base_port+i, every other node its
+// peer). Refuses to touch a directory that already holds a spec.toml.
+int init_command(const InitOptions& options);
+
+// Runs the node of `node_file` (overrides already applied) until SIGINT or SIGTERM, then
+// stops its actors, syncs and exits 0; exits with the tree's code if its root supervisor
+// gives up.
+int run_command(const NodeFile& node_file);
+
+}  // namespace alys::node

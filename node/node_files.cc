@@ -1,0 +1,278 @@
+#include "node/node_files.h"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "core/config/toml_reader.h"
+#include "core/types/hex.h"
+
+namespace alys::node {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string resolve(const std::string& file, const std::string& relative) {
+  const fs::path p(relative);
+  if (p.is_absolute()) return relative;
+  return (fs::path(file).parent_path() / p).lexically_normal().string();
+}
+
+std::optional<BitcoinNetwork> network_named(std::string_view name) {
+  if (name == "mainnet") return BitcoinNetwork::kMainnet;
+  if (name == "testnet") return BitcoinNetwork::kTestnet;
+  if (name == "signet") return BitcoinNetwork::kSignet;
+  if (name == "regtest") return BitcoinNetwork::kRegtest;
+  return std::nullopt;
+}
+std::string_view network_name(BitcoinNetwork n) {
+  switch (n) {
+    case BitcoinNetwork::kMainnet: return "mainnet";
+    case BitcoinNetwork::kTestnet: return "testnet";
+    case BitcoinNetwork::kSignet: return "signet";
+    case BitcoinNetwork::kRegtest: return "regtest";
+  }
+  return "regtest";
+}
+
+std::optional<Wei> parse_wei(std::string_view text) {
+  if (text.empty() || text.size() > 39) return std::nullopt;
+  using u128 = Wei::u128;
+  u128 v = 0;
+  const u128 max = ~static_cast<u128>(0);
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    const auto digit = static_cast<unsigned>(c - '0');
+    if (v > (max - digit) / 10) return std::nullopt;
+    v = v * 10 + digit;
+  }
+  return Wei::from_parts(static_cast<std::uint64_t>(v >> 64), static_cast<std::uint64_t>(v));
+}
+
+std::optional<EvmAddress> parse_address(std::string_view text) {
+  if (text.starts_with("0x") || text.starts_with("0X")) text.remove_prefix(2);
+  auto bytes = from_hex(text);
+  if (!bytes || bytes->size() != 20) return std::nullopt;
+  EvmAddress a{};
+  std::copy(bytes->begin(), bytes->end(), a.begin());
+  return a;
+}
+
+}  // namespace
+
+Result<real::TcpPeerAddress> parse_host_port(std::string_view text, bool allow_any_port) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    return Status::invalid_argument(fmt::format("'{}': expected host:port", text));
+  }
+  const std::string_view port_text = text.substr(colon + 1);
+  std::uint32_t port = 0;
+  if (port_text.empty() || port_text.size() > 5) {
+    return Status::invalid_argument(fmt::format("'{}': bad port", text));
+  }
+  for (char c : port_text) {
+    if (c < '0' || c > '9') return Status::invalid_argument(fmt::format("'{}': bad port", text));
+    port = port * 10 + static_cast<std::uint32_t>(c - '0');
+  }
+  if (port > 65535 || (port == 0 && !allow_any_port)) {
+    return Status::invalid_argument(fmt::format("'{}': port must be in 1..65535", text));
+  }
+  return real::TcpPeerAddress{std::string(text.substr(0, colon)), static_cast<std::uint16_t>(port)};
+}
+
+Result<ChainSpec> load_chain_spec(const std::string& path) {
+  auto doc = config::parse_toml_file(path);
+  if (!doc) return doc.error();
+  config::TomlErrors errors(path);
+  config::TomlReader r(errors, *doc, "");
+  ChainSpec spec;
+  r.require("chain_id");
+  r.require("slot_ms");
+  r.require("authorities");
+  if (auto v = r.integer("chain_id", 0, UINT32_MAX)) spec.chain_id = static_cast<std::uint32_t>(*v);
+  if (auto v = r.integer("slot_ms", 10, 3'600'000)) spec.slot_duration_ms = static_cast<std::uint64_t>(*v);
+  if (auto v = r.integer("max_blocks_without_pow", 1, INT64_MAX)) {
+    spec.max_blocks_without_pow = static_cast<std::uint64_t>(*v);
+  }
+  if (auto v = r.integer("max_txs_per_block", 1, 1'000'000)) {
+    spec.max_txs_per_block = static_cast<std::uint64_t>(*v);
+  }
+  if (auto v = r.one_of("bitcoin_network", {"mainnet", "testnet", "signet", "regtest"})) {
+    spec.bitcoin_network = *network_named(*v);
+  }
+  if (auto v = r.integer("pow_initial_bits", 1, UINT32_MAX)) {
+    spec.retarget.initial_bits = static_cast<std::uint32_t>(*v);
+  }
+  if (auto keys = r.strings("authorities")) {
+    if (keys->empty()) r.error("authorities", "at least one authority is required");
+    for (std::size_t i = 0; i < keys->size(); ++i) {
+      auto key = XOnlyPublicKey::from_hex((*keys)[i]);
+      if (!key) {
+        r.error_at_index("authorities", i, "not an x-only public key: " + key.error().message());
+        continue;
+      }
+      spec.authorities.push_back(key->bytes());
+    }
+  }
+  if (const toml::array* allocations = r.array("allocations")) {
+    for (std::size_t i = 0; i < allocations->size(); ++i) {
+      const toml::table* t = allocations->get(i)->as_table();
+      if (t == nullptr) {
+        r.error_at_index("allocations", i, "expected a table {address, wei}");
+        continue;
+      }
+      config::TomlReader a(errors, *t, r.path_of_index("allocations", i));
+      a.require("address");
+      a.require("wei");
+      GenesisAllocation g;
+      bool ok = true;
+      if (auto s = a.string("address")) {
+        if (auto addr = parse_address(*s)) {
+          g.address = *addr;
+        } else {
+          a.error("address", "expected 20 bytes of hex (0x...)");
+          ok = false;
+        }
+      } else {
+        ok = false;
+      }
+      if (auto s = a.string("wei")) {
+        if (auto w = parse_wei(*s)) {
+          g.balance = *w;
+        } else {
+          a.error("wei", "expected a decimal amount below 2^128");
+          ok = false;
+        }
+      } else {
+        ok = false;
+      }
+      a.finish();
+      if (ok) spec.allocations.push_back(g);
+    }
+  }
+  r.finish();
+  if (!errors.ok()) return errors.status();
+  return spec;
+}
+
+std::string chain_spec_toml(const ChainSpec& spec) {
+  std::string out = fmt::format(
+      "# Alys chain spec: every node of this network loads the same file.\n"
+      "chain_id = {}\nslot_ms = {}\nmax_blocks_without_pow = {}\nmax_txs_per_block = {}\n"
+      "bitcoin_network = \"{}\"\npow_initial_bits = {}\nauthorities = [\n",
+      spec.chain_id, spec.slot_duration_ms, spec.max_blocks_without_pow, spec.max_txs_per_block,
+      network_name(spec.bitcoin_network), spec.retarget.initial_bits);
+  for (const auto& k : spec.authorities) {
+    out += fmt::format("  \"{}\",\n", to_hex(ByteView(k.data(), k.size())));
+  }
+  out += "]\n";
+  for (const auto& g : spec.allocations) {
+    out += fmt::format("\n[[allocations]]\naddress = \"0x{}\"\nwei = \"{}\"\n",
+                       to_hex(ByteView(g.address.data(), g.address.size())), g.balance.to_string());
+  }
+  return out;
+}
+
+Result<NodeFile> load_node_file(const std::string& path) {
+  auto doc = config::parse_toml_file(path);
+  if (!doc) return doc.error();
+  config::TomlErrors errors(path);
+  config::TomlReader r(errors, *doc, "");
+  NodeFile n;
+  for (const char* key : {"id", "key", "spec", "data_dir", "listen"}) r.require(key);
+  if (auto v = r.integer("id", 0, kNoNode - 1)) n.id = static_cast<NodeId>(*v);
+  if (auto v = r.string("key")) {
+    auto key = SecretKey::from_hex(*v);
+    if (key) {
+      n.key = *key;
+    } else {
+      r.error("key", "not a secret key: " + key.error().message());
+    }
+  }
+  if (auto v = r.string("spec")) n.spec_path = resolve(path, *v);
+  if (auto v = r.string("data_dir")) n.data_dir = resolve(path, *v);
+  if (auto v = r.string("listen")) {
+    auto hp = parse_host_port(*v, /*allow_any_port=*/true);
+    if (hp) {
+      n.listen = *hp;
+    } else {
+      r.error("listen", hp.error().message());
+    }
+  }
+  if (auto v = r.one_of("log_level", {"trace", "debug", "info", "warn", "error", "off"})) {
+    parse_log_level(*v, n.log_level);
+  }
+  if (const toml::array* peers = r.array("peers")) {
+    for (std::size_t i = 0; i < peers->size(); ++i) {
+      const toml::table* t = peers->get(i)->as_table();
+      if (t == nullptr) {
+        r.error_at_index("peers", i, "expected a table {id, address}");
+        continue;
+      }
+      config::TomlReader p(errors, *t, r.path_of_index("peers", i));
+      p.require("id");
+      p.require("address");
+      const auto id = p.integer("id", 0, kNoNode - 1);
+      std::optional<real::TcpPeerAddress> address;
+      if (auto v = p.string("address")) {
+        auto hp = parse_host_port(*v, /*allow_any_port=*/false);
+        if (hp) {
+          address = *hp;
+        } else {
+          p.error("address", hp.error().message());
+        }
+      }
+      p.finish();
+      if (!id || !address) continue;
+      if (static_cast<NodeId>(*id) == n.id) {
+        p.error("id", "a node is not its own peer");
+      } else if (!n.peers.emplace(static_cast<NodeId>(*id), *address).second) {
+        p.error("id", fmt::format("peer {} is listed twice", *id));
+      }
+    }
+  }
+  r.finish();
+  if (!errors.ok()) return errors.status();
+  return n;
+}
+
+std::string node_file_toml(const NodeFile& n) {
+  std::string out = fmt::format(
+      "# Alys node {}: keep this file private (it holds the node's secret key).\n"
+      "id = {}\nkey = \"{}\"\nspec = \"{}\"\ndata_dir = \"{}\"\nlisten = \"{}:{}\"\n"
+      "log_level = \"{}\"\n",
+      n.id, n.id, to_hex(n.key->view()), n.spec_path, n.data_dir, n.listen.host, n.listen.port,
+      log_level_name(n.log_level));
+  for (const auto& [id, a] : n.peers) {
+    out += fmt::format("\n[[peers]]\nid = {}\naddress = \"{}:{}\"\n", id, a.host, a.port);
+  }
+  return out;
+}
+
+NodeOverrides overrides_from_env(const std::function<const char*(const char*)>& getenv) {
+  NodeOverrides o;
+  if (const char* v = getenv("ALYS_DATA_DIR")) o.data_dir = v;
+  if (const char* v = getenv("ALYS_LISTEN")) o.listen = v;
+  if (const char* v = getenv("ALYS_LOG_LEVEL")) o.log_level = v;
+  return o;
+}
+
+Status apply_overrides(NodeFile& node, const NodeOverrides& o, std::string_view source) {
+  if (o.data_dir) {
+    if (o.data_dir->empty()) return Status::invalid_argument(fmt::format("{}: data_dir: empty", source));
+    node.data_dir = *o.data_dir;
+  }
+  if (o.listen) {
+    auto hp = parse_host_port(*o.listen, /*allow_any_port=*/true);
+    if (!hp) return Status::invalid_argument(fmt::format("{}: listen: {}", source, hp.error().message()));
+    node.listen = *hp;
+  }
+  if (o.log_level && !parse_log_level(*o.log_level, node.log_level)) {
+    return Status::invalid_argument(fmt::format(
+        "{}: log_level: '{}' (trace|debug|info|warn|error|off)", source, *o.log_level));
+  }
+  return Status::ok();
+}
+
+}  // namespace alys::node

@@ -1,0 +1,161 @@
+// The operator's files (node/node_files.h): what init writes loads back unchanged, every
+// mistake is reported with file, line and key (all of them at once), and the environment
+// and flag layers apply over the file with errors that name their source.
+#include "node/node_files.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+
+#include "core/crypto/sha256.h"
+
+namespace alys::node {
+namespace {
+
+namespace fs = std::filesystem;
+
+class NodeFilesTest : public ::testing::Test {
+ protected:
+  NodeFilesTest() {
+    std::string pattern = (fs::temp_directory_path() / "alys-node-files-XXXXXX").string();
+    dir_ = ::mkdtemp(pattern.data());
+  }
+  ~NodeFilesTest() override { fs::remove_all(dir_); }
+  std::string write(const std::string& name, const std::string& text) {
+    const fs::path p = dir_ / name;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p) << text;
+    return p.string();
+  }
+  fs::path dir_;
+};
+
+SecretKey key(int i) {
+  return SecretKey::from_bytes(sha256(as_bytes("alys/test/node-files/" + std::to_string(i))).view()).value();
+}
+
+TEST_F(NodeFilesTest, AChainSpecLoadsBackAsWritten) {
+  ChainSpec spec;
+  spec.chain_id = 777;
+  spec.slot_duration_ms = 4000;
+  spec.max_blocks_without_pow = 12;
+  spec.max_txs_per_block = 50;
+  spec.bitcoin_network = BitcoinNetwork::kSignet;
+  spec.retarget.initial_bits = 0x207fffff;
+  for (int i = 0; i < 3; ++i) spec.authorities.push_back(key(i).xonly_public_key().bytes());
+  EvmAddress a{};
+  a[19] = 7;
+  spec.allocations.push_back({a, Wei::from_parts(1, 5)});  // above 2^64
+  const auto loaded = load_chain_spec(write("spec.toml", chain_spec_toml(spec)));
+  ASSERT_TRUE(loaded) << loaded.error().to_string();
+  EXPECT_EQ(loaded->chain_id, 777u);
+  EXPECT_EQ(loaded->slot_duration_ms, 4000u);
+  EXPECT_EQ(loaded->max_blocks_without_pow, 12u);
+  EXPECT_EQ(loaded->max_txs_per_block, 50u);
+  EXPECT_EQ(loaded->bitcoin_network, BitcoinNetwork::kSignet);
+  EXPECT_EQ(loaded->retarget.initial_bits, 0x207fffffu);
+  EXPECT_EQ(loaded->authorities, spec.authorities);
+  EXPECT_EQ(loaded->allocations, spec.allocations);
+  EXPECT_EQ(spec_commitment(*loaded), spec_commitment(spec));
+}
+
+TEST_F(NodeFilesTest, ANodeFileLoadsBackWithPathsResolvedAgainstItsFolder) {
+  NodeFile n;
+  n.id = 4;
+  n.key = key(4);
+  n.spec_path = "../spec.toml";
+  n.data_dir = "data";
+  n.listen = {"0.0.0.0", 7004};
+  n.peers[1] = {"10.0.0.1", 7001};
+  n.peers[2] = {"node2.example", 7002};
+  n.log_level = LogLevel::kWarn;
+  const auto loaded = load_node_file(write("n4/node.toml", node_file_toml(n)));
+  ASSERT_TRUE(loaded) << loaded.error().to_string();
+  EXPECT_EQ(loaded->id, 4u);
+  EXPECT_EQ(loaded->key, n.key);
+  EXPECT_EQ(loaded->spec_path, (dir_ / "spec.toml").string());
+  EXPECT_EQ(loaded->data_dir, (dir_ / "n4" / "data").string());
+  EXPECT_EQ(loaded->listen.host, "0.0.0.0");
+  EXPECT_EQ(loaded->listen.port, 7004);
+  ASSERT_EQ(loaded->peers.size(), 2u);
+  EXPECT_EQ(loaded->peers.at(2).host, "node2.example");
+  EXPECT_EQ(loaded->log_level, LogLevel::kWarn);
+}
+
+// One pass reports every mistake, each at its line and with its key.
+TEST_F(NodeFilesTest, EveryMistakeInANodeFileIsNamedWithItsLineAndKey) {
+  const std::string path = write("bad.toml",
+                                 "id = 1\n"
+                                 "key = \"zz\"\n"
+                                 "spec = \"spec.toml\"\n"
+                                 "data_dir = \"d\"\n"
+                                 "listen = \"localhost\"\n"
+                                 "colour = \"blue\"\n"
+                                 "[[peers]]\nid = 1\naddress = \"127.0.0.1:7001\"\n"
+                                 "[[peers]]\nid = 2\naddress = \"127.0.0.1:0\"\n");
+  const auto loaded = load_node_file(path);
+  ASSERT_FALSE(loaded);
+  const std::string& m = loaded.error().message();
+  EXPECT_NE(m.find(path + ":2:"), std::string::npos) << m;
+  EXPECT_NE(m.find("key: not a secret key"), std::string::npos) << m;
+  EXPECT_NE(m.find(":5:"), std::string::npos) << m;
+  EXPECT_NE(m.find("listen: 'localhost': expected host:port"), std::string::npos) << m;
+  EXPECT_NE(m.find(":6:"), std::string::npos) << m;
+  EXPECT_NE(m.find("colour"), std::string::npos) << m;
+  EXPECT_NE(m.find("peers[0].id: a node is not its own peer"), std::string::npos) << m;
+  EXPECT_NE(m.find("peers[1].address"), std::string::npos) << m;
+}
+
+TEST_F(NodeFilesTest, AMissingKeyOrABadAuthorityInASpecIsNamed) {
+  const std::string path = write("spec.toml",
+                                 "chain_id = 5\n"
+                                 "authorities = [\"00\", \"" +
+                                     key(1).xonly_public_key().to_hex() + "\"]\n");
+  const auto loaded = load_chain_spec(path);
+  ASSERT_FALSE(loaded);
+  const std::string& m = loaded.error().message();
+  EXPECT_NE(m.find("slot_ms"), std::string::npos) << m;
+  EXPECT_NE(m.find("authorities[0]: not an x-only public key"), std::string::npos) << m;
+  EXPECT_EQ(m.find("authorities[1]"), std::string::npos) << m;
+  EXPECT_FALSE(load_chain_spec((dir_ / "absent.toml").string()));
+}
+
+TEST_F(NodeFilesTest, TheEnvironmentThenTheFlagsApplyOverTheFile) {
+  NodeFile n;
+  n.key = key(0);
+  n.data_dir = "from-file";
+  n.listen = {"127.0.0.1", 7000};
+  const std::map<std::string, std::string> env = {{"ALYS_DATA_DIR", "from-env"},
+                                                  {"ALYS_LOG_LEVEL", "debug"}};
+  const NodeOverrides from_env = overrides_from_env([&](const char* k) -> const char* {
+    const auto it = env.find(k);
+    return it == env.end() ? nullptr : it->second.c_str();
+  });
+  ASSERT_TRUE(apply_overrides(n, from_env, "environment").is_ok());
+  EXPECT_EQ(n.data_dir, "from-env");
+  EXPECT_EQ(n.log_level, LogLevel::kDebug);
+  EXPECT_EQ(n.listen.port, 7000);
+  NodeOverrides flags;
+  flags.data_dir = "from-flag";
+  flags.listen = "0.0.0.0:9000";
+  ASSERT_TRUE(apply_overrides(n, flags, "flag").is_ok());
+  EXPECT_EQ(n.data_dir, "from-flag");
+  EXPECT_EQ(n.listen.host, "0.0.0.0");
+  EXPECT_EQ(n.listen.port, 9000);
+
+  NodeOverrides bad;
+  bad.log_level = "loud";
+  const Status s = apply_overrides(n, bad, "environment");
+  ASSERT_FALSE(s.is_ok());
+  EXPECT_EQ(s.message(), "environment: log_level: 'loud' (trace|debug|info|warn|error|off)");
+  bad = {};
+  bad.listen = "127.0.0.1:70000";
+  EXPECT_NE(apply_overrides(n, bad, "flag").message().find("flag: listen:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace alys::node
