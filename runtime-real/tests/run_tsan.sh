@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# ThreadSanitizer run of the Asio-side tests (issue 3): builds runtime_real_tests with
-# -fsanitize=thread and runs it; exits non-zero on any TSan report or test failure.
+# ThreadSanitizer run of the multi-threaded runtime: the Asio-side tests (actor system on
+# Asio, executor, TCP transport, LevelDB storage; issue 3, 8) and the real-runtime node
+# tests (three whole Alys nodes, every domain actor on its own Asio strand); builds them with
+# -fsanitize=thread and runs them; exits non-zero on any TSan report or test failure.
 #   runtime-real/tests/run_tsan.sh [build-dir]        (default: build-tsan under the repo)
 # -Wno-tsan: GCC warns that Asio's atomic_thread_fence is not modelled by TSan; Asio's
 # handler queues are mutex-protected, and the run is what we check.
@@ -12,6 +14,7 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DALYS_BUILD_BENCH=OFF -DALYS_BUILD_TESTS=ON \
   -DCMAKE_CXX_FLAGS="-fsanitize=thread -fno-omit-frame-pointer -Wno-tsan" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread"
-cmake --build "$build" --target runtime_real_tests -j "$(nproc)"
-exe="$(find "$build" -name runtime_real_tests -type f -perm -u+x | head -n 1)"
-TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" "$exe"
+cmake --build "$build" --target runtime_real_tests node_tests -j "$(nproc)"
+for t in runtime-real/runtime_real_tests node/node_tests; do
+  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" "$build/$t"
+done
