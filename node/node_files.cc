@@ -59,6 +59,24 @@ std::optional<EvmAddress> parse_address(std::string_view text) {
   return a;
 }
 
+// Calls visit(reader, index) for each table of the array `key` of `r` (an element that is
+// not a table is an error at its index); each table's unknown keys are reported after.
+template <typename Visit>
+void for_each_table(config::TomlReader& r, std::string_view key, std::string_view shape, Visit visit) {
+  const toml::array* array = r.array(key);
+  if (array == nullptr) return;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const toml::table* t = array->get(i)->as_table();
+    if (t == nullptr) {
+      r.error_at_index(key, i, fmt::format("expected a table {}", shape));
+      continue;
+    }
+    config::TomlReader sub(r.errors(), *t, r.path_of_index(key, i));
+    visit(sub, i);
+    sub.finish();
+  }
+}
+
 }  // namespace
 
 Result<real::TcpPeerAddress> parse_host_port(std::string_view text, bool allow_any_port) {
@@ -115,42 +133,17 @@ Result<ChainSpec> load_chain_spec(const std::string& path) {
       spec.authorities.push_back(key->bytes());
     }
   }
-  if (const toml::array* allocations = r.array("allocations")) {
-    for (std::size_t i = 0; i < allocations->size(); ++i) {
-      const toml::table* t = allocations->get(i)->as_table();
-      if (t == nullptr) {
-        r.error_at_index("allocations", i, "expected a table {address, wei}");
-        continue;
-      }
-      config::TomlReader a(errors, *t, r.path_of_index("allocations", i));
-      a.require("address");
-      a.require("wei");
-      GenesisAllocation g;
-      bool ok = true;
-      if (auto s = a.string("address")) {
-        if (auto addr = parse_address(*s)) {
-          g.address = *addr;
-        } else {
-          a.error("address", "expected 20 bytes of hex (0x...)");
-          ok = false;
-        }
-      } else {
-        ok = false;
-      }
-      if (auto s = a.string("wei")) {
-        if (auto w = parse_wei(*s)) {
-          g.balance = *w;
-        } else {
-          a.error("wei", "expected a decimal amount below 2^128");
-          ok = false;
-        }
-      } else {
-        ok = false;
-      }
-      a.finish();
-      if (ok) spec.allocations.push_back(g);
-    }
-  }
+  for_each_table(r, "allocations", "{address, wei}", [&](config::TomlReader& a, std::size_t) {
+    a.require("address");
+    a.require("wei");
+    const auto address_text = a.string("address");
+    const auto wei_text = a.string("wei");
+    const auto address = address_text ? parse_address(*address_text) : std::nullopt;
+    const auto wei = wei_text ? parse_wei(*wei_text) : std::nullopt;
+    if (address_text && !address) a.error("address", "expected 20 bytes of hex (0x...)");
+    if (wei_text && !wei) a.error("wei", "expected a decimal amount below 2^128");
+    if (address && wei) spec.allocations.push_back({*address, *wei});
+  });
   r.finish();
   if (!errors.ok()) return errors.status();
   return spec;
@@ -203,35 +196,26 @@ Result<NodeFile> load_node_file(const std::string& path) {
   if (auto v = r.one_of("log_level", {"trace", "debug", "info", "warn", "error", "off"})) {
     parse_log_level(*v, n.log_level);
   }
-  if (const toml::array* peers = r.array("peers")) {
-    for (std::size_t i = 0; i < peers->size(); ++i) {
-      const toml::table* t = peers->get(i)->as_table();
-      if (t == nullptr) {
-        r.error_at_index("peers", i, "expected a table {id, address}");
-        continue;
-      }
-      config::TomlReader p(errors, *t, r.path_of_index("peers", i));
-      p.require("id");
-      p.require("address");
-      const auto id = p.integer("id", 0, kNoNode - 1);
-      std::optional<real::TcpPeerAddress> address;
-      if (auto v = p.string("address")) {
-        auto hp = parse_host_port(*v, /*allow_any_port=*/false);
-        if (hp) {
-          address = *hp;
-        } else {
-          p.error("address", hp.error().message());
-        }
-      }
-      p.finish();
-      if (!id || !address) continue;
-      if (static_cast<NodeId>(*id) == n.id) {
-        p.error("id", "a node is not its own peer");
-      } else if (!n.peers.emplace(static_cast<NodeId>(*id), *address).second) {
-        p.error("id", fmt::format("peer {} is listed twice", *id));
+  for_each_table(r, "peers", "{id, address}", [&](config::TomlReader& p, std::size_t) {
+    p.require("id");
+    p.require("address");
+    const auto id = p.integer("id", 0, kNoNode - 1);
+    std::optional<real::TcpPeerAddress> address;
+    if (auto v = p.string("address")) {
+      auto hp = parse_host_port(*v, /*allow_any_port=*/false);
+      if (hp) {
+        address = *hp;
+      } else {
+        p.error("address", hp.error().message());
       }
     }
-  }
+    if (!id || !address) return;
+    if (static_cast<NodeId>(*id) == n.id) {
+      p.error("id", "a node is not its own peer");
+    } else if (!n.peers.emplace(static_cast<NodeId>(*id), *address).second) {
+      p.error("id", fmt::format("peer {} is listed twice", *id));
+    }
+  });
   r.finish();
   if (!errors.ok()) return errors.status();
   return n;
