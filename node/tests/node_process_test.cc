@@ -1,5 +1,6 @@
 // alys-node as an operator runs it: `init` writes a three-authority network, three `run`
-// processes find each other over loopback TCP and grow one chain; one is killed with
+// processes find each other over loopback TCP and grow one chain; a raw TCP client sending
+// frames that do not decode is dropped while the node carries on; one node is killed with
 // SIGKILL mid-run and started again on its LevelDB directory and catches up; SIGINT stops
 // each with exit code 0; afterwards their stores hold the same canonical blocks. Progress
 // is read from the nodes' own "head h<N>" log lines (polled, with generous deadlines).
@@ -130,6 +131,39 @@ TEST(NodeProcess, ThreeNodesGrowOneChainAndAKilledOneRecoversFromItsStore) {
     }
     return true;
   })) << "the three nodes never reached h8";
+
+  // A stranger that passes the preamble and then sends frames that do not decode: the
+  // node drops it (scores it down to a ban and closes) and carries on.
+  {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(base);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    std::vector<std::uint8_t> bytes = {'A', 'L', 'Y', 'S', 1, 0, 0x03, 0x3c, 0x99, 0, 0, 0, 9};  // chain 212121, node 9
+    for (int f = 0; f < 16; ++f) {
+      const std::vector<std::uint8_t> frame = {0, 0, 0, 5, 0xde, 0xad, 0xbe, 0xef, static_cast<std::uint8_t>(f)};
+      bytes.insert(bytes.end(), frame.begin(), frame.end());
+    }
+    ASSERT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+    std::array<char, 256> buf{};
+    ssize_t n = 0;
+    while ((n = ::read(fd, buf.data(), buf.size())) > 0) {
+    }
+    EXPECT_EQ(n, 0) << "the node should close the stranger's connection";
+    ::close(fd);
+    // Closed for what it sent, not at the preamble: the node says so.
+    EXPECT_TRUE(eventually([&] {
+      std::ifstream in(log_of(0));
+      std::stringstream text;
+      text << in.rdbuf();
+      return text.str().find("banned peer 9") != std::string::npos;
+    }));
+    const std::uint64_t at = logged_height(log_of(0));
+    ASSERT_TRUE(eventually([&] { return logged_height(log_of(0)) >= at + 3; }))
+        << "node 0 stopped growing after the garbage";
+  }
 
   // A crash: no chance to flush or say goodbye.
   ::kill(pids[2], SIGKILL);
