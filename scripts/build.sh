@@ -21,7 +21,8 @@ case "$preset" in
   # library once for both (scripts/fuzz.sh with ALYS_FUZZ_TREE=build/asan).
   # Test sources at -O0: under ASan, Clang's -O1 spends most of a test file's compile in
   # the optimizer (actor_suite_test.cc: 57 s at -O1, 15 s at -O0), and the code under test
-  # lives in the libraries, which stay at -O1.
+  # lives in the libraries, which stay at -O1; so do the whole-run scenario tests
+  # (alys_test WHOLE_RUNS, cmake/ProjectTarget.cmake).
   asan) dir=build/asan; flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DALYS_SANITIZE=ON -DALYS_BUILD_BENCH=OFF
                                -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DALYS_FUZZ=ON
                                -DALYS_TEST_OPT_FLAGS=-O0
