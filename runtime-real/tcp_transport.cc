@@ -85,6 +85,11 @@ struct TcpTransport::State : std::enable_shared_from_this<State> {
     unsigned attempt = 0;
     std::shared_ptr<asio::steady_timer> timer;  // a redial is scheduled
     ConnPtr pending;                            // a dial in progress
+
+    void cancel_redial() {
+      if (timer) timer->cancel();
+      timer = nullptr;
+    }
   };
 
   Strand strand;
@@ -129,6 +134,11 @@ struct TcpTransport::State : std::enable_shared_from_this<State> {
 
   // --- strand -------------------------------------------------------------------------
 
+  // Whether `peer` should get a dial (now or scheduled): wanted, and nothing under way.
+  bool may_dial(NodeId peer, const Dial& d) const {
+    return !stopped && d.wanted && !d.pending && !d.timer && active.count(peer) == 0;
+  }
+
   void start_accept() {
     auto c = std::make_shared<Conn>(strand);
     acceptor.async_accept(c->socket, [s = shared_from_this(), c](boost::system::error_code ec) {
@@ -141,7 +151,7 @@ struct TcpTransport::State : std::enable_shared_from_this<State> {
 
   void start_dial(NodeId peer) {
     Dial& d = dials[peer];
-    if (stopped || !d.wanted || d.pending || d.timer || active.count(peer) != 0) return;
+    if (!may_dial(peer, d)) return;
     const auto addr = addresses.find(peer);
     if (addr == addresses.end()) {
       schedule_redial(peer);  // the address may be set later
@@ -246,10 +256,7 @@ struct TcpTransport::State : std::enable_shared_from_this<State> {
       active.emplace(c->peer, c);
     }
     d.attempt = 0;
-    if (d.timer) {
-      d.timer->cancel();
-      d.timer = nullptr;
-    }
+    d.cancel_redial();
     to_node([c](State& s) {
       std::lock_guard lock(s.node_mu);
       s.up[c->peer] = c;
@@ -363,7 +370,7 @@ struct TcpTransport::State : std::enable_shared_from_this<State> {
 
   void schedule_redial(NodeId peer) {
     Dial& d = dials[peer];
-    if (stopped || !d.wanted || d.pending || d.timer || active.count(peer) != 0) return;
+    if (!may_dial(peer, d)) return;
     const std::int64_t base = options.backoff_initial.count();
     const std::int64_t cap = options.backoff_max.count();
     std::int64_t delay = base;
@@ -387,8 +394,7 @@ struct TcpTransport::State : std::enable_shared_from_this<State> {
     acceptor.close(ignored);
     for (auto& [peer, d] : dials) {
       d.wanted = false;
-      if (d.timer) d.timer->cancel();
-      d.timer = nullptr;
+      d.cancel_redial();
     }
     std::vector<ConnPtr> all(handshaking.begin(), handshaking.end());
     for (const auto& [peer, c] : active) all.push_back(c);
@@ -481,10 +487,7 @@ void TcpTransport::disconnect(NodeId peer) {
   state_->on_strand([peer](State& s) {
     State::Dial& d = s.dials[peer];
     d.wanted = false;
-    if (d.timer) {
-      d.timer->cancel();
-      d.timer = nullptr;
-    }
+    d.cancel_redial();
     if (d.pending) s.fail(d.pending);
     if (const auto it = s.active.find(peer); it != s.active.end()) s.fail(it->second);
   });
