@@ -120,7 +120,16 @@ struct BitcoindClient::Impl {
 
 namespace {
 
-// Runs `method` on a worker and posts parse(result) (or the error) to the reply executor.
+// Posts `r` to the reply executor, where it reaches `done` unless the client is gone by then.
+template <typename T>
+void answer(const std::shared_ptr<BitcoindClient::Impl>& impl, RpcCallback<T> done, Result<T> r) {
+  if (!impl->alive) return;
+  impl->reply_on.post([impl, done = std::move(done), r = std::move(r)]() mutable {
+    if (impl->alive) done(std::move(r));
+  });
+}
+
+// Runs `method` on a worker and answers parse(result) (or the error).
 template <typename T, typename Parse>
 void call(const std::shared_ptr<BitcoindClient::Impl>& impl, std::string method, json params,
           bool wallet, Parse parse, RpcCallback<T> done) {
@@ -128,11 +137,7 @@ void call(const std::shared_ptr<BitcoindClient::Impl>& impl, std::string method,
                                  wallet, parse = std::move(parse), done = std::move(done)]() mutable {
     if (!impl->alive) return;
     Result<json> j = impl->request(method, params, wallet);
-    Result<T> r = j ? parse(*j) : Result<T>(j.error());
-    if (!impl->alive) return;
-    impl->reply_on.post([impl, done = std::move(done), r = std::move(r)]() mutable {
-      if (impl->alive) done(std::move(r));
-    });
+    answer<T>(impl, std::move(done), j ? parse(*j) : Result<T>(j.error()));
   });
 }
 
@@ -297,11 +302,10 @@ void BitcoindClient::list_unspent(const Bytes& script_pubkey, std::uint32_t min_
   Result<std::string> address = program ? encode_segwit_address(impl_->o.network, *program)
                                         : Result<std::string>(program.error());
   if (!address) {
-    const Status error = Status::invalid_argument("list_unspent: the script has no address: " +
-                                                  address.error().message());
-    impl_->reply_on.post([impl = impl_, done = std::move(done), error]() mutable {
-      if (impl->alive) done(error);
-    });
+    answer<std::vector<bridge::UnspentOutput>>(
+        impl_, std::move(done),
+        Status::invalid_argument("list_unspent: the script has no address: " +
+                                 address.error().message()));
     return;
   }
   call<std::vector<bridge::UnspentOutput>>(
