@@ -129,6 +129,16 @@ int init_command(const InitOptions& o) {
   return 0;
 }
 
+bool stop_actors(AlysNode& node, std::chrono::steady_clock::duration limit) {
+  node.system().stop();
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (node.system().root().state() != actor::LifecycleState::kStopped) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
 int run_command(const NodeFile& file) {
   auto spec = load_chain_spec(file.spec_path);
   if (!spec) {
@@ -186,12 +196,7 @@ int run_command(const NodeFile& file) {
   sigwait(&stop_signals, &signal);
   std::cerr << fmt::format("alys-node: node {}: {}, stopping\n", file.id,
                            exit_code != 0 ? "the supervision tree gave up" : strsignal(signal));
-  node->system().stop();
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (node->system().root().state() != actor::LifecycleState::kStopped &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  (void)stop_actors(*node, std::chrono::seconds(30));  // past that, the pool stops them anyway
   pool.stop();
   node.reset();
   env.value().reset();

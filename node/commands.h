@@ -3,10 +3,15 @@
 // reason on stderr naming the file and key or the flag.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
 #include "node/node_files.h"
+
+namespace alys {
+class AlysNode;
+}  // namespace alys
 
 namespace alys::node {
 
@@ -24,6 +29,11 @@ struct InitOptions {
 // authority with a fresh key, listening on 127.0.0.1:base_port+i, every other node its
 // peer). Refuses to touch a directory that already holds a spec.toml.
 int init_command(const InitOptions& options);
+
+// Stops `node`'s actors (in reverse start order) and waits up to `limit` for its tree to
+// report stopped; false if it did not. The caller then stops the Asio pool and destroys the
+// node (ActorSystem's teardown rule).
+bool stop_actors(AlysNode& node, std::chrono::steady_clock::duration limit);
 
 // Runs the node of `node_file` (overrides already applied) until SIGINT or SIGTERM, then
 // stops its actors, syncs and exits 0; exits with the tree's code if its root supervisor

@@ -15,14 +15,15 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/crypto/sha256.h"
 #include "core/storage/chain_store.h"
 #include "core/system/alys_node.h"
+#include "node/commands.h"
 #include "runtime-real/asio_executor.h"
 #include "runtime-real/real_env.h"
+#include "runtime-real/tests/poll_until.h"
 
 namespace alys::real {
 namespace {
@@ -79,12 +80,7 @@ struct RealNode {
   // Stops the actors, then the pool, then destroys (ActorSystem's teardown rule).
   void stop() {
     if (!node) return;
-    node->system().stop();
-    const auto deadline = std::chrono::steady_clock::now() + kDeadline;
-    while (node->system().root().state() != actor::LifecycleState::kStopped &&
-           std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::yield();
-    }
+    EXPECT_TRUE(alys::node::stop_actors(*node, kDeadline)) << "the actors did not stop";
     pool->stop();
     node.reset();
     env.reset();
@@ -183,11 +179,8 @@ TEST_F(RealNetworkTest, ThreeAuthoritiesAgreeAndARestartedOneCatchesUpFromItsSto
     EXPECT_TRUE(loaded->highest_signed_slot.has_value());
   }
   // Its listener closes as its pool stops; take the same port once the OS frees it.
-  const auto deadline = std::chrono::steady_clock::now() + kDeadline;
-  while (!start(2, ports_[2])) {
-    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "port " << ports_[2] << " never freed";
-    std::this_thread::yield();
-  }
+  ASSERT_TRUE(poll_until([&] { return start(2, ports_[2]); }, kDeadline))
+      << "port " << ports_[2] << " never freed";
   introduce(2);
   nodes_[2].node->start();
   ASSERT_TRUE(agree_at_least(before + 4)) << "the restarted node did not catch up";
