@@ -22,12 +22,12 @@
 #include <regex>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/chain/block.h"
 #include "core/storage/chain_store.h"
 #include "runtime-real/leveldb_storage.h"
+#include "runtime-real/tests/poll_until.h"
 
 namespace alys::node {
 namespace {
@@ -86,12 +86,16 @@ int wait_exit(pid_t pid) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-// The highest "head h<N>" a node logged since byte `from` of its log.
-std::uint64_t logged_height(const fs::path& log, std::size_t from = 0) {
-  std::ifstream in(log);
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path);
   std::stringstream buf;
   buf << in.rdbuf();
-  const std::string text = buf.str();
+  return buf.str();
+}
+
+// The highest "head h<N>" a node logged since byte `from` of its log.
+std::uint64_t logged_height(const fs::path& log, std::size_t from = 0) {
+  const std::string text = read_file(log);
   static const std::regex head(R"(\] head h(\d+) )");
   std::uint64_t best = 0;
   for (std::sregex_iterator it(text.begin() + static_cast<std::ptrdiff_t>(std::min(from, text.size())), text.end(), head), end;
@@ -101,14 +105,8 @@ std::uint64_t logged_height(const fs::path& log, std::size_t from = 0) {
   return best;
 }
 
-bool eventually(const std::function<bool()>& pred) {
-  const auto deadline = std::chrono::steady_clock::now() + kDeadline;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(20ms);  // polling a log file; the outcome never depends on it
-  }
-  return true;
-}
+// Polls a node's log (a file: no callback announces a new line).
+bool eventually(const std::function<bool()>& pred) { return real::poll_until(pred, kDeadline, 20ms); }
 
 TEST(NodeProcess, ThreeNodesGrowOneChainAndAKilledOneRecoversFromItsStore) {
   std::string pattern = (fs::temp_directory_path() / "alys-node-process-XXXXXX").string();
@@ -154,12 +152,7 @@ TEST(NodeProcess, ThreeNodesGrowOneChainAndAKilledOneRecoversFromItsStore) {
     EXPECT_EQ(n, 0) << "the node should close the stranger's connection";
     ::close(fd);
     // Closed for what it sent, not at the preamble: the node says so.
-    EXPECT_TRUE(eventually([&] {
-      std::ifstream in(log_of(0));
-      std::stringstream text;
-      text << in.rdbuf();
-      return text.str().find("banned peer 9") != std::string::npos;
-    }));
+    EXPECT_TRUE(eventually([&] { return read_file(log_of(0)).find("banned peer 9") != std::string::npos; }));
     const std::uint64_t at = logged_height(log_of(0));
     ASSERT_TRUE(eventually([&] { return logged_height(log_of(0)) >= at + 3; }))
         << "node 0 stopped growing after the garbage";

@@ -2,8 +2,8 @@
 // seeded World, virtual time) and on the Asio executor (a real thread pool, 1 or 2 threads).
 //
 // wait_until(pred, limit): sim: runs the world in 1 ms virtual slices until pred() or the
-//   virtual limit; real: polls pred() (a condition-variable wait of 1 ms between checks)
-//   until it holds or the wall-clock limit passes. Tests assert on behaviour, never on
+//   virtual limit; real: polls pred() every 1 ms (poll_until) until it holds or the
+//   wall-clock limit passes. Tests assert on behaviour, never on
 //   wall-clock timing; limits are generous.
 // sync(executor, fn): runs fn on that executor (strand) and waits for it: how a test reads
 //   strand-owned state (dead letters) without racing the pool.
@@ -12,7 +12,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <future>
 #include <memory>
@@ -27,6 +26,7 @@
 #include "core/runtime/random.h"
 #include "runtime-real/asio_executor.h"
 #include "runtime-real/real_clock.h"
+#include "runtime-real/tests/poll_until.h"
 #include "runtime-sim/world.h"
 
 namespace alys::testing {
@@ -100,13 +100,7 @@ class AsioRuntime final : public TestRuntime {
   ~AsioRuntime() override { pool_.stop(); }
   Env& env() override { return env_; }
   bool wait_until(const std::function<bool()>& pred, Duration limit) override {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    std::unique_lock lock(mu_);
-    while (!pred()) {
-      if (std::chrono::steady_clock::now() >= deadline) return false;
-      cv_.wait_for(lock, std::chrono::milliseconds(1));
-    }
-    return true;
+    return real::poll_until(pred, limit);
   }
   void sync(Executor& ex, std::function<void()> fn) override {
     std::promise<void> done;
@@ -131,8 +125,6 @@ class AsioRuntime final : public TestRuntime {
   NoBuggify buggify_;
   NullLog log_;
   Env env_;
-  std::mutex mu_;
-  std::condition_variable cv_;
 };
 
 // A thread-safe event log that test actors append to.

@@ -17,10 +17,10 @@
 #include <functional>
 #include <future>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 #include "runtime-real/asio_executor.h"
+#include "runtime-real/tests/poll_until.h"
 
 namespace alys::real {
 namespace {
@@ -87,17 +87,6 @@ TcpTransportOptions test_options() {
   return o;
 }
 
-// Polls `pred` until it holds; false at the deadline. For conditions no callback announces
-// (counters); the outcome never depends on how long it took.
-bool eventually(const std::function<bool()>& pred) {
-  const auto deadline = std::chrono::steady_clock::now() + kDeadline;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::yield();
-  }
-  return true;
-}
-
 // One node: its executor (the node's strand), its transport and what it heard.
 struct Node {
   Node(asio::io_context& io_context, NodeId id, TcpTransportOptions opts = test_options())
@@ -151,6 +140,13 @@ struct Node {
   std::uint16_t port = 0;
 };
 
+// `dialer` connects to `dialled`; true once both have heard on_peer_up of the other.
+bool dial_and_wait(Node& dialer, Node& dialled) {
+  dialer.dial(dialled);
+  return dialer.recorder.wait_count(Recorder::Event::kUp, dialled.self, 1) &&
+         dialled.recorder.wait_count(Recorder::Event::kUp, dialer.self, 1);
+}
+
 class TcpTransportTest : public ::testing::Test {
  protected:
   TcpTransportTest() : pool_(3) { pool_.start(); }
@@ -203,9 +199,7 @@ Bytes preamble(std::uint32_t network, NodeId id) {
 TEST_F(TcpTransportTest, ConnectedPeersExchangeFramesInOrderBothWays) {
   Node& a = add_node(1);
   Node& b = add_node(2);
-  a.dial(b);
-  ASSERT_TRUE(a.recorder.wait_count(Recorder::Event::kUp, 2, 1));
-  ASSERT_TRUE(b.recorder.wait_count(Recorder::Event::kUp, 1, 1));
+  ASSERT_TRUE(dial_and_wait(a, b));
   EXPECT_TRUE(a.on_node([&] { return a.transport->is_connected(2); }));
   constexpr std::uint32_t kFrames = 500;
   a.on_node([&] {
@@ -231,8 +225,7 @@ TEST_F(TcpTransportTest, SendsOverTheFrameCapOrToAStrangerAreRefused) {
   Node& a = add_node(1);
   Node& b = add_node(2);
   EXPECT_FALSE(a.send(2, Bytes{1}));  // no connection yet
-  a.dial(b);
-  ASSERT_TRUE(a.recorder.wait_count(Recorder::Event::kUp, 2, 1));
+  ASSERT_TRUE(dial_and_wait(a, b));
   EXPECT_FALSE(a.send(2, Bytes((1u << 20) + 1, 0)));
   EXPECT_TRUE(a.send(2, Bytes(1u << 20, 0)));
   EXPECT_FALSE(a.send(3, Bytes{1}));
@@ -249,8 +242,7 @@ TEST_F(TcpTransportTest, ABadPreambleIsDroppedAndTheNodeServesOthers) {
   EXPECT_EQ(b.transport->metrics().bad_preambles, 3u);
   EXPECT_EQ(b.transport->metrics().established, 0u);
   Node& a = add_node(1);
-  a.dial(b);
-  ASSERT_TRUE(b.recorder.wait_count(Recorder::Event::kUp, 1, 1));
+  ASSERT_TRUE(dial_and_wait(a, b));
   EXPECT_EQ(Recorder::count(b.recorder.events(), Recorder::Event::kUp, 9), 0u);
 }
 
@@ -276,8 +268,7 @@ TEST_F(TcpTransportTest, AnOversizedFrameFromAPeerEndsItsConnection) {
 TEST_F(TcpTransportTest, ADuplicateDialledByTheLargerIdIsClosedAndTheFirstCarriesOn) {
   Node& a = add_node(1);
   Node& b = add_node(2);
-  a.dial(b);  // dialled by 1
-  ASSERT_TRUE(a.recorder.wait_count(Recorder::Event::kUp, 2, 1));
+  ASSERT_TRUE(dial_and_wait(a, b));  // dialled by 1
   RawClient impostor(a.port);
   impostor.write(preamble(kNetwork, 2));  // dialled by 2: loses
   EXPECT_TRUE(impostor.closed_by_peer());
@@ -292,8 +283,7 @@ TEST_F(TcpTransportTest, ADuplicateDialledByTheLargerIdIsClosedAndTheFirstCarrie
 TEST_F(TcpTransportTest, ADuplicateDialledByTheSmallerIdReplacesTheFirst) {
   Node& a = add_node(1);
   Node& b = add_node(2);
-  b.dial(a);  // dialled by 2
-  ASSERT_TRUE(b.recorder.wait_count(Recorder::Event::kUp, 1, 1));
+  ASSERT_TRUE(dial_and_wait(b, a));  // dialled by 2
   RawClient newcomer(b.port);
   newcomer.write(preamble(kNetwork, 1));  // dialled by 1: wins
   ASSERT_TRUE(b.recorder.wait_count(Recorder::Event::kUp, 1, 2));
@@ -312,13 +302,11 @@ TEST_F(TcpTransportTest, TheDialerRedialsAPeerThatRestartsOnTheSamePort) {
   Node& a = add_node(1);
   Node& b = add_node(2);
   const std::uint16_t port = b.port;
-  a.dial(b);
-  ASSERT_TRUE(a.recorder.wait_count(Recorder::Event::kUp, 2, 1));
-  ASSERT_TRUE(b.recorder.wait_count(Recorder::Event::kUp, 1, 1));
+  ASSERT_TRUE(dial_and_wait(a, b));
   b.stop();  // the peer's process goes away
   ASSERT_TRUE(a.recorder.wait_count(Recorder::Event::kDown, 2, 1));
   // The old listener closes on its strand after stop(): take the port once it is free.
-  ASSERT_TRUE(eventually([&] { return b.start(port); }));
+  ASSERT_TRUE(poll_until([&] { return b.start(port); }, kDeadline));
   ASSERT_TRUE(a.recorder.wait_count(Recorder::Event::kUp, 2, 2));
   ASSERT_TRUE(b.recorder.wait_count(Recorder::Event::kUp, 1, 2));
   EXPECT_GE(a.transport->metrics().dials, 2u);
@@ -329,8 +317,7 @@ TEST_F(TcpTransportTest, TheDialerRedialsAPeerThatRestartsOnTheSamePort) {
 TEST_F(TcpTransportTest, DisconnectEndsTheConnectionOnBothSidesAndStopsRedialing) {
   Node& a = add_node(1);
   Node& b = add_node(2);
-  a.dial(b);
-  ASSERT_TRUE(a.recorder.wait_count(Recorder::Event::kUp, 2, 1));
+  ASSERT_TRUE(dial_and_wait(a, b));
   a.on_node([&] { a.transport->disconnect(2); });
   ASSERT_TRUE(a.recorder.wait_count(Recorder::Event::kDown, 2, 1));
   ASSERT_TRUE(b.recorder.wait_count(Recorder::Event::kDown, 1, 1));
@@ -348,9 +335,7 @@ TEST_F(TcpTransportTest, ReadsPauseWhileTheNodeIsBusyAndNothingIsLost) {
   slow.read_pause_frames = 8;
   Node& a = add_node(1);
   Node& b = add_node(2, slow);
-  a.dial(b);
-  ASSERT_TRUE(a.recorder.wait_count(Recorder::Event::kUp, 2, 1));
-  ASSERT_TRUE(b.recorder.wait_count(Recorder::Event::kUp, 1, 1));
+  ASSERT_TRUE(dial_and_wait(a, b));
   // Set on every way out of the test, so the node's executor never stays blocked.
   struct Release {
     std::promise<void> promise;
@@ -367,7 +352,7 @@ TEST_F(TcpTransportTest, ReadsPauseWhileTheNodeIsBusyAndNothingIsLost) {
     for (std::uint32_t i = 0; i < kFrames; ++i) EXPECT_TRUE(a.transport->send(2, numbered(i, 512)));
     return 0;
   });
-  ASSERT_TRUE(eventually([&] { return b.transport->metrics().read_pauses >= 1; }));
+  ASSERT_TRUE(poll_until([&] { return b.transport->metrics().read_pauses >= 1; }, kDeadline));
   EXPECT_LE(b.transport->metrics().frames_in, 8u);
   release.now();
   ASSERT_TRUE(b.recorder.wait_count(Recorder::Event::kFrame, 1, kFrames));
