@@ -53,6 +53,7 @@ namespace alys::real {
 struct TcpPeerAddress {
   std::string host;  // an IP address or a name the resolver knows
   std::uint16_t port = 0;
+  friend bool operator==(const TcpPeerAddress&, const TcpPeerAddress&) = default;
 };
 
 struct TcpTransportOptions {

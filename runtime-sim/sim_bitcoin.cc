@@ -93,57 +93,24 @@ class SimBitcoin::Client final : public bridge::BitcoinRpc {
   }
 
   void get_block_hash(std::uint64_t height, bridge::RpcCallback<Hash256> done) override {
-    answer(Method::kGetBlockHash, std::move(done), [height](SimBitcoin& b) -> Result<Hash256> {
-      if (height > b.tip_height()) return Status::not_found("Block height out of range");
-      return b.best_[height];
-    });
+    answer(Method::kGetBlockHash, std::move(done),
+           [height](SimBitcoin& b) { return b.get_block_hash(height); });
   }
 
   void get_block_header(const Hash256& hash,
                         bridge::RpcCallback<bridge::BlockHeaderInfo> done) override {
     answer(Method::kGetBlockHeader, std::move(done),
-           [hash](SimBitcoin& b) -> Result<bridge::BlockHeaderInfo> {
-             auto it = b.blocks_.find(hash);
-             if (it == b.blocks_.end()) return Status::not_found("Block not found");
-             const BlockRecord& r = it->second;
-             bridge::BlockHeaderInfo info;
-             info.header = r.block.header;
-             info.hash = hash;
-             info.height = r.height;
-             info.confirmations = b.on_best_chain(hash)
-                                      ? static_cast<std::int64_t>(b.tip_height() - r.height + 1)
-                                      : -1;
-             return info;
-           });
+           [hash](SimBitcoin& b) { return b.get_block_header(hash); });
   }
 
   void get_block(const Hash256& hash, bridge::RpcCallback<Block> done) override {
-    answer(Method::kGetBlock, std::move(done), [hash](SimBitcoin& b) -> Result<Block> {
-      const Block* block = b.block_by_hash(hash);
-      if (block == nullptr) return Status::not_found("Block not found");
-      return *block;
-    });
+    answer(Method::kGetBlock, std::move(done), [hash](SimBitcoin& b) { return b.get_block(hash); });
   }
 
   void get_raw_transaction(const Hash256& txid,
                            bridge::RpcCallback<bridge::RawTransactionInfo> done) override {
     answer(Method::kGetRawTransaction, std::move(done),
-           [txid](SimBitcoin& b) -> Result<bridge::RawTransactionInfo> {
-             bridge::RawTransactionInfo info;
-             if (auto m = b.mempool_index_.find(txid); m != b.mempool_index_.end()) {
-               info.tx = b.mempool_.at(m->second).tx;
-               return info;
-             }
-             auto loc = b.tx_index_.find(txid);
-             if (loc == b.tx_index_.end()) {
-               return Status::not_found("No such mempool or blockchain transaction");
-             }
-             const BlockRecord& r = b.blocks_.at(loc->second.block);
-             info.tx = r.block.transactions[loc->second.index];
-             info.block_hash = loc->second.block;
-             info.confirmations = static_cast<std::int64_t>(b.tip_height() - r.height + 1);
-             return info;
-           });
+           [txid](SimBitcoin& b) { return b.get_raw_transaction(txid); });
   }
 
   void send_raw_transaction(const Transaction& tx, bridge::RpcCallback<Hash256> done) override {
@@ -154,58 +121,28 @@ class SimBitcoin::Client final : public bridge::BitcoinRpc {
   void estimate_smart_fee(std::uint32_t conf_target,
                           bridge::RpcCallback<bridge::FeeRate> done) override {
     answer(Method::kEstimateSmartFee, std::move(done),
-           [conf_target](SimBitcoin& b) -> Result<bridge::FeeRate> {
-             if (conf_target < 1 || conf_target > kMaxConfTarget) {
-               return Status::invalid_argument("Invalid conf_target, must be between 1 and 1008");
-             }
-             return b.fee_rate();
-           });
+           [conf_target](SimBitcoin& b) { return b.estimate_smart_fee(conf_target); });
   }
 
   void get_mempool_entry(const Hash256& txid,
                          bridge::RpcCallback<bridge::MempoolEntry> done) override {
     answer(Method::kGetMempoolEntry, std::move(done),
-           [txid](SimBitcoin& b) -> Result<bridge::MempoolEntry> {
-             auto m = b.mempool_index_.find(txid);
-             if (m == b.mempool_index_.end()) {
-               return Status::not_found("Transaction not in mempool");
-             }
-             const MempoolTx& e = b.mempool_.at(m->second);
-             return bridge::MempoolEntry{e.vsize, e.fee_sat};
-           });
+           [txid](SimBitcoin& b) { return b.get_mempool_entry(txid); });
   }
 
   void get_tx_out(const OutPoint& outpoint,
                   bridge::RpcCallback<std::optional<bridge::TxOutInfo>> done) override {
     answer(Method::kGetTxOut, std::move(done),
            [outpoint](SimBitcoin& b) -> Result<std::optional<bridge::TxOutInfo>> {
-             // include_mempool=false: the best chain's UTXO set, mempool spends ignored.
-             auto it = b.utxos_.find(outpoint);
-             if (it == b.utxos_.end()) return std::optional<bridge::TxOutInfo>{};
-             return std::optional<bridge::TxOutInfo>{bridge::TxOutInfo{
-                 it->second.output, b.coin_confirmations(it->second), b.tip_hash()}};
+             return b.get_tx_out(outpoint);
            });
   }
 
   void list_unspent(const Bytes& script_pubkey, std::uint32_t min_conf,
                     bridge::RpcCallback<std::vector<bridge::UnspentOutput>> done) override {
-    using List = std::vector<bridge::UnspentOutput>;
     answer(Method::kListUnspent, std::move(done),
-           [script_pubkey, min_conf](SimBitcoin& b) -> Result<List> {
-             const std::int64_t need = std::max<std::int64_t>(min_conf, 1);
-             List out;
-             // utxos_paying walks an ordered map: outpoint order.
-             for (const Utxo& u : b.utxos_paying(script_pubkey)) {
-               const Coin& coin = b.utxos_.at(u.outpoint);
-               const std::int64_t conf = b.coin_confirmations(coin);
-               if (conf < need) continue;
-               // The wallet's view: a coin its mempool transaction spends is spent, and an
-               // immature coinbase output is not listed (not spendable yet).
-               if (b.mempool_spends_.count(u.outpoint) != 0) continue;
-               if (coin.coinbase && conf < std::int64_t{b.config_.coinbase_maturity}) continue;
-               out.push_back(bridge::UnspentOutput{u.outpoint, u.output.value, conf});
-             }
-             return out;
+           [script_pubkey, min_conf](SimBitcoin& b) -> Result<std::vector<bridge::UnspentOutput>> {
+             return b.list_unspent(script_pubkey, min_conf);
            });
   }
 
@@ -761,6 +698,86 @@ std::optional<Spender> SimBitcoin::spender(const OutPoint& outpoint) const {
     return Spender{it->second, false};
   }
   return std::nullopt;
+}
+
+// --- bitcoind's answers --------------------------------------------------------------------
+
+Result<Hash256> SimBitcoin::get_block_hash(std::uint64_t height) const {
+  if (height > tip_height()) return Status::not_found("Block height out of range");
+  return best_[height];
+}
+
+Result<bridge::BlockHeaderInfo> SimBitcoin::get_block_header(const Hash256& hash) const {
+  auto it = blocks_.find(hash);
+  if (it == blocks_.end()) return Status::not_found("Block not found");
+  const BlockRecord& r = it->second;
+  bridge::BlockHeaderInfo info;
+  info.header = r.block.header;
+  info.hash = hash;
+  info.height = r.height;
+  info.confirmations =
+      on_best_chain(hash) ? static_cast<std::int64_t>(tip_height() - r.height + 1) : -1;
+  return info;
+}
+
+Result<Block> SimBitcoin::get_block(const Hash256& hash) const {
+  const Block* block = block_by_hash(hash);
+  if (block == nullptr) return Status::not_found("Block not found");
+  return *block;
+}
+
+Result<bridge::RawTransactionInfo> SimBitcoin::get_raw_transaction(const Hash256& id) const {
+  bridge::RawTransactionInfo info;
+  if (auto m = mempool_index_.find(id); m != mempool_index_.end()) {
+    info.tx = mempool_.at(m->second).tx;
+    return info;
+  }
+  auto loc = tx_index_.find(id);
+  if (loc == tx_index_.end()) return Status::not_found("No such mempool or blockchain transaction");
+  const BlockRecord& r = blocks_.at(loc->second.block);
+  info.tx = r.block.transactions[loc->second.index];
+  info.block_hash = loc->second.block;
+  info.confirmations = static_cast<std::int64_t>(tip_height() - r.height + 1);
+  return info;
+}
+
+Result<bridge::FeeRate> SimBitcoin::estimate_smart_fee(std::uint32_t conf_target) const {
+  if (conf_target < 1 || conf_target > kMaxConfTarget) {
+    return Status::invalid_argument("Invalid conf_target, must be between 1 and 1008");
+  }
+  return fee_rate();
+}
+
+Result<bridge::MempoolEntry> SimBitcoin::get_mempool_entry(const Hash256& id) const {
+  auto m = mempool_index_.find(id);
+  if (m == mempool_index_.end()) return Status::not_found("Transaction not in mempool");
+  const MempoolTx& e = mempool_.at(m->second);
+  return bridge::MempoolEntry{e.vsize, e.fee_sat};
+}
+
+std::optional<bridge::TxOutInfo> SimBitcoin::get_tx_out(const OutPoint& outpoint) const {
+  // include_mempool=false: the best chain's UTXO set, mempool spends ignored.
+  auto it = utxos_.find(outpoint);
+  if (it == utxos_.end()) return std::nullopt;
+  return bridge::TxOutInfo{it->second.output, coin_confirmations(it->second), tip_hash()};
+}
+
+std::vector<bridge::UnspentOutput> SimBitcoin::list_unspent(ByteView script_pubkey,
+                                                            std::uint32_t min_conf) const {
+  const std::int64_t need = std::max<std::int64_t>(min_conf, 1);
+  std::vector<bridge::UnspentOutput> out;
+  // utxos_paying walks an ordered map: outpoint order.
+  for (const Utxo& u : utxos_paying(script_pubkey)) {
+    const Coin& coin = utxos_.at(u.outpoint);
+    const std::int64_t conf = coin_confirmations(coin);
+    if (conf < need) continue;
+    // The wallet's view: a coin its mempool transaction spends is spent, and an immature
+    // coinbase output is not listed (not spendable yet).
+    if (mempool_spends_.count(u.outpoint) != 0) continue;
+    if (coin.coinbase && conf < std::int64_t{config_.coinbase_maturity}) continue;
+    out.push_back(bridge::UnspentOutput{u.outpoint, u.output.value, conf});
+  }
+  return out;
 }
 
 std::unique_ptr<bridge::BitcoinRpc> SimBitcoin::client(NodeId node) {

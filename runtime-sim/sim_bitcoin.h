@@ -216,6 +216,22 @@ class SimBitcoin {
   const SimBitcoinConfig& config() const { return config_; }
   const SimBitcoinStats& stats() const { return stats_; }
 
+  // --- bitcoind's answers ------------------------------------------------------------------
+  // What each BitcoinRpc call answers at the moment its request reaches bitcoind: the
+  // clients below answer with these, and so does the devnet's JSON-RPC server
+  // (node/devnet_bitcoin.h). Semantics and errors as in core/bridge/bitcoin_rpc.h, with
+  // bitcoind's messages. get_block_count is tip_height(); send_raw_transaction is submit().
+  // Counts no rpc_calls (the clients count their requests).
+  Result<Hash256> get_block_hash(std::uint64_t height) const;
+  Result<bridge::BlockHeaderInfo> get_block_header(const Hash256& hash) const;
+  Result<Block> get_block(const Hash256& hash) const;
+  Result<bridge::RawTransactionInfo> get_raw_transaction(const Hash256& txid) const;
+  Result<bridge::FeeRate> estimate_smart_fee(std::uint32_t conf_target) const;
+  Result<bridge::MempoolEntry> get_mempool_entry(const Hash256& txid) const;
+  std::optional<bridge::TxOutInfo> get_tx_out(const OutPoint& outpoint) const;
+  std::vector<bridge::UnspentOutput> list_unspent(ByteView script_pubkey,
+                                                  std::uint32_t min_conf) const;
+
   // --- clients ------------------------------------------------------------------------
   // bitcoind as `node` sees it. REQUIRES: node < world.node_count().
   std::unique_ptr<bridge::BitcoinRpc> client(NodeId node);

@@ -144,6 +144,15 @@ class ActorCell final : public CellBase {
   void resume() override {
     if (!mailbox_.empty()) schedule_turn();
   }
+  void admit_up_to_capacity() override {
+    if (!accepts_messages() || !pending_) return;
+    bool admitted = false;
+    while (!pending_->parked.empty() && load_.load(std::memory_order_acquire) < mailbox_capacity()) {
+      admit_parked();
+      admitted = true;
+    }
+    if (admitted) schedule_turn();
+  }
   // Teardown: also drops what could hold references back to cells (the instance, queued
   // messages, pending asks and parked sends, the factory's captured arguments).
   void detach() override {
@@ -255,7 +264,7 @@ Status ActorCell<M>::send(M message, EnvelopeMeta meta, Duration ttl, CellBase* 
   const std::uint32_t prior = load_.fetch_add(1, std::memory_order_acq_rel);
   // A blocked sender parks every later send too, so its messages keep their order.
   if (options_.mailbox.overflow == Overflow::kBlock && sender != nullptr &&
-      (prior >= options_.mailbox.capacity || sender->blocked_count() > 0)) {
+      (prior >= mailbox_capacity() || sender->blocked_count() > 0)) {
     load_.fetch_sub(1, std::memory_order_acq_rel);
     sender->block_on(this);
     if (closes_cycle(sender, this)) {
@@ -269,7 +278,7 @@ Status ActorCell<M>::send(M message, EnvelopeMeta meta, Duration ttl, CellBase* 
          s = sender->shared_from_this()]() mutable { self->park(std::move(env), std::move(s)); });
     return Status::ok();
   }
-  if (prior >= options_.mailbox.capacity) {
+  if (prior >= mailbox_capacity()) {
     switch (options_.mailbox.overflow) {
       case Overflow::kDropOldest:
         break;  // admitted; deliver() evicts
@@ -282,7 +291,7 @@ Status ActorCell<M>::send(M message, EnvelopeMeta meta, Duration ttl, CellBase* 
         load_.fetch_sub(1, std::memory_order_acq_rel);
         dead_letter(DeadLetterReason::kMailboxFull, meta);
         return Status::unavailable(fmt::format("actor '{}': mailbox full ({} messages)", name(),
-                                               options_.mailbox.capacity));
+                                               mailbox_capacity()));
       case Overflow::kBackoff: {
         load_.fetch_sub(1, std::memory_order_acq_rel);
         auto self = shared_this();
@@ -307,7 +316,7 @@ void ActorCell<M>::admit(M message, EnvelopeMeta meta, std::uint32_t attempt) {
     dead_letter(DeadLetterReason::kActorStopped, meta);
     return;
   }
-  if (load_.load(std::memory_order_acquire) < options_.mailbox.capacity) {
+  if (load_.load(std::memory_order_acquire) < mailbox_capacity()) {
     in_flight_.fetch_add(1, std::memory_order_acq_rel);
     load_.fetch_add(1, std::memory_order_acq_rel);
     deliver(Envelope<M>{std::move(message), meta});
@@ -340,7 +349,7 @@ void ActorCell<M>::deliver(Envelope<M> env) {
     dead_letter(DeadLetterReason::kCircuitOpen, env.meta);
     return;
   }
-  if (mailbox_.size() >= options_.mailbox.capacity) {  // only kDropOldest admits past the bound
+  if (mailbox_.size() >= mailbox_capacity()) {  // only kDropOldest admits past the bound
     load_.fetch_sub(1, std::memory_order_acq_rel);
     if (env.meta.priority > mailbox_.lowest_queued()) {
       dead_letter(DeadLetterReason::kDroppedNewest, env.meta);  // lower than all queued
@@ -657,7 +666,7 @@ void ActorCell<M>::park(Envelope<M> env, std::shared_ptr<CellBase> sender) {
     dead_letter(DeadLetterReason::kActorStopped, env.meta);
     return release(sender);
   }
-  if (load_.load(std::memory_order_acquire) < options_.mailbox.capacity &&
+  if (load_.load(std::memory_order_acquire) < mailbox_capacity() &&
       (!pending_ || pending_->parked.empty())) {  // room appeared meanwhile
     load_.fetch_add(1, std::memory_order_acq_rel);
     push(std::move(env));

@@ -44,9 +44,18 @@ CellBase::CellBase(ActorSystem& system, SupervisorCell* parent, std::uint32_t in
       index_in_parent_(index_in_parent),
       options_(std::move(options)),
       id_(system.next_actor_id()),
-      strand_(system.env().executor().make_strand()) {}
+      strand_(system.env().executor().make_strand()),
+      capacity_(options_.mailbox.capacity) {}
 
 CellBase::~CellBase() = default;
+
+void CellBase::set_mailbox_capacity(std::uint32_t capacity) {
+  ALYS_ASSERT(capacity > 0, "mailbox capacity must be > 0");
+  const std::uint32_t before = capacity_.exchange(capacity, std::memory_order_acq_rel);
+  if (capacity > before) {
+    strand_->post([self = shared_from_this()] { self->admit_up_to_capacity(); });
+  }
+}
 
 Env& CellBase::env() { return system_.env(); }
 Instant CellBase::now() { return system_.env().clock().now(); }

@@ -90,6 +90,15 @@ class CellBase : public std::enable_shared_from_this<CellBase> {
   ActorStats stats() const { return counters_.snapshot(); }
   // Messages sent to this actor and not yet taken by its handler (least-loaded routing).
   std::uint32_t load() const { return load_.load(std::memory_order_relaxed); }
+  // The mailbox bound in force: options().mailbox.capacity until set_mailbox_capacity.
+  std::uint32_t mailbox_capacity() const { return capacity_.load(std::memory_order_relaxed); }
+  // Changes the mailbox bound while the actor runs (the node's hot reload). Any thread.
+  // Raising it admits parked Overflow::kBlock sends at once (posted to the strand).
+  // Lowering it drops no queued message by itself: new sends meet the overflow strategy
+  // until the backlog is under the new bound (kDropOldest then evicts one queued message
+  // per new one, as at any full mailbox). REQUIRES: capacity > 0; the system is not torn
+  // down (detach()).
+  void set_mailbox_capacity(std::uint32_t capacity);
   BreakerState breaker_state() const { return breaker_state_.load(std::memory_order_relaxed); }
   // The code of the last health_check() (kOk until one failed). Any thread.
   StatusCode last_health() const { return health_.load(std::memory_order_relaxed); }
@@ -112,6 +121,8 @@ class CellBase : public std::enable_shared_from_this<CellBase> {
   virtual void op_health_check() {}
   // Strand only: handle queued messages again (after being unblocked).
   virtual void resume() {}
+  // Strand only: the mailbox bound was raised; admit parked sends that now fit.
+  virtual void admit_up_to_capacity() {}
 
   // Parent's strand only, before the first op: where the parent keeps this child.
   void set_index_in_parent(std::uint32_t index) { index_in_parent_ = index; }
@@ -147,6 +158,7 @@ class CellBase : public std::enable_shared_from_this<CellBase> {
   ActorId id_;
   std::unique_ptr<Executor> strand_;
   std::atomic<LifecycleState> state_{LifecycleState::kUninitialized};
+  std::atomic<std::uint32_t> capacity_;      // mailbox bound (set_mailbox_capacity)
   std::atomic<std::uint32_t> load_{0};       // admitted, not yet handed to the handler
   std::atomic<std::uint32_t> in_flight_{0};  // deliveries posted, not yet run
   std::atomic<BreakerState> breaker_state_{BreakerState::kClosed};

@@ -74,6 +74,7 @@ HealthNode health_of(CellBase& cell) {
   h.breaker = cell.breaker_state();
   h.health = cell.last_health();
   h.stats = cell.stats();
+  h.mailbox_depth = cell.load();
   if (h.supervisor) {
     const auto& children = static_cast<SupervisorCell&>(cell).children();
     const std::uint32_t n = children.size();

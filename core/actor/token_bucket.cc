@@ -5,7 +5,7 @@ namespace alys::actor {
 TokenBucket::TokenBucket(RateLimit limit, Instant now)
     : limit_(limit), nano_tokens_(std::int64_t{limit.burst} * kScale), last_(now) {}
 
-bool TokenBucket::try_take(Instant now) {
+bool TokenBucket::try_take(Instant now, std::uint32_t tokens) {
   if (limit_.burst == 0) return true;
   const std::int64_t cap = std::int64_t{limit_.burst} * kScale;
   if (now > last_) {
@@ -19,8 +19,9 @@ bool TokenBucket::try_take(Instant now) {
     }
     last_ = now;
   }
-  if (nano_tokens_ < kScale) return false;
-  nano_tokens_ -= kScale;
+  const std::int64_t take = std::int64_t{tokens} * kScale;
+  if (nano_tokens_ < take) return false;
+  nano_tokens_ -= take;
   return true;
 }
 

@@ -18,7 +18,9 @@ class TokenBucket {
  public:
   TokenBucket(RateLimit limit, Instant now);
   // Takes one token if there is one at `now`.
-  bool try_take(Instant now);
+  bool try_take(Instant now) { return try_take(now, 1); }
+  // Takes `tokens` tokens if there are that many at `now`; else takes none.
+  bool try_take(Instant now, std::uint32_t tokens);
 
  private:
   static constexpr std::int64_t kScale = 1'000'000'000;  // nano-tokens per token

@@ -278,6 +278,13 @@ Status BridgeActor::receive(BridgeMsg& message) {
           reply(m.reply, Result<std::optional<PegOperation>>(
                              op ? std::optional<PegOperation>(*op) : std::nullopt));
           return Status::ok();
+        } else if constexpr (std::is_same_v<T, QueryPegOperation>) {
+          const PegOperation* op = operations_.find(m.id);
+          if (m.done) m.done(op ? std::optional<PegOperation>(*op) : std::nullopt);
+          return Status::ok();
+        } else if constexpr (std::is_same_v<T, QueryBridgeStatus>) {
+          if (m.done) m.done(status());
+          return Status::ok();
         } else {
           static_assert(std::is_same_v<T, BridgeCrashForTest>);
           return Status::failed_precondition("bridge: crash requested (test hook)");

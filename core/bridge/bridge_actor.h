@@ -144,6 +144,16 @@ struct GetPegOperation {
   Hash256 id;
   actor::ReplyTo<std::optional<PegOperation>> reply;
 };
+// GetPegOperation and GetBridgeStatus for callers outside the actor system (the node's
+// JSON-RPC): the same answers, given to `done` on the bridge's strand (post or fulfil
+// only, never block).
+struct QueryPegOperation {
+  Hash256 id;
+  std::function<void(std::optional<PegOperation>)> done;
+};
+struct QueryBridgeStatus {
+  std::function<void(BridgeStatus)> done;
+};
 struct BridgeCrashForTest {};
 // Internal: the round's timer and the answers of its one outstanding RPC.
 struct BridgeTick {};
@@ -172,7 +182,8 @@ using BridgeMsg =
     std::variant<GetMintablePegIns, VerifyPegIns, PegInsMinted, PegOutsFinalized,
                  GetBridgeStatus, GetPegOperation, BridgeCrashForTest, BridgeTick, CountAnswer,
                  HashAnswer, BlockAnswer, PegOutTxAnswer, PegOutSendAnswer,
-                 actor::Reply<bool>, actor::Reply<std::optional<Bytes>>>;
+                 actor::Reply<bool>, actor::Reply<std::optional<Bytes>>, QueryPegOperation,
+                 QueryBridgeStatus>;
 
 // A signed peg-out payment the bridge follows on Bitcoin.
 struct TrackedPayment {

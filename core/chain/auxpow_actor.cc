@@ -12,9 +12,10 @@ Status AuxPowActor::receive(AuxPowMsg& message) {
 Status AuxPowActor::on_create(CreateAuxBlock& m) {
   auto self_ref = self();
   auto done = std::move(m.done);
+  const std::optional<EvmAddress> recipient = m.fee_recipient;
   // The chain answers on its own strand; hop back here before touching our state.
-  (void)tell(chain_, GetAuxWork{[self_ref, done](Result<AuxWork> work) mutable {
-    (void)self_ref.tell(AuxWorkReady{std::move(work), std::move(done)});
+  (void)tell(chain_, GetAuxWork{[self_ref, done, recipient](Result<AuxWork> work) mutable {
+    (void)self_ref.tell(AuxWorkReady{std::move(work), std::move(done), recipient});
   }});
   return Status::ok();
 }
@@ -26,9 +27,11 @@ Status AuxPowActor::on_work(AuxWorkReady& m) {
       work_order_.push_back(w.aux_hash);
       while (work_order_.size() > kWorkRemembered) {
         work_.erase(work_order_.front());
+        recipients_.erase(work_order_.front());
         work_order_.pop_front();
       }
     }
+    if (m.fee_recipient && work_.count(w.aux_hash) != 0) recipients_[w.aux_hash] = *m.fee_recipient;
   }
   if (m.done) m.done(std::move(m.work));
   return Status::ok();
@@ -56,7 +59,8 @@ Status AuxPowActor::on_submit(SubmitAuxBlock& m) {
   header.chain_id = w.chain_id;
   header.height = w.height;
   header.auxpow = std::move(m.auxpow);
-  header.fee_recipient = fee_recipient_;
+  const auto named = recipients_.find(m.aux_hash);
+  header.fee_recipient = named != recipients_.end() ? named->second : fee_recipient_;
   (void)tell(chain_, InboundPow{std::nullopt, std::move(header)});
   if (m.done) m.done(Status::ok());
   return Status::ok();

@@ -10,11 +10,16 @@
 //                   and gossips it (QueuePow). Unknown or stale work, or an invalid proof,
 //                   is answered with an error naming why.
 // Callbacks run on this actor's strand (or the chain's, for work): they must only post.
+// Fee recipient: the address a CreateAuxBlock names (Alys's createauxblock(address)) is
+// paid the fees of the block that includes the AuxPoW of that work (the latest address
+// named for one aux hash wins, as Alys's map insert); work asked without one pays the
+// actor's configured recipient.
 #pragma once
 
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <variant>
 
 #include "core/actor/actor.h"
@@ -24,6 +29,7 @@ namespace alys::chain {
 
 struct CreateAuxBlock {
   std::function<void(Result<AuxWork>)> done;
+  std::optional<EvmAddress> fee_recipient{};
 };
 struct SubmitAuxBlock {
   Hash256 aux_hash;
@@ -33,6 +39,7 @@ struct SubmitAuxBlock {
 struct AuxWorkReady {
   Result<AuxWork> work;
   std::function<void(Result<AuxWork>)> done;
+  std::optional<EvmAddress> fee_recipient{};
 };
 struct AuxPowCrashForTest {};
 
@@ -56,6 +63,7 @@ class AuxPowActor final : public actor::Actor<AuxPowMsg> {
   EvmAddress fee_recipient_;
   std::map<Hash256, AuxWork> work_;
   std::deque<Hash256> work_order_;
+  std::map<Hash256, EvmAddress> recipients_;  // by aux hash, for work a miner named one
 };
 
 }  // namespace alys::chain

@@ -89,6 +89,9 @@ Status ChainActor::receive(ChainMsg& message) {
         else if constexpr (std::is_same_v<T, ServeStatus>) return on_serve_status(m);
         else if constexpr (std::is_same_v<T, ServeBlocksByRange>) return on_serve_range(m);
         else if constexpr (std::is_same_v<T, GetAuxWork>) return on_aux_work(m);
+        else if constexpr (std::is_same_v<T, GetBlockByHeight>) return on_get_block(m);
+        else if constexpr (std::is_same_v<T, GetBlockByHash>) return on_get_block(m);
+        else if constexpr (std::is_same_v<T, GetAccount>) return on_get_account(m);
         else if constexpr (std::is_same_v<T, GetStatus>) {
           if (m.done) m.done(status_message());
           return Status::ok();
@@ -209,14 +212,17 @@ Status ChainActor::on_tx(InboundTx& m) {
     // were cut off, or they crashed since), and a follower never includes it itself. Peers
     // that saw it drop the copy by their seen cache. From a peer it is just a duplicate.
     if (!m.from && routes_.gossip) routes_.gossip(WireMessage{NewTx{m.tx}}, std::nullopt, nullptr);
+    if (m.done) m.done(Status::ok());
     return Status::ok();
   }
   if (!cache()->verify_keyed(hash, [&] { return verify_ledger_tx_signature(m.tx); })) {
     if (m.from && routes_.penalize) routes_.penalize(*m.from, kPenaltyInvalidTx, "tx: bad signature");
+    if (m.done) m.done(Status::invalid_argument("tx: bad signature"));
     return Status::ok();
   }
   mempool_.add(m.tx, hash);
   if (routes_.gossip) routes_.gossip(WireMessage{NewTx{m.tx}}, m.from, m.frame);
+  if (m.done) m.done(Status::ok());
   return Status::ok();
 }
 
@@ -265,6 +271,44 @@ Status ChainActor::on_serve_range(const ServeBlocksByRange& m) {
 
 Status ChainActor::on_aux_work(GetAuxWork& m) {
   if (m.done) m.done(aux_work());
+  return Status::ok();
+}
+
+// --- read-only queries -------------------------------------------------------------------
+
+BlockView ChainActor::block_view(const BlockTree::Entry& e) const {
+  const std::optional<Hash256> at = tree_->canonical_at(e.block.block.height);
+  return BlockView{e.block, e.hash, at && *at == e.hash, tree_->approved(e.hash)};
+}
+
+Status ChainActor::on_get_block(GetBlockByHeight& m) {
+  if (!m.done) return Status::ok();
+  const std::optional<Hash256> hash = tree_->canonical_at(m.height);
+  if (!hash) {
+    m.done(std::nullopt);
+    return Status::ok();
+  }
+  m.done(block_view(*tree_->get(*hash)));
+  return Status::ok();
+}
+
+Status ChainActor::on_get_block(GetBlockByHash& m) {
+  if (!m.done) return Status::ok();
+  const BlockTree::Entry* e = tree_->get(m.hash);
+  m.done(e ? std::optional<BlockView>(block_view(*e)) : std::nullopt);
+  return Status::ok();
+}
+
+Status ChainActor::on_get_account(GetAccount& m) {
+  if (!m.done) return Status::ok();
+  const ChainPoint head{tree_->head().hash, tree_->head_height()};
+  // The engine answers on its own executor; the head travels with the answer.
+  (void)tell(engine_, execution::GetAccount{
+                          head.hash, m.address,
+                          [head, done = std::move(m.done)](Result<Account> account) {
+                            if (!account) return done(account.error());
+                            done(AccountAtHead{head, account.value()});
+                          }});
   return Status::ok();
 }
 

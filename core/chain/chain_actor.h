@@ -69,6 +69,9 @@ struct InboundTx {
   std::optional<NodeId> from;  // absent: submitted locally (RPC, workload)
   LedgerTx tx;
   SharedFrame frame{};
+  // Optional: told whether the mempool holds the transaction now (ok, also when it already
+  // did) or why not (kInvalidArgument "tx: bad signature"). Runs on the chain's strand.
+  std::function<void(Status)> done{};
 };
 // A mined AuxPoW header, from the local AuxPowActor (from = nullopt) or gossip.
 struct InboundPow {
@@ -106,6 +109,35 @@ struct GetAuxWork {
 struct GetStatus {
   std::function<void(StatusMessage)> done;
 };
+// Read-only queries for tools outside the actor system (the node's JSON-RPC). Each `done`
+// runs once on the chain's strand (GetAccount's on the engine's) and must only post or
+// fulfil, never block. A query the actor never handles (stopped) drops its `done` unrun.
+struct BlockView {
+  SignedBlock block;
+  Hash256 hash;            // block_hash(block.block)
+  bool canonical = false;  // on the head's ancestry
+  bool approved = false;   // carries a quorum of approvals
+};
+// The canonical block at `height`, or nullopt above the head.
+struct GetBlockByHeight {
+  std::uint64_t height = 0;
+  std::function<void(std::optional<BlockView>)> done;
+};
+// Any block of the tree (canonical or not), or nullopt when unknown.
+struct GetBlockByHash {
+  Hash256 hash;
+  std::function<void(std::optional<BlockView>)> done;
+};
+struct AccountAtHead {
+  ChainPoint head;  // the state the account was read from
+  Account account;
+};
+// The account in the state after the head, as the engine holds it. Errors: the engine's
+// (kUnavailable during an outage, kNotFound if it lost that state after a restart).
+struct GetAccount {
+  EvmAddress address{};
+  std::function<void(Result<AccountAtHead>)> done;
+};
 struct SlotTick {};
 // Retries the import pipeline after a wait (engine stalled, Bitcoin view behind). Not a
 // SlotTick: each SlotTick schedules the next one, so extra ones would multiply.
@@ -119,7 +151,8 @@ using ChainMsg =
                  actor::Reply<execution::BuiltPayload>, actor::Reply<execution::ExecutedPayload>,
                  actor::Reply<bool>, actor::Reply<storage::LoadedChain>,
                  actor::Reply<std::vector<bridge::TrackedPegIn>>,
-                 actor::Reply<std::vector<PegInMint>>, actor::Reply<bridge::PegOutWork>>;
+                 actor::Reply<std::vector<PegInMint>>, actor::Reply<bridge::PegOutWork>,
+                 GetBlockByHeight, GetBlockByHash, GetAccount>;
 
 // How the chain actor reaches the network (bound by the node assembly).
 struct ChainRoutes {
@@ -223,6 +256,10 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   Status on_serve_status(const ServeStatus& m);
   Status on_serve_range(const ServeBlocksByRange& m);
   Status on_aux_work(GetAuxWork& m);
+  Status on_get_block(GetBlockByHeight& m);
+  Status on_get_block(GetBlockByHash& m);
+  Status on_get_account(GetAccount& m);
+  BlockView block_view(const BlockTree::Entry& e) const;
   Status on_slot_tick();
   Status on_built(actor::Reply<execution::BuiltPayload>& r);
   Status on_executed(actor::Reply<execution::ExecutedPayload>& r);

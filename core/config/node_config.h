@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/actor/mailbox.h"
 #include "core/bridge/bridge_actor.h"
 #include "core/bridge/federation_actor.h"
 #include "core/chain/chain_observer.h"
@@ -16,6 +17,7 @@
 #include "core/crypto/verify_cache.h"
 #include "core/runtime/node_id.h"
 #include "core/runtime/time.h"
+#include "core/sync/sync_actor.h"
 
 namespace alys {
 
@@ -50,6 +52,21 @@ struct NodeConfig {
   std::size_t seen_cache_max = 16'384;
   Duration engine_timeout = 10s;
   Duration storage_timeout = 10s;
+  // Mailbox bound of each actor of the tree (the real node may change them while it runs:
+  // actor::CellBase::set_mailbox_capacity). Each > 0.
+  struct Mailboxes {
+    static constexpr std::uint32_t kDefault = actor::MailboxConfig::kCapacityDefault;
+    std::uint32_t storage = kDefault;
+    std::uint32_t engine = kDefault;
+    std::uint32_t chain = kDefault;
+    std::uint32_t auxpow = kDefault;
+    std::uint32_t network = kDefault;
+    std::uint32_t sync = kDefault;
+    std::uint32_t bridge = kDefault;
+    std::uint32_t federation = kDefault;
+  };
+  Mailboxes mailboxes;
+  sync::SyncConfig sync;
 };
 
 // The authority index of `key` in `spec`, if any.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -48,22 +49,38 @@ struct EmbeddedEngine::Core {
   std::optional<Built> last_built;
   SignatureCheck signature_check;
 
-  std::deque<Task> jobs;
-  bool pump_scheduled = false;
-  bool closed = false;
-  std::uint32_t fail_remaining = 0;
-  Duration stall_pending{0};
+  // The request queue and the fault settings are shared by two sides: requests arrive on
+  // the caller's strand (the engine actor's) and run on `executor` (the node's), which
+  // are different strands of a thread pool in the real runtime. queue_mu guards them;
+  // the jobs themselves (states, last_built) run only on `executor`, one at a time. In
+  // the simulator the lock is never contended and changes nothing.
+  std::mutex queue_mu;
+  std::deque<Task> jobs;          // guarded by queue_mu
+  bool pump_scheduled = false;    // likewise
+  bool closed = false;            // likewise
+  std::uint32_t fail_remaining = 0;  // likewise
+  Duration stall_pending{0};      // likewise
 
   // ---- request queue
 
   void submit(const std::shared_ptr<Core>& self, Task job) {
-    jobs.push_back(std::move(job));
-    schedule(self, Duration{0});
+    bool post_pump = false;
+    {
+      std::lock_guard lock(queue_mu);
+      jobs.push_back(std::move(job));
+      post_pump = claim_pump();
+    }
+    if (post_pump) post_pump_task(self, Duration{0});
   }
 
-  void schedule(const std::shared_ptr<Core>& self, Duration delay) {
-    if (pump_scheduled) return;
+  // REQUIRES: queue_mu held. True if the caller must post the pump (none is pending).
+  bool claim_pump() {
+    if (pump_scheduled) return false;
     pump_scheduled = true;
+    return true;
+  }
+
+  void post_pump_task(const std::shared_ptr<Core>& self, Duration delay) {
     std::weak_ptr<Core> weak = self;
     auto task = [weak] {
       if (auto core = weak.lock()) core->pump(core);
@@ -73,23 +90,39 @@ struct EmbeddedEngine::Core {
   }
 
   // Runs one job. `self` keeps the core alive even if a callback destroys the engine.
+  // A job that submits (a request from inside a callback) claims the next pump itself.
   void pump(const std::shared_ptr<Core>& self) {
-    pump_scheduled = false;
-    if (closed || jobs.empty()) return;
-    if (stall_pending > Duration{0}) {
-      const Duration d = stall_pending;
-      stall_pending = Duration{0};
-      schedule(self, d);
+    Task job;
+    Duration stall{0};
+    {
+      std::lock_guard lock(queue_mu);
+      pump_scheduled = false;
+      if (closed || jobs.empty()) return;
+      if (stall_pending > Duration{0}) {
+        stall = stall_pending;
+        stall_pending = Duration{0};
+        pump_scheduled = true;
+      } else {
+        job = std::move(jobs.front());
+        jobs.pop_front();
+      }
+    }
+    if (stall > Duration{0}) {
+      post_pump_task(self, stall);
       return;
     }
-    Task job = std::move(jobs.front());
-    jobs.pop_front();
     job();
-    if (!closed && !jobs.empty()) schedule(self, Duration{0});
+    bool again = false;
+    {
+      std::lock_guard lock(queue_mu);
+      again = !closed && !jobs.empty() && claim_pump();
+    }
+    if (again) post_pump_task(self, Duration{0});
   }
 
   // Ok, or the injected failure this request must answer with.
   Status injected_failure() {
+    std::lock_guard lock(queue_mu);
     if (fail_remaining == 0) return Status::ok();
     --fail_remaining;
     return Status::unavailable("engine: injected failure");
@@ -233,8 +266,10 @@ EmbeddedEngine::EmbeddedEngine(Executor& executor, const Hash256& genesis_block_
 }
 
 EmbeddedEngine::~EmbeddedEngine() {
+  std::deque<Task> dropped;  // destroyed outside the lock
+  std::lock_guard lock(core_->queue_mu);
   core_->closed = true;
-  core_->jobs.clear();
+  dropped.swap(core_->jobs);
 }
 
 void EmbeddedEngine::build_payload(const Hash256& parent_block_hash, BuildRequest request,
@@ -280,6 +315,7 @@ void EmbeddedEngine::account(const Hash256& block_hash, const EvmAddress& addres
 }
 
 void EmbeddedEngine::set_fault(const EngineFault& fault) {
+  std::lock_guard lock(core_->queue_mu);
   core_->fail_remaining = fault.fail_next_n;
   core_->stall_pending = fault.stall_for;
 }

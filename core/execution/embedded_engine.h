@@ -6,6 +6,10 @@
 // one per executor task; every callback runs from such a task, never inside the call that
 // passed it (callers see no re-entrancy), and a request made from inside a callback runs
 // after it. No threads, no clock (stalls use Executor::after), no floating point.
+// Threading: requests (and set_fault) may come from a strand other than `executor` (the
+// engine actor's, in the real runtime); the queue between the two is locked. The jobs and
+// the synchronous accessors below touch the states without a lock: accessors only where
+// no job can run concurrently (tests, the single-threaded simulator).
 //
 // Limits: at most kMaxEngineStates states; forkchoice_updated prunes everything below the
 // finalized block and every fork that does not descend from it. Production halts after

@@ -25,6 +25,10 @@ Status EngineActor::receive(EngineMsg& message) {
     engine_->forkchoice_updated(m->head, m->finalized, [](Status) {});
     return Status::ok();
   }
+  if (auto* m = std::get_if<GetAccount>(&message)) {
+    if (m->done) engine_->account(m->block, m->address, std::move(m->done));
+    return Status::ok();
+  }
   if (auto* m = std::get_if<SetEngineFault>(&message)) {
     engine_->set_fault(m->fault);
     return Status::ok();

@@ -44,8 +44,16 @@ struct SetEngineFault {
 // Test hook: the handler fails, so the supervisor restarts the actor (fresh engine).
 struct EngineCrashForTest {};
 
+// The account at `address` in the state after `block` (ExecutionEngine::account); `done`
+// runs on the engine's executor. For read-only tools (the chain's GetAccount).
+struct GetAccount {
+  Hash256 block;
+  EvmAddress address{};
+  std::function<void(Result<Account>)> done;
+};
+
 using EngineMsg = std::variant<BuildPayloadRequest, ExecutePayloadRequest, ForkchoiceUpdate,
-                               SetEngineFault, EngineCrashForTest>;
+                               SetEngineFault, EngineCrashForTest, GetAccount>;
 
 // Builds the engine on the actor's executor at (re)start; must return the genesis-only
 // engine of the chain.

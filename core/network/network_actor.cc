@@ -138,6 +138,7 @@ NetworkActor::~NetworkActor() { detach(); }
 
 Status NetworkActor::pre_start() {
   if (Status s = validate(config_); !s.is_ok()) return s;
+  if (config_.live_peers) config_.peers = config_.live_peers->get();
   signer_.emplace(*config_.node_key);
   self_id_ = env().id();
   // Nonzero and, with overwhelming probability, different from every earlier instance's.
@@ -210,6 +211,45 @@ Status NetworkActor::receive(NetworkMsg& message) {
 
 Status NetworkActor::handle(CrashForTest& /*m*/) {
   return Status::failed_precondition("network: crash requested by a test");
+}
+
+Status NetworkActor::handle(GetPeers& m) {
+  if (m.done) m.done(peers());
+  return Status::ok();
+}
+
+Status NetworkActor::handle(SetPeers& m) {
+  std::vector<NodeId> next;
+  for (NodeId id : m.peers) {
+    if (id != self_id_ && id != kNoNode && std::find(next.begin(), next.end(), id) == next.end()) {
+      next.push_back(id);
+    }
+  }
+  const std::vector<NodeId> before = std::exchange(config_.peers, next);
+  Transport& t = env().transport();
+  for (NodeId id : before) {
+    if (is_configured(id)) continue;
+    ALYS_LOG(env().log(), kInfo, "network: peer {} left the configuration", id);
+    Peer* p = table_.find(id);
+    if (p == nullptr) {
+      t.disconnect(id);  // stops the transport's redial of a peer we never reached
+      continue;
+    }
+    p->configured = false;
+    if (p->connected && p->phase != Phase::kClosing) {
+      say_goodbye_and_close(id, *p, GoodbyeReason::kShutdown);  // its timer disconnects
+    } else if (!p->close_pending) {
+      t.disconnect(id);
+    }
+  }
+  for (NodeId id : next) {
+    if (std::find(before.begin(), before.end(), id) != before.end()) continue;
+    ALYS_LOG(env().log(), kInfo, "network: peer {} joined the configuration", id);
+    Peer& p = table_.get_or_add(id);
+    p.configured = true;
+    if (!p.banned && !p.refused_us) t.connect(id);
+  }
+  return Status::ok();
 }
 
 Status NetworkActor::handle(Gossip& m) {

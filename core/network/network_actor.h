@@ -82,6 +82,7 @@
 #include "core/actor/actor.h"
 #include "core/crypto/keys.h"
 #include "core/crypto/schnorr.h"
+#include "core/network/live_peers.h"
 #include "core/network/messages.h"
 #include "core/network/peer_score.h"
 #include "core/network/peer_table.h"
@@ -102,6 +103,9 @@ struct NetworkConfig {
   // REQUIRED (SecretKey has no empty state): the node key that signs our Hellos.
   std::optional<SecretKey> node_key;
   std::vector<NodeId> peers;  // dialed on start; redialed after bans
+  // Set (the real node, for hot reload): every start reads the configured peers from it
+  // instead of `peers`. Null: `peers`, fixed for the node's life.
+  std::shared_ptr<const LivePeers> live_peers;
   std::size_t seen_cache_max = 16384;  // 1..kMaxSeenCacheEntries
   int ban_threshold = -100;  // < 0; banned when the score is at or below it
   Duration ban_duration = 60s;
@@ -147,6 +151,13 @@ struct Penalize {
   int points = 0;  // > 0 (others are ignored)
   std::string reason;
 };
+// The configured peers are now `peers` (hot reload; the sender also updated live_peers,
+// if any). Added peers are dialed. Removed ones are no longer dialed or redialed, and a
+// connection to one is closed with Goodbye(kShutdown); like any node of the network they
+// may still dial us.
+struct SetPeers {
+  std::vector<NodeId> peers;
+};
 // From the transport adapter (epoch = the adapter's instance; stale epochs are ignored).
 struct TransportPeerUp {
   std::uint64_t epoch = 0;
@@ -180,10 +191,26 @@ struct CloseAfterGoodbye {
 };
 // Test hook: the handler fails, so the supervisor restarts the actor.
 struct CrashForTest {};
+// One peer as tools see it (GetPeers, peers()).
+struct PeerView {
+  NodeId id = kNoNode;
+  PeerState state = PeerState::kDisconnected;
+  int score = 0;
+  std::uint32_t bans = 0;
+  bool configured = false;
+  std::uint64_t frames_in = 0;
+  std::uint64_t frames_out = 0;
+};
+// Every peer this instance knows, in id order (read-only tools: the node's JSON-RPC);
+// `done` runs on the actor's strand and must only post or fulfil.
+struct GetPeers {
+  std::function<void(std::vector<PeerView>)> done;
+};
 
 using NetworkMsg =
     std::variant<Gossip, SendTo, Penalize, TransportPeerUp, TransportPeerDown, TransportFrame,
-                 PingTick, DecayTick, Unban, Redial, HelloTimeout, CloseAfterGoodbye, CrashForTest>;
+                 PingTick, DecayTick, Unban, Redial, HelloTimeout, CloseAfterGoodbye, CrashForTest,
+                 GetPeers, SetPeers>;
 
 // --- observation ------------------------------------------------------------------------
 struct NetworkMetrics {
@@ -203,16 +230,6 @@ struct NetworkMetrics {
   std::uint64_t pong_timeouts = 0;  // reconnects after max_missed_pongs
   std::uint64_t bans = 0;
   std::uint64_t goodbyes_received = 0;
-};
-
-struct PeerView {
-  NodeId id = kNoNode;
-  PeerState state = PeerState::kDisconnected;
-  int score = 0;
-  std::uint32_t bans = 0;
-  bool configured = false;
-  std::uint64_t frames_in = 0;
-  std::uint64_t frames_out = 0;
 };
 
 class NetworkActor final : public actor::Actor<NetworkMsg> {
@@ -249,6 +266,8 @@ class NetworkActor final : public actor::Actor<NetworkMsg> {
   Status handle(HelloTimeout& m);
   Status handle(CloseAfterGoodbye& m);
   Status handle(CrashForTest& m);
+  Status handle(GetPeers& m);
+  Status handle(SetPeers& m);
 
   // Connection steps.
   void begin_connection(Peer& p);

@@ -1,11 +1,14 @@
 // Log: the node's logger. Lines carry the node id and, in the simulator, virtual time.
 // Logging never changes behaviour: a disabled level costs one comparison, no formatting.
+// The level may be changed while other threads log (the node's hot reload): it is a relaxed
+// atomic, so a line racing with the change is written under either level, never torn.
 //
 //   ALYS_LOG(env.log(), kInfo, "imported block {} at height {}", hash, height);
 #pragma once
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <string_view>
 
 namespace alys {
@@ -19,14 +22,14 @@ bool parse_log_level(std::string_view text, LogLevel& out);
 class Log {
  public:
   virtual ~Log() = default;
-  bool enabled(LogLevel level) const { return level >= level_; }
-  LogLevel level() const { return level_; }
-  void set_level(LogLevel level) { level_ = level; }
+  bool enabled(LogLevel level) const { return level >= level_.load(std::memory_order_relaxed); }
+  LogLevel level() const { return level_.load(std::memory_order_relaxed); }
+  void set_level(LogLevel level) { level_.store(level, std::memory_order_relaxed); }
   // REQUIRES: enabled(level). Writes one line; the sink adds node id and time.
   virtual void write(LogLevel level, std::string_view message) = 0;
 
  private:
-  LogLevel level_ = LogLevel::kInfo;
+  std::atomic<LogLevel> level_{LogLevel::kInfo};
 };
 
 // Drops everything; for tests and benchmarks.

@@ -36,6 +36,10 @@ ChildOptions with_backoff(ChildOptions o, actor::BackoffConfig b) {
   o.backoff = b;
   return o;
 }
+ChildOptions with_mailbox(ChildOptions o, std::uint32_t capacity) {
+  o.mailbox.capacity = capacity;
+  return o;
+}
 }  // namespace
 
 Result<SignedBlock> genesis_of(const ChainSpec& spec) {
@@ -48,7 +52,8 @@ AlysNode::AlysNode(Env& env, NodeConfig config)
     : env_(env),
       config_(std::move(config)),
       refs_(std::make_shared<Refs>()),
-      byzantine_(std::make_shared<chain::ByzantineSwitch>()) {
+      byzantine_(std::make_shared<chain::ByzantineSwitch>()),
+      live_peers_(std::make_shared<net::LivePeers>(config_.peers)) {
   ALYS_ASSERT(config_.spec != nullptr, "AlysNode: no chain spec");
   ALYS_ASSERT(config_.node_key.has_value(), "AlysNode: no node key");
   auto genesis = genesis_of(*config_.spec);
@@ -75,6 +80,11 @@ bool AlysNode::set_equivocating(bool on) {
   return true;
 }
 
+Status AlysNode::set_peers(std::vector<NodeId> peers) {
+  live_peers_->set(peers);
+  return network_.tell(net::SetPeers{std::move(peers)});
+}
+
 bool AlysNode::set_usurping(bool on) {
   if (!authority_index_of(*config_.spec, *config_.node_key)) return false;
   byzantine_->usurp.store(on, std::memory_order_relaxed);
@@ -96,9 +106,10 @@ void AlysNode::build_tree() {
   auto storage_sup = root.spawn_supervisor(child("storage-sup"),
                                            SupervisorOptions{Strategy::kOneForOne, 5, 30s});
   storage_ = storage_sup.spawn<storage::StorageActor>(
-      [] {
+      [this] {
         ChildOptions o = storage::storage_actor_options("storage");  // batched writes
         o.registered = true;
+        o.mailbox.capacity = config_.mailboxes.storage;
         return o;
       }(),
       fence_);
@@ -108,7 +119,8 @@ void AlysNode::build_tree() {
     auto bridge_sup = root.spawn_supervisor(child("bridge-sup"),
                                             SupervisorOptions{Strategy::kOneForOne, 10, 30s});
     bridge_ = bridge_sup.spawn<bridge::BridgeActor>(
-        with_breaker(child("bridge"), actor::CircuitBreakerConfig{5, 10s, 1}),
+        with_mailbox(with_breaker(child("bridge"), actor::CircuitBreakerConfig{5, 10s, 1}),
+                     config_.mailboxes.bridge),
         config_.bridge->config, config_.bridge->rpc, config_.bridge->routes, storage_);
     if (auto member = authority_index_of(*config_.spec, *config_.node_key)) {
       bridge::FederationConfig fed = config_.bridge->federation;
@@ -127,7 +139,8 @@ void AlysNode::build_tree() {
         (void)refs->network.tell(net::Penalize{peer, points, std::move(reason)});
       };
       federation_ = bridge_sup.spawn<bridge::FederationActor>(
-          with_breaker(child("federation"), actor::CircuitBreakerConfig{5, 10s, 1}),
+          with_mailbox(with_breaker(child("federation"), actor::CircuitBreakerConfig{5, 10s, 1}),
+                       config_.mailboxes.federation),
           std::move(fed), std::move(*federation), config_.bridge->rpc, std::move(routes),
           storage_);
       refs_->federation = federation_;
@@ -154,7 +167,8 @@ void AlysNode::build_tree() {
     return engine;
   };
   engine_ = chain_sup.spawn<execution::EngineActor>(
-      with_breaker(child("engine"), actor::CircuitBreakerConfig{5, 10s, 1}),
+      with_mailbox(with_breaker(child("engine"), actor::CircuitBreakerConfig{5, 10s, 1}),
+                   config_.mailboxes.engine),
       engine_factory);
 
   auto chain_config = std::make_shared<chain::ChainConfig>();
@@ -189,10 +203,11 @@ void AlysNode::build_tree() {
   chain_routes.behind = [refs](NodeId peer) { (void)refs->sync.tell(sync::BehindHint{peer}); };
   std::shared_ptr<const chain::ChainConfig> const_chain_config = chain_config;
   chain_ = chain_sup.spawn<chain::ChainActor>(
-      with_backoff(child("chain"), actor::BackoffConfig{100ms, 5s, 200, 0, 0, 30s}),
+      with_mailbox(with_backoff(child("chain"), actor::BackoffConfig{100ms, 5s, 200, 0, 0, 30s}),
+                   config_.mailboxes.chain),
       const_chain_config, chain_routes, engine_, storage_, bridge_, federation_);
-  auxpow_ = chain_sup.spawn<chain::AuxPowActor>(child("auxpow"), chain_,
-                                                config_.fee_recipient);
+  auxpow_ = chain_sup.spawn<chain::AuxPowActor>(
+      with_mailbox(child("auxpow"), config_.mailboxes.auxpow), chain_, config_.fee_recipient);
 
   auto network_sup = root.spawn_supervisor(child("network-sup"),
                                            SupervisorOptions{Strategy::kRestForOne, 10, 30s});
@@ -201,6 +216,7 @@ void AlysNode::build_tree() {
   net_config.genesis = genesis_hash_;
   net_config.node_key = config_.node_key;
   net_config.peers = config_.peers;
+  net_config.live_peers = live_peers_;
   net_config.seen_cache_max = config_.seen_cache_max;
   net::InboundRoutes inbound;
   inbound.on_peer_ready = [refs](NodeId p) { (void)refs->sync.tell(sync::PeerReady{p}); };
@@ -237,15 +253,17 @@ void AlysNode::build_tree() {
         msg);
   };
   network_ = network_sup.spawn<net::NetworkActor>(
-      with_breaker(child("network"), actor::CircuitBreakerConfig{5, 10s, 1}),
+      with_mailbox(with_breaker(child("network"), actor::CircuitBreakerConfig{5, 10s, 1}),
+                   config_.mailboxes.network),
       net_config, inbound);
 
   sync::SyncRoutes sync_routes;
   sync_routes.send = chain_routes.send;
   sync_routes.penalize = chain_routes.penalize;
   sync_ = network_sup.spawn<sync::SyncActor>(
-      with_backoff(child("sync"), actor::BackoffConfig{100ms, 5s, 200, 0, 0, 30s}),
-      sync::SyncConfig{}, sync_routes, chain_);
+      with_mailbox(with_backoff(child("sync"), actor::BackoffConfig{100ms, 5s, 200, 0, 0, 30s}),
+                   config_.mailboxes.sync),
+      config_.sync, sync_routes, chain_);
 
   refs_->chain = chain_;
   refs_->network = network_;

@@ -66,6 +66,13 @@ class AlysNode final : public NodeProgram {
   // authorities own (chain::ByzantineSwitch::usurp).
   bool set_usurping(bool on);
 
+  // Hot reload (the real node): the configured peers are now `peers`, for the running
+  // network actor (net::SetPeers) and for every later restart of it (net::LivePeers).
+  // config() keeps the list the node started with. Any thread, after start(). Errors:
+  // the network actor's mailbox refused the message (the live list is set regardless,
+  // so call again with the old list to undo).
+  Status set_peers(std::vector<NodeId> peers);
+
  private:
   struct Refs;
   void build_tree();
@@ -76,6 +83,7 @@ class AlysNode final : public NodeProgram {
   Hash256 genesis_state_root_;
   std::shared_ptr<Refs> refs_;
   std::shared_ptr<chain::ByzantineSwitch> byzantine_;
+  std::shared_ptr<net::LivePeers> live_peers_;
   // Every write of this process goes through it (storage/write_fence.h).
   std::shared_ptr<storage::FencedStorage> fence_;
   std::unique_ptr<actor::ActorSystem> system_;

@@ -311,6 +311,75 @@ TYPED_TEST(ActorSuite, BlockSuspendsTheFloodingSenderUntilThereIsRoom) {
   parked.cell().detach();
 }
 
+// The node's hot reload raises a mailbox bound: sends parked at the old bound are admitted
+// at once, before the target handles anything, and the suspended sender resumes.
+TYPED_TEST(ActorSuite, RaisingTheMailboxCapacityAdmitsParkedBlockSendsAtOnce) {
+  auto& sys = this->make_system();
+  ChildOptions o = child("target");
+  o.mailbox.capacity = 10;
+  o.mailbox.overflow = Overflow::kBlock;
+  std::atomic<int> refused{0};
+  SupervisorRef parked(
+      std::make_shared<SupervisorCell>(sys, nullptr, child("parked"), SupervisorOptions{}));
+  auto target = parked.template spawn<Worker>(o, &this->probe_, std::string("t"));
+  auto flooder = sys.root().template spawn<Flooder>(child("flooder"), target, &refused);
+  sys.start();
+  ASSERT_TRUE(flooder.tell(Flood{25}).is_ok());
+  ASSERT_TRUE(this->wait([&] { return flooder.cell().stats().handled == 1; }));
+  ASSERT_TRUE(this->wait([&] { return target.cell().load() == 10; }));
+  ASSERT_TRUE(flooder.tell(Flood{0}).is_ok());  // queued: the flooder is suspended
+  EXPECT_EQ(target.cell().mailbox_capacity(), 10u);
+  target.cell().set_mailbox_capacity(30);
+  EXPECT_EQ(target.cell().mailbox_capacity(), 30u);
+  EXPECT_EQ(target.cell().options().mailbox.capacity, 10u);  // the spawn options stay
+  ASSERT_TRUE(this->wait([&] { return target.cell().load() == 25; }));
+  ASSERT_TRUE(this->wait([&] { return flooder.cell().stats().handled == 2; }));  // resumed
+  EXPECT_EQ(target.cell().stats().handled, 0u);  // nothing drained: the bound made room
+  parked.cell().strand().post([p = parked.cell_ptr()] { p->op_start(); });
+  ASSERT_TRUE(this->wait([&] { return target.cell().stats().handled == 25; }));
+  std::vector<std::string> expect;
+  for (int i = 0; i < 25; ++i) expect.push_back("t:ping:" + std::to_string(i));
+  EXPECT_EQ(this->probe_.with_prefix("t:ping:"), expect);
+  EXPECT_EQ(refused.load(), 0);
+  EXPECT_EQ(sys.dead_letter_total(), 0u);
+  this->rt_->shutdown();
+  parked.cell().detach();
+}
+
+// Lowering a bound drops nothing already queued; new sends meet the overflow strategy
+// until the backlog is under the new bound.
+TYPED_TEST(ActorSuite, LoweringTheMailboxCapacityRefusesNewSendsUntilUnderIt) {
+  auto& sys = this->make_system();
+  ChildOptions o = child("target");
+  o.mailbox.capacity = 10;
+  o.mailbox.overflow = Overflow::kFail;
+  std::atomic<int> refused{0};
+  SupervisorRef parked(
+      std::make_shared<SupervisorCell>(sys, nullptr, child("parked"), SupervisorOptions{}));
+  auto target = parked.template spawn<Worker>(o, &this->probe_, std::string("t"));
+  auto flooder = sys.root().template spawn<Flooder>(child("flooder"), target, &refused);
+  sys.start();
+  ASSERT_TRUE(flooder.tell(Flood{5}).is_ok());
+  ASSERT_TRUE(this->wait([&] { return target.cell().load() == 5; }));
+  target.cell().set_mailbox_capacity(3);
+  ASSERT_TRUE(flooder.tell(Flood{2}).is_ok());
+  ASSERT_TRUE(this->wait([&] { return refused.load() == 2; }));
+  EXPECT_EQ(target.cell().load(), 5u);
+  EXPECT_EQ(sys.dead_letter_count(DeadLetterReason::kMailboxFull), 2u);
+  target.cell().set_mailbox_capacity(7);
+  ASSERT_TRUE(flooder.tell(Flood{3}).is_ok());
+  ASSERT_TRUE(this->wait([&] { return flooder.cell().stats().handled == 3; }));
+  ASSERT_TRUE(this->wait([&] { return refused.load() == 3; }));  // 2 fit under 7, 1 not
+  EXPECT_EQ(target.cell().load(), 7u);
+  parked.cell().strand().post([p = parked.cell_ptr()] { p->op_start(); });
+  ASSERT_TRUE(this->wait([&] { return target.cell().stats().handled == 7; }));
+  EXPECT_EQ(this->probe_.with_prefix("t:ping:"),
+            (std::vector<std::string>{"t:ping:0", "t:ping:1", "t:ping:2", "t:ping:3", "t:ping:4",
+                                      "t:ping:0", "t:ping:1"}));
+  this->rt_->shutdown();
+  parked.cell().detach();
+}
+
 struct SendTo {
   int n = 0;
 };

@@ -671,6 +671,42 @@ TEST(NetworkActorSim, BackToBackRestartsDoNotStartAHelloStorm) {
   EXPECT_LT(c.net(1).metrics().frames_out, 40u);
 }
 
+// Hot reload (net::SetPeers, with net::LivePeers as the node assembly keeps it): an added
+// peer is dialed, a removed one gets Goodbye and is not dialed again, and a restarted actor
+// dials the live list, not the one the node started with. Nodes 1 and 2 configure nobody:
+// every connection here is node 0's doing.
+TEST(NetworkActorSim, SetPeersAddsAndRemovesConfiguredPeersAndSurvivesRestarts) {
+  auto live = std::make_shared<net::LivePeers>(std::vector<NodeId>{1});
+  Cluster c(
+      3, [](NodeId i) { return i == 0 ? std::vector<NodeId>{1} : std::vector<NodeId>{}; }, 37, true,
+      [&live](NodeId i, NetworkConfig& cfg) {
+        if (i == 0) cfg.live_peers = live;
+      });
+  c.w.run_until(at(3s));
+  ASSERT_EQ(c.recs[0].ready_now, std::set<NodeId>{1});
+  EXPECT_FALSE(c.net(0).peer(2).has_value());
+
+  live->set({2});
+  c.tell(0, net::SetPeers{{2, 0, 2}});  // itself and a repeat are ignored
+  c.w.run_until(at(6s));
+  EXPECT_EQ(c.recs[0].ready_now, std::set<NodeId>{2});
+  EXPECT_TRUE(c.recs[1].ready_now.empty());
+  EXPECT_EQ(c.net(1).metrics().goodbyes_received, 1u);
+  EXPECT_FALSE(c.net(0).peer(1)->configured);
+  EXPECT_TRUE(c.net(0).peer(2)->configured);
+  // Nobody redials node 1 (node 0 dropped it, node 1 never dialed).
+  c.w.run_until(at(30s));
+  EXPECT_EQ(c.recs[0].ready_now, std::set<NodeId>{2});
+  EXPECT_EQ(c.recs[0].ready_count.at(1), 1);
+
+  c.tell(0, net::CrashForTest{});
+  c.w.run_until(at(40s));
+  EXPECT_EQ(node(c.w, 0).ref().cell().stats().restarts, 1u);
+  EXPECT_EQ(c.recs[0].ready_now, std::set<NodeId>{2});
+  EXPECT_EQ(c.recs[0].ready_count.at(1), 1) << "the restarted actor dialed a removed peer";
+  EXPECT_FALSE(c.recs[0].alternation_broken);
+}
+
 TEST(NetworkActorSim, ANodeCrashAndRestartHandshakesAgain) {
   Cluster c(
       3, [](NodeId i) { return all_but(i, 3); }, 23);
