@@ -22,6 +22,10 @@
 #include "core/chain/chain_observer.h"
 #include "core/system/alys_node.h"
 #include "core/types/hex.h"
+#include "node/bridge_setup.h"
+#include "node/node_reload_target.h"
+#include "node/rpc_setup.h"
+#include "node/tx_journal_replay.h"
 #include "runtime-real/asio_executor.h"
 #include "runtime-real/real_env.h"
 
@@ -65,6 +69,14 @@ class HeadLog final : public ChainObserver {
   Log& log_;
 };
 
+// The peg address the bridge watches, for the operator's watch-only wallet.
+std::string federation_address(const ChainSpec& spec) {
+  auto federation = federation_of(spec);
+  if (!federation) return "(none)";
+  auto address = federation->address(spec.bitcoin_network);
+  return address ? *address : "(none)";
+}
+
 }  // namespace
 
 int keygen_command() {
@@ -81,6 +93,22 @@ int init_command(const InitOptions& o) {
   }
   if (std::size_t{o.base_port} + o.nodes - 1 > 65535 || o.base_port == 0) {
     std::cerr << "alys-node init: --base-port: the ports do not fit below 65536\n";
+    return 2;
+  }
+  if (std::size_t{o.rpc_base_port} + o.nodes - 1 > 65535 || o.rpc_base_port == 0) {
+    std::cerr << "alys-node init: --rpc-base-port: the ports do not fit below 65536\n";
+    return 2;
+  }
+  std::optional<NodeFile::Bitcoin> bitcoin;
+  if (o.bitcoin_rpc) {
+    auto rpc = parse_host_port(*o.bitcoin_rpc, /*allow_any_port=*/false);
+    if (!rpc) {
+      std::cerr << "alys-node init: --bitcoin-rpc: " << rpc.error().message() << "\n";
+      return 2;
+    }
+    bitcoin = NodeFile::Bitcoin{*rpc, o.bitcoin_user, o.bitcoin_password, ""};
+  } else if (!o.bitcoin_user.empty() || !o.bitcoin_password.empty()) {
+    std::cerr << "alys-node init: --bitcoin-user/--bitcoin-password: need --bitcoin-rpc\n";
     return 2;
   }
   const fs::path dir(o.dir);
@@ -114,6 +142,8 @@ int init_command(const InitOptions& o) {
     n.spec_path = "../spec.toml";
     n.data_dir = "data";
     n.listen = {"127.0.0.1", static_cast<std::uint16_t>(o.base_port + i)};
+    n.rpc_listen = real::TcpPeerAddress{"127.0.0.1", static_cast<std::uint16_t>(o.rpc_base_port + i)};
+    n.bitcoin = bitcoin;
     for (std::size_t p = 0; p < o.nodes; ++p) {
       if (p != i) n.peers[static_cast<NodeId>(p)] = {"127.0.0.1", static_cast<std::uint16_t>(o.base_port + p)};
     }
@@ -139,7 +169,7 @@ bool stop_actors(AlysNode& node, std::chrono::steady_clock::duration limit) {
   return true;
 }
 
-int run_command(const NodeFile& file) {
+int run_command(const NodeFile& file, const ConfigSource& source) {
   auto spec = load_chain_spec(file.spec_path);
   if (!spec) {
     std::cerr << "alys-node run: " << spec.error().message() << "\n";
@@ -152,21 +182,35 @@ int run_command(const NodeFile& file) {
     std::cerr << "alys-node run: data_dir: " << file.data_dir << ": " << ec.message() << "\n";
     return 2;
   }
-  // SIGINT/SIGTERM are taken by sigwait below, so every thread started after this blocks
-  // them (threads inherit the mask).
+  const config::NodeLimits limits = limits_of(file);
+  NodeConfig config;
+  if (file.bitcoin) {
+    auto bridge = bridge_of(file, *shared_spec);
+    if (!bridge) {
+      std::cerr << "alys-node run: " << bridge.error().message() << "\n";
+      return 2;
+    }
+    config.bridge = std::move(*bridge);
+  }
+  // SIGINT/SIGTERM (stop) and SIGHUP (reload) are taken by sigwait below, so every thread
+  // started after this blocks them (threads inherit the mask).
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  real::AsioPool pool(std::max(2u, std::thread::hardware_concurrency()));
+  real::AsioPool pool(limits.worker_threads > 0 ? static_cast<unsigned>(limits.worker_threads)
+                                                : std::max(2u, std::thread::hardware_concurrency()));
   real::RealEnvOptions eo;
   eo.id = file.id;
   eo.data_dir = file.data_dir;
   eo.listen_host = file.listen.host;
   eo.listen_port = file.listen.port;
   eo.transport.network_id = shared_spec->chain_id;
+  eo.transport.max_send_queue_bytes = static_cast<std::size_t>(limits.tcp_send_queue_bytes_max);
+  eo.transport.read_pause_frames = static_cast<std::size_t>(limits.tcp_read_pause_frames);
   eo.log_level = file.log_level;
   auto env = real::RealEnv::open(pool.context(), eo);
   if (!env) {
@@ -180,7 +224,7 @@ int run_command(const NodeFile& file) {
     ::kill(::getpid(), SIGTERM);  // wakes the sigwait below
   });
   HeadLog head_log((*env)->env().log());
-  NodeConfig config;
+  config::apply_limits(limits, config);
   config.spec = shared_spec;
   config.node_key = file.key;
   for (const auto& [id, address] : file.peers) config.peers.push_back(id);
@@ -189,13 +233,65 @@ int run_command(const NodeFile& file) {
   auto node = std::make_unique<AlysNode>((*env)->env(), config);
   pool.start();
   node->start();
-  std::cerr << fmt::format("alys-node: node {} ({}) listening on {}:{}, data in {}\n", file.id,
-                           authority ? fmt::format("authority {}", *authority) : "full node",
-                           file.listen.host, (*env)->port(), file.data_dir);
+  std::cerr << fmt::format(
+      "alys-node: node {} ({}) listening on {}:{}, data in {}, profile {}, {}\n", file.id,
+      authority ? fmt::format("authority {}", *authority) : "full node", file.listen.host,
+      (*env)->port(), file.data_dir, file.profile ? config::profile_name(*file.profile) : "none",
+      file.bitcoin ? fmt::format("bridge on bitcoind {}:{} (watch-only wallet '{}' must hold the "
+                                 "federation address {})",
+                                 file.bitcoin->rpc.host, file.bitcoin->rpc.port, file.bitcoin->wallet,
+                                 federation_address(*shared_spec))
+                   : std::string("no bridge"));
+  // Hot reload: SIGHUP below, and admin_reloadConfig through `reload_config` (the JSON-RPC
+  // server's AdminHooks::reload). A JSON-RPC server sets its rate limit setter on
+  // `reload_target` (set_rpc_rate_setter) while it runs.
+  NodeReloadTarget reload_target((*env)->env().log(), (*env)->transport(), *node);
+  ConfigReloader reloader(source, file, reload_target, (*env)->env().log());
+  const std::function<Result<std::string>()> reload_config = [&reloader] { return reloader.reload(); };
+  // The HTTP API starts once the node runs and stops before its actors (no request then
+  // waits on a stopping tree).
+  std::unique_ptr<RpcServer> rpc;
+  std::unique_ptr<TxJournal> journal;
+  if (file.rpc_listen) {
+    auto opened = open_tx_journal(file, *node);
+    if (!opened) {
+      std::cerr << "alys-node run: " << opened.error().message() << "\n";
+      (void)stop_actors(*node, std::chrono::seconds(30));
+      pool.stop();
+      return 2;
+    }
+    journal = std::move(*opened);
+    AdminHooks hooks;
+    hooks.record_acknowledged = [&journal, &node](const LedgerTx& tx) { return record_acknowledged(*journal, *node, tx); };
+    // Through the reloader, so a later reload compares the file with the level in force.
+    hooks.set_log_level = [&reloader](LogLevel level) { return reloader.set_log_level(level); };
+    hooks.reload = reload_config;
+    auto started = start_rpc_server(file, *node, std::move(hooks));
+    if (!started) {
+      std::cerr << "alys-node run: " << started.error().message() << "\n";
+      (void)stop_actors(*node, std::chrono::seconds(30));
+      pool.stop();
+      return 2;
+    }
+    rpc = std::move(*started);
+    reload_target.set_rpc_rate_setter([&rpc](std::uint32_t per_sec, std::uint32_t burst) {
+      return rpc->set_rate_limit(per_sec, burst);
+    });
+    std::cerr << fmt::format("alys-node: node {} json-rpc on http://{}:{}/ (also /metrics, /health)\n",
+                             file.id, file.rpc_listen->host, rpc->port());
+  }
   int signal = 0;
-  sigwait(&stop_signals, &signal);
+  for (;;) {
+    sigwait(&stop_signals, &signal);
+    if (signal != SIGHUP || exit_code != 0) break;
+    (void)reload_config();  // the reloader logs what it did or why it refused
+  }
   std::cerr << fmt::format("alys-node: node {}: {}, stopping\n", file.id,
                            exit_code != 0 ? "the supervision tree gave up" : strsignal(signal));
+  if (rpc) {
+    reload_target.set_rpc_rate_setter(nullptr);
+    rpc->stop();
+  }
   (void)stop_actors(*node, std::chrono::seconds(30));  // past that, the pool stops them anyway
   pool.stop();
   node.reset();

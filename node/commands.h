@@ -5,8 +5,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
+#include "node/config_reload.h"
 #include "node/node_files.h"
 
 namespace alys {
@@ -22,8 +24,13 @@ struct InitOptions {
   std::size_t nodes = 3;
   std::string dir;
   std::uint16_t base_port = 7000;
+  std::uint16_t rpc_base_port = 8545;  // node i serves JSON-RPC on 127.0.0.1:rpc_base_port+i
   std::uint64_t slot_ms = 2000;
   std::uint32_t chain_id = 212121;
+  // Given (--bitcoin-rpc): every node file gets a [bitcoin] section with these.
+  std::optional<std::string> bitcoin_rpc;  // "host:port"
+  std::string bitcoin_user;
+  std::string bitcoin_password;
 };
 // Writes a local federation: dir/spec.toml and dir/n<i>/node.toml for every node (each an
 // authority with a fresh key, listening on 127.0.0.1:base_port+i, every other node its
@@ -37,7 +44,9 @@ bool stop_actors(AlysNode& node, std::chrono::steady_clock::duration limit);
 
 // Runs the node of `node_file` (overrides already applied) until SIGINT or SIGTERM, then
 // stops its actors, syncs and exits 0; exits with the tree's code if its root supervisor
-// gives up.
-int run_command(const NodeFile& node_file);
+// gives up. With a [bitcoin] section it runs the bridge on that bitcoind. On SIGHUP it
+// reloads its configuration from `source` (node/config_reload.h) and keeps running
+// whatever the outcome (a refused reload changes nothing).
+int run_command(const NodeFile& node_file, const ConfigSource& source);
 
 }  // namespace alys::node

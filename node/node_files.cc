@@ -1,6 +1,9 @@
 #include "node/node_files.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <sstream>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -77,7 +80,78 @@ void for_each_table(config::TomlReader& r, std::string_view key, std::string_vie
   }
 }
 
+// [limits]: any key of config::limit_keys(), each in its range.
+void read_limits(config::TomlReader&& r, NodeFile& n) {
+  for (const config::LimitKey& k : config::limit_keys()) {
+    if (auto v = r.integer(k.name, k.min, k.max)) n.limits[std::string(k.name)] = *v;
+  }
+  r.finish();
+}
+
+// rpc_listen, rpc_token, rpc_rate_per_sec, rpc_burst (top level).
+void read_rpc(config::TomlReader& r, NodeFile& n) {
+  if (auto v = r.string("rpc_listen")) {
+    auto hp = parse_host_port(*v, /*allow_any_port=*/true);
+    if (hp) {
+      n.rpc_listen = *hp;
+    } else {
+      r.error("rpc_listen", hp.error().message());
+    }
+  }
+  if (auto v = r.string("rpc_token")) {
+    // It travels in an HTTP header and is written back into node files unquoted.
+    const bool plain = std::all_of(v->begin(), v->end(),
+                                   [](char c) { return c > ' ' && c < 127 && c != '"' && c != '\\'; });
+    if (v->empty() || !plain) {
+      r.error("rpc_token", "expected printable characters without spaces, quotes or backslashes "
+                           "(leave the key out to refuse admin methods)");
+    } else {
+      n.rpc_token = *v;
+    }
+  }
+  if (auto v = r.integer("rpc_rate_per_sec", 1, kMaxRpcRate)) n.rpc_rate_per_sec = static_cast<std::uint32_t>(*v);
+  if (auto v = r.integer("rpc_burst", 1, kMaxRpcRate)) n.rpc_burst = static_cast<std::uint32_t>(*v);
+}
+
+void read_bitcoin(config::TomlReader&& r, NodeFile& n) {
+  r.require("rpc");
+  NodeFile::Bitcoin b;
+  bool ok = true;
+  if (auto v = r.string("rpc")) {
+    auto hp = parse_host_port(*v, /*allow_any_port=*/false);
+    if (hp) {
+      b.rpc = *hp;
+    } else {
+      r.error("rpc", hp.error().message());
+      ok = false;
+    }
+  } else {
+    ok = false;
+  }
+  if (auto v = r.string("user")) b.user = *v;
+  if (auto v = r.string("password")) b.password = *v;
+  if (auto v = r.string("wallet")) b.wallet = *v;
+  r.finish();
+  if (ok) n.bitcoin = b;
+}
+
+void read_bridge(config::TomlReader&& r, NodeFile& n) {
+  if (auto v = r.integer("start_height", 0, INT64_MAX)) n.bridge.start_height = static_cast<std::uint64_t>(*v);
+  if (auto v = r.integer("required_confirmations", 1, 1000)) {
+    n.bridge.required_confirmations = static_cast<std::uint32_t>(*v);
+  }
+  if (auto v = r.integer("poll_interval_ms", 100, 3'600'000)) {
+    n.bridge.poll_interval_ms = static_cast<std::uint64_t>(*v);
+  }
+  if (auto v = r.integer("fee_conf_target", 1, 1008)) n.bridge.fee_conf_target = static_cast<std::uint32_t>(*v);
+  r.finish();
+}
+
 }  // namespace
+
+config::NodeLimits limits_of(const NodeFile& node) {
+  return config::resolve_limits(node.profile, node.limits);
+}
 
 Result<real::TcpPeerAddress> parse_host_port(std::string_view text, bool allow_any_port) {
   const auto colon = text.rfind(':');
@@ -122,6 +196,7 @@ Result<ChainSpec> load_chain_spec(const std::string& path) {
   if (auto v = r.integer("pow_initial_bits", 1, UINT32_MAX)) {
     spec.retarget.initial_bits = static_cast<std::uint32_t>(*v);
   }
+  if (auto v = r.boolean("pow_no_retargeting")) spec.retarget.pow_no_retargeting = *v;
   if (auto keys = r.strings("authorities")) {
     if (keys->empty()) r.error("authorities", "at least one authority is required");
     for (std::size_t i = 0; i < keys->size(); ++i) {
@@ -153,9 +228,11 @@ std::string chain_spec_toml(const ChainSpec& spec) {
   std::string out = fmt::format(
       "# Alys chain spec: every node of this network loads the same file.\n"
       "chain_id = {}\nslot_ms = {}\nmax_blocks_without_pow = {}\nmax_txs_per_block = {}\n"
-      "bitcoin_network = \"{}\"\npow_initial_bits = {}\nauthorities = [\n",
+      "bitcoin_network = \"{}\"\npow_initial_bits = {}\npow_no_retargeting = {}\n"
+      "authorities = [\n",
       spec.chain_id, spec.slot_duration_ms, spec.max_blocks_without_pow, spec.max_txs_per_block,
-      network_name(spec.bitcoin_network), spec.retarget.initial_bits);
+      network_name(spec.bitcoin_network), spec.retarget.initial_bits,
+      spec.retarget.pow_no_retargeting);
   for (const auto& k : spec.authorities) {
     out += fmt::format("  \"{}\",\n", to_hex(ByteView(k.data(), k.size())));
   }
@@ -196,6 +273,17 @@ Result<NodeFile> load_node_file(const std::string& path) {
   if (auto v = r.one_of("log_level", {"trace", "debug", "info", "warn", "error", "off"})) {
     parse_log_level(*v, n.log_level);
   }
+  read_rpc(r, n);
+  if (auto v = r.string("profile")) {
+    n.profile = config::profile_named(*v);
+    if (!n.profile) r.error("profile", fmt::format("'{}' is not one of: {}", *v, config::profile_names()));
+  }
+  if (const toml::table* t = r.table("limits")) read_limits(config::TomlReader(errors, *t, "limits"), n);
+  if (const toml::table* t = r.table("bitcoin")) read_bitcoin(config::TomlReader(errors, *t, "bitcoin"), n);
+  if (const toml::table* t = r.table("bridge")) {
+    if (!n.bitcoin && !r.has("bitcoin")) r.error("bridge", "needs a [bitcoin] section (the bridge's bitcoind)");
+    read_bridge(config::TomlReader(errors, *t, "bridge"), n);
+  }
   for_each_table(r, "peers", "{id, address}", [&](config::TomlReader& p, std::size_t) {
     p.require("id");
     p.require("address");
@@ -228,8 +316,33 @@ std::string node_file_toml(const NodeFile& n) {
       "log_level = \"{}\"\n",
       n.id, n.id, to_hex(n.key->view()), n.spec_path, n.data_dir, n.listen.host, n.listen.port,
       log_level_name(n.log_level));
+  if (n.profile) out += fmt::format("profile = \"{}\"\n", config::profile_name(*n.profile));
+  if (n.rpc_listen) {
+    out += fmt::format("rpc_listen = \"{}:{}\"\nrpc_rate_per_sec = {}\nrpc_burst = {}\n",
+                       n.rpc_listen->host, n.rpc_listen->port, n.rpc_rate_per_sec, n.rpc_burst);
+  }
+  if (!n.rpc_token.empty()) out += fmt::format("rpc_token = \"{}\"\n", n.rpc_token);
   for (const auto& [id, a] : n.peers) {
     out += fmt::format("\n[[peers]]\nid = {}\naddress = \"{}:{}\"\n", id, a.host, a.port);
+  }
+  if (!n.limits.empty()) {
+    out += "\n[limits]\n";
+    for (const auto& [key, value] : n.limits) out += fmt::format("{} = {}\n", key, value);
+  }
+  if (n.bitcoin) {
+    // Strings go through toml++'s own quoting: a password may hold any character.
+    toml::table b{{"rpc", fmt::format("{}:{}", n.bitcoin->rpc.host, n.bitcoin->rpc.port)},
+                  {"user", n.bitcoin->user},
+                  {"password", n.bitcoin->password}};
+    if (!n.bitcoin->wallet.empty()) b.insert("wallet", n.bitcoin->wallet);
+    std::ostringstream text;
+    text << toml::table{{"bitcoin", std::move(b)}};
+    out += "\n" + text.str() + "\n";
+    out += fmt::format(
+        "\n[bridge]\nstart_height = {}\nrequired_confirmations = {}\npoll_interval_ms = {}\n"
+        "fee_conf_target = {}\n",
+        n.bridge.start_height, n.bridge.required_confirmations, n.bridge.poll_interval_ms,
+        n.bridge.fee_conf_target);
   }
   return out;
 }
@@ -239,6 +352,12 @@ NodeOverrides overrides_from_env(const std::function<const char*(const char*)>& 
   if (const char* v = getenv("ALYS_DATA_DIR")) o.data_dir = v;
   if (const char* v = getenv("ALYS_LISTEN")) o.listen = v;
   if (const char* v = getenv("ALYS_LOG_LEVEL")) o.log_level = v;
+  if (const char* v = getenv("ALYS_RPC_LISTEN")) o.rpc_listen = v;
+  if (const char* v = getenv("ALYS_PROFILE")) o.profile = v;
+  if (const char* v = getenv("ALYS_LIMITS")) o.limits.emplace_back(v);
+  if (const char* v = getenv("ALYS_BITCOIN_RPC")) o.bitcoin_rpc = v;
+  if (const char* v = getenv("ALYS_BITCOIN_USER")) o.bitcoin_user = v;
+  if (const char* v = getenv("ALYS_BITCOIN_PASSWORD")) o.bitcoin_password = v;
   return o;
 }
 
@@ -252,9 +371,46 @@ Status apply_overrides(NodeFile& node, const NodeOverrides& o, std::string_view 
     if (!hp) return Status::invalid_argument(fmt::format("{}: listen: {}", source, hp.error().message()));
     node.listen = *hp;
   }
+  if (o.rpc_listen) {
+    auto hp = parse_host_port(*o.rpc_listen, /*allow_any_port=*/true);
+    if (!hp) return Status::invalid_argument(fmt::format("{}: rpc_listen: {}", source, hp.error().message()));
+    node.rpc_listen = *hp;
+  }
   if (o.log_level && !parse_log_level(*o.log_level, node.log_level)) {
     return Status::invalid_argument(fmt::format(
         "{}: log_level: '{}' (trace|debug|info|warn|error|off)", source, *o.log_level));
+  }
+  if (o.profile) {
+    node.profile = config::profile_named(*o.profile);
+    if (!node.profile) {
+      return Status::invalid_argument(fmt::format("{}: profile: '{}' is not one of: {}", source,
+                                                  *o.profile, config::profile_names()));
+    }
+  }
+  for (const std::string& text : o.limits) {
+    if (Status s = config::parse_limit_settings(text, node.limits); !s.is_ok()) {
+      return Status::invalid_argument(fmt::format("{}: {}", source, s.message()));
+    }
+  }
+  if (o.bitcoin_rpc) {
+    auto hp = parse_host_port(*o.bitcoin_rpc, /*allow_any_port=*/false);
+    if (!hp) {
+      return Status::invalid_argument(fmt::format("{}: bitcoin.rpc: {}", source, hp.error().message()));
+    }
+    if (!node.bitcoin) node.bitcoin.emplace();
+    node.bitcoin->rpc = *hp;
+  }
+  for (const auto& [value, key, field] :
+       {std::tuple{&o.bitcoin_user, "user", &NodeFile::Bitcoin::user},
+        std::tuple{&o.bitcoin_password, "password", &NodeFile::Bitcoin::password}}) {
+    if (!*value) continue;
+    if (!node.bitcoin) {
+      return Status::invalid_argument(fmt::format(
+          "{}: bitcoin.{}: no bitcoind to use it for (set [bitcoin] rpc, ALYS_BITCOIN_RPC or "
+          "--bitcoin-rpc)",
+          source, key));
+    }
+    (*node.bitcoin).*field = **value;
   }
   return Status::ok();
 }

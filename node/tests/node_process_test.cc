@@ -49,14 +49,14 @@ bool port_free(std::uint16_t port) {
   return ok;
 }
 
-// kNodes consecutive ports that are free now (another process could still take one; the
+// 2 * kNodes consecutive ports (p2p, then JSON-RPC) that are free now (another process could still take one; the
 // test would then fail loudly, not hang).
 std::uint16_t free_port_run() {
   std::mt19937 rng(static_cast<unsigned>(::getpid()));
   for (;;) {
     const auto base = static_cast<std::uint16_t>(20000 + rng() % 30000);
     bool all = true;
-    for (int i = 0; i < kNodes && all; ++i) all = port_free(static_cast<std::uint16_t>(base + i));
+    for (int i = 0; i < 2 * kNodes && all; ++i) all = port_free(static_cast<std::uint16_t>(base + i));
     if (all) return base;
   }
 }
@@ -113,7 +113,8 @@ TEST(NodeProcess, ThreeNodesGrowOneChainAndAKilledOneRecoversFromItsStore) {
   const fs::path dir = ::mkdtemp(pattern.data());
   const std::uint16_t base = free_port_run();
   ASSERT_EQ(wait_exit(spawn({"init", "--nodes", "3", "--dir", dir.string(), "--base-port",
-                             std::to_string(base), "--slot-ms", "300"},
+                             std::to_string(base), "--rpc-base-port", std::to_string(base + kNodes),
+                             "--slot-ms", "300"},
                             dir / "init.log")),
             0);
   std::array<pid_t, kNodes> pids{};
