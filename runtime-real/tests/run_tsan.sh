@@ -17,9 +17,9 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS="-fsanitize=thread -fno-omit-frame-pointer -Wno-tsan" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread"
 cmake --build "$build" --target runtime_real_tests node_tests -j "$(nproc)"
-# The ten-kill crash test and the devnet test are whole-network process runs of minutes
+# The ten-kill crash, devnet and conformance tests are whole-network process runs of minutes
 # under TSan; they run in the release and ASan trees. Every other node test runs here.
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" "$build/runtime-real/runtime_real_tests"
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" "$build/node/node_tests" \
-  --gtest_filter='-Crash.*:Devnet.*'
+  --gtest_filter='-Crash.*:Devnet.*:Conformance.*'
 
