@@ -261,6 +261,8 @@ int run_command(const NodeFile& file, const ConfigSource& source) {
       return 2;
     }
     journal = std::move(*opened);
+    std::cerr << fmt::format("alys-node: node {}: tx journal: {} acknowledged transactions found, {} still pending\n",
+                             file.id, journal->loaded().size(), journal->records());
     AdminHooks hooks;
     hooks.record_acknowledged = [&journal, &node](const LedgerTx& tx) { return record_acknowledged(*journal, *node, tx); };
     // Through the reloader, so a later reload compares the file with the level in force.

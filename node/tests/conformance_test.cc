@@ -28,6 +28,7 @@
 #include "node/child_process.h"
 #include "node/devnet.h"
 #include "node/rpc_client.h"
+#include "node/tests/free_ports.h"
 #include "runtime-real/tests/poll_until.h"
 #include "runtime-sim/world.h"
 
@@ -36,6 +37,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using test::free_port_run;
 
 constexpr int kNodes = 3;
 constexpr int kSenders = 4;
@@ -142,27 +144,6 @@ Ledger run_in_simulator(const Workload& w) {
 }
 
 // --- the devnet -------------------------------------------------------------------------
-
-bool port_free(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
-}
-
-std::uint16_t free_port_run(int count) {
-  std::mt19937 rng(static_cast<unsigned>(::getpid()) * 15485863u);
-  for (;;) {
-    const auto base = static_cast<std::uint16_t>(20000 + rng() % 30000);
-    bool all = true;
-    for (int i = 0; i < count && all; ++i) all = port_free(static_cast<std::uint16_t>(base + i));
-    if (all) return base;
-  }
-}
 
 std::optional<std::pair<std::string, std::uint64_t>> account_over_rpc(JsonRpcClient& rpc, const EvmAddress& a) {
   auto r = rpc.call("alys_getAccount", nlohmann::json::array({evm_address_hex(a)}));

@@ -23,7 +23,9 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <regex>
 #include <mutex>
 #include <random>
 #include <set>
@@ -40,6 +42,7 @@
 #include "node/devnet.h"
 #include "node/rpc_client.h"
 #include "runtime-real/leveldb_storage.h"
+#include "node/tests/free_ports.h"
 #include "runtime-real/tests/poll_until.h"
 
 namespace alys::node {
@@ -47,32 +50,12 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using test::free_port_run;
 
 constexpr auto kDeadline = 90s;
 constexpr int kNodes = 3;
 constexpr int kKills = 10;
 constexpr int kVictim = 0;
-
-bool port_free(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
-}
-
-std::uint16_t free_port_run(int count) {
-  std::mt19937 rng(static_cast<unsigned>(::getpid()) * 104729u);
-  for (;;) {
-    const auto base = static_cast<std::uint16_t>(20000 + rng() % 30000);
-    bool all = true;
-    for (int i = 0; i < count && all; ++i) all = port_free(static_cast<std::uint16_t>(base + i));
-    if (all) return base;
-  }
-}
 
 bool eventually(const std::function<bool()>& pred) { return real::poll_until(pred, kDeadline, 50ms); }
 
@@ -228,8 +211,17 @@ TEST(Crash, AnAuthorityKilledTenTimesUnderLoadLosesNothingAndNeverDoubleSigns) {
       EXPECT_EQ((*a)["balance"].get<std::string>(), tx.value.to_string()) << "nonce " << n << " node " << i;
     }
   }
+  std::size_t resubmitted = 0;  // journaled transactions a restart found still pending
+  {
+    std::ifstream log(log_of(kVictim));
+    static const std::regex pending(R"(tx journal: \d+ acknowledged transactions found, (\d+) still pending)");
+    for (std::string line; std::getline(log, line);) {
+      std::smatch m;
+      if (std::regex_search(line, m, pending)) resubmitted += std::stoul(m[1].str());
+    }
+  }
   std::cout << "crash test: " << acked << " transfers acknowledged, " << finalized.size()
-            << " finalized heights observed\n";
+            << " finalized heights observed, " << resubmitted << " journaled transfers resubmitted by restarts\n";
   // Every finalized block ever reported is the block at its height on every node.
   for (int i = 0; i < kNodes; ++i) observe(i);
   for (const auto& [height, hash] : finalized) {

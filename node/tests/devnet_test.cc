@@ -27,6 +27,7 @@
 #include "node/devnet.h"
 #include "node/node_files.h"
 #include "node/rpc_client.h"
+#include "node/tests/free_ports.h"
 #include "runtime-real/tests/poll_until.h"
 
 namespace alys::node {
@@ -34,31 +35,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using test::free_port_run;
 
 constexpr auto kDeadline = 120s;
 constexpr int kNodes = 3;
-
-bool port_free(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
-}
-
-// 2 * kNodes + 1 consecutive free ports: p2p, JSON-RPC, Bitcoin.
-std::uint16_t free_port_run() {
-  std::mt19937 rng(static_cast<unsigned>(::getpid()) * 7919u);
-  for (;;) {
-    const auto base = static_cast<std::uint16_t>(20000 + rng() % 30000);
-    bool all = true;
-    for (int i = 0; i < 2 * kNodes + 1 && all; ++i) all = port_free(static_cast<std::uint16_t>(base + i));
-    if (all) return base;
-  }
-}
 
 bool eventually(const std::function<bool()>& pred) { return real::poll_until(pred, kDeadline, 100ms); }
 
@@ -97,7 +77,7 @@ TEST(Devnet, ThreeNodesFinalizeTransferPegInAndPegOut) {
   std::string pattern = (fs::temp_directory_path() / "alys-devnet-XXXXXX").string();
   const fs::path root = ::mkdtemp(pattern.data());
   const fs::path dir = root / "net";
-  const std::uint16_t base = free_port_run();
+  const std::uint16_t base = free_port_run(2 * kNodes + 1);
   const auto rpc_base = static_cast<std::uint16_t>(base + kNodes);
   const auto btc_port = static_cast<std::uint16_t>(base + 2 * kNodes);
   auto devnet = ChildProcess::spawn(

@@ -27,6 +27,7 @@
 #include "core/chain/block.h"
 #include "core/storage/chain_store.h"
 #include "runtime-real/leveldb_storage.h"
+#include "node/tests/free_ports.h"
 #include "runtime-real/tests/poll_until.h"
 
 namespace alys::node {
@@ -34,32 +35,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using test::free_port_run;
 
 constexpr auto kDeadline = 90s;
 constexpr int kNodes = 3;
-
-bool port_free(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
-}
-
-// 2 * kNodes consecutive ports (p2p, then JSON-RPC) that are free now (another process could still take one; the
-// test would then fail loudly, not hang).
-std::uint16_t free_port_run() {
-  std::mt19937 rng(static_cast<unsigned>(::getpid()));
-  for (;;) {
-    const auto base = static_cast<std::uint16_t>(20000 + rng() % 30000);
-    bool all = true;
-    for (int i = 0; i < 2 * kNodes && all; ++i) all = port_free(static_cast<std::uint16_t>(base + i));
-    if (all) return base;
-  }
-}
 
 // Runs alys-node with `args`, output appended to `log`; returns the pid.
 pid_t spawn(const std::vector<std::string>& args, const fs::path& log) {
@@ -111,7 +90,7 @@ bool eventually(const std::function<bool()>& pred) { return real::poll_until(pre
 TEST(NodeProcess, ThreeNodesGrowOneChainAndAKilledOneRecoversFromItsStore) {
   std::string pattern = (fs::temp_directory_path() / "alys-node-process-XXXXXX").string();
   const fs::path dir = ::mkdtemp(pattern.data());
-  const std::uint16_t base = free_port_run();
+  const std::uint16_t base = free_port_run(2 * kNodes);
   ASSERT_EQ(wait_exit(spawn({"init", "--nodes", "3", "--dir", dir.string(), "--base-port",
                              std::to_string(base), "--rpc-base-port", std::to_string(base + kNodes),
                              "--slot-ms", "300"},

@@ -32,6 +32,7 @@
 #include <nlohmann/json.hpp>
 
 #include "node/child_process.h"
+#include "node/tests/free_ports.h"
 #include "runtime-real/tests/poll_until.h"
 
 namespace alys::node {
@@ -39,19 +40,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using test::free_port_run;
 
 constexpr auto kDeadline = 90s;
-
-bool port_free(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
-}
 
 bool can_connect(std::uint16_t port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -62,18 +53,6 @@ bool can_connect(std::uint16_t port) {
   const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
   ::close(fd);
   return ok;
-}
-
-// `n` consecutive ports free now (another process could still take one: the test then
-// fails loudly, it does not hang).
-std::uint16_t free_port_run(int n) {
-  std::mt19937 rng(static_cast<unsigned>(::getpid()) * 7919u);
-  for (;;) {
-    const auto base = static_cast<std::uint16_t>(20000 + rng() % 30000);
-    bool all = true;
-    for (int i = 0; i < n && all; ++i) all = port_free(static_cast<std::uint16_t>(base + i));
-    if (all) return base;
-  }
 }
 
 std::string read_file(const fs::path& path) {
