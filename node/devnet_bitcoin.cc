@@ -1,5 +1,7 @@
 #include "node/devnet_bitcoin.h"
 
+#include "node/http_listen.h"
+
 #include <httplib.h>
 #include <sys/socket.h>
 
@@ -107,13 +109,7 @@ Result<std::unique_ptr<DevnetBitcoin>> DevnetBitcoin::start(DevnetBitcoinOptions
   auto server = std::make_unique<httplib::Server>();
   server->new_task_queue = [] { return new httplib::ThreadPool(kDevnetServerThreads); };
   server->set_payload_max_length(kDevnetMaxRequestBytes);
-  // httplib's default is SO_REUSEPORT, with which a second devnet (or bitcoind) binds the
-  // same port and the kernel splits connections between them. SO_REUSEADDR alone still
-  // allows a restart over connections in TIME_WAIT.
-  server->set_socket_options([](auto sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  });
+  own_port_exclusively(*server);
   DevnetBitcoin* me = self.get();
   server->Post(R"(/.*)", [me](const httplib::Request& req, httplib::Response& res) {
     if (!is_rpc_path(req.path)) {

@@ -1,5 +1,7 @@
 #include "node/rpc_server.h"
 
+#include "node/http_listen.h"
+
 #include <httplib.h>
 
 #include <chrono>
@@ -138,6 +140,7 @@ Result<std::uint16_t> RpcServer::start() {
     return httplib::Server::HandlerResponse::Unhandled;
   }));
 
+  own_port_exclusively(s);
   const std::string& host = m.options.host;
   int port = m.options.port;
   if (port == 0) {

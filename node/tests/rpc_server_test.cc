@@ -419,6 +419,23 @@ TEST_F(RpcServerTest, RateLimitTripsWithHttp429) {
   tight.stop();
 }
 
+// One port, one server: a second server on the port of a running one fails to start,
+// naming the address, instead of silently sharing it (httplib's SO_REUSEPORT default).
+TEST_F(RpcServerTest, ASecondServerOnATakenPortFailsNamingIt) {
+  start_network(1);
+  RpcServer first(*nodes_[0]->node, RpcServerOptions{});
+  auto p = first.start();
+  ASSERT_TRUE(p) << p.error().to_string();
+  RpcServerOptions same;
+  same.port = *p;
+  RpcServer second(*nodes_[0]->node, same);
+  auto q = second.start();
+  ASSERT_FALSE(q.has_value()) << "two servers share port " << *p;
+  EXPECT_EQ(q.error().code(), StatusCode::kUnavailable);
+  EXPECT_NE(q.error().message().find(std::to_string(*p)), std::string::npos) << q.error().message();
+  first.stop();
+}
+
 TEST_F(RpcServerTest, MetricsAndHealthDescribeTheNode) {
   start_network(1);
   ASSERT_TRUE(wait_head_at_least(3));
