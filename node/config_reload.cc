@@ -109,7 +109,10 @@ Status apply_reload(const ReloadPlan& plan, const NodeFile& running, ReloadTarge
                      [&] { return target.set_peers(running.peers); }});
   }
   const config::NodeLimits before = limits_of(running);
-  for (const auto& [key, capacity] : plan.mailboxes) {
+  for (const auto& mailbox : plan.mailboxes) {
+    // Named copies: lambdas may not capture structured bindings before C++20 on Clang 15.
+    const std::string& key = mailbox.first;
+    const auto capacity = mailbox.second;
     const config::LimitKey* k = config::limit_key(key);
     ALYS_ASSERT(k != nullptr && k->reloadable, "apply_reload: not a mailbox key");
     const auto old = static_cast<std::uint32_t>(before.*k->field);

@@ -368,7 +368,10 @@ TEST_F(DevnetBitcoinTest, AFederationSignedPayoutIsAcceptedAndDevnetReceivedSees
   const Hash256 dep =
       hash_of(result(*d, "devnet_deposit", {evm_address_hex(evm_address(4)), 400'000}));
   result(*d, "generate", {1});
-  const auto [address, spk] = payout_address(0x77);
+  const auto payout_to = payout_address(0x77);
+  // Named copies: Clang 14 lambdas cannot capture structured bindings.
+  const auto& address = payout_to.first;
+  const auto& spk = payout_to.second;
 
   // One signature by a key that is not the member's: the script check refuses it.
   const Transaction forged = federation_spend(fed, {dep, 0}, 400'000, spk, 390'000,
