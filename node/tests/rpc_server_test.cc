@@ -249,7 +249,7 @@ TEST_F(RpcServerTest, StatusAndHeadAdvanceAndBlocksAgreeByNumberAndHash) {
   EXPECT_TRUE(by_number["canonical"].get<bool>());
   EXPECT_TRUE(by_number["approved"].get<bool>());
   EXPECT_GE(by_number["approvals"].get<int>(), 1);
-  const json by_hash = result(port(), "alys_getBlockByHash", {head["hash"]});
+  const json by_hash = result(port(), "alys_getBlockByHash", json::array({head["hash"]}));
   EXPECT_EQ(by_hash, by_number) << "the same block by number and by hash";
   const json parent = result(port(), "alys_getBlockByNumber", {h - 1});
   EXPECT_EQ(by_number["parent"], parent["hash"]);
