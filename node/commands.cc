@@ -24,6 +24,7 @@
 #include "core/types/hex.h"
 #include "node/bridge_setup.h"
 #include "node/node_reload_target.h"
+#include "node/pre_verifier.h"
 #include "node/rpc_setup.h"
 #include "node/tx_journal_replay.h"
 #include "runtime-real/asio_executor.h"
@@ -230,6 +231,10 @@ int run_command(const NodeFile& file, const ConfigSource& source) {
   for (const auto& [id, address] : file.peers) config.peers.push_back(id);
   config.observer = &head_log;
   const auto authority = authority_index_of(*shared_spec, *file.key);
+  // After the signal mask above: its workers must not take SIGINT/SIGTERM/SIGHUP either.
+  // Declared before the node, so on an early return it stops after the node is gone.
+  const std::shared_ptr<PreVerifier> pre_verifier =
+      install_pre_verifier(config, verify_threads_for(limits.verify_threads));
   auto node = std::make_unique<AlysNode>((*env)->env(), config);
   pool.start();
   node->start();
@@ -296,6 +301,7 @@ int run_command(const NodeFile& file, const ConfigSource& source) {
   }
   (void)stop_actors(*node, std::chrono::seconds(30));  // past that, the pool stops them anyway
   pool.stop();
+  pre_verifier->stop();
   node.reset();
   env.value().reset();
   return exit_code != 0 ? 1 : 0;

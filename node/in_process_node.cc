@@ -5,6 +5,7 @@
 #include "core/runtime/assert.h"
 #include "core/system/alys_node.h"
 #include "node/commands.h"
+#include "node/pre_verifier.h"
 #include "runtime-real/asio_executor.h"
 #include "runtime-real/real_env.h"
 
@@ -33,6 +34,10 @@ Result<std::unique_ptr<InProcessNode>> InProcessNode::open(const InProcessNodeOp
     n->env_->transport().set_peer_address(id, address);
     config.peers.push_back(id);
   }
+  if (options.pre_verify) {
+    n->pre_verifier_ = install_pre_verifier(
+        config, options.verify_threads > 0 ? options.verify_threads : verify_threads_for(0));
+  }
   n->node_ = std::make_unique<AlysNode>(n->env_->env(), std::move(config));
   return n;
 }
@@ -51,7 +56,9 @@ bool InProcessNode::stop(std::chrono::steady_clock::duration limit) {
   bool stopped = true;
   if (started_) stopped = stop_actors(*node_, limit);
   pool_->stop();
+  if (pre_verifier_) pre_verifier_->stop();
   node_.reset();
+  pre_verifier_.reset();
   env_.reset();
   pool_.reset();
   return stopped;

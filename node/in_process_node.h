@@ -5,7 +5,8 @@
 // open() opens the store and binds the listener (port 0: any free port, see port()) and
 // builds the AlysNode; nothing runs until start(). stop() (and the destructor) follow the
 // teardown rule of ActorSystem: stop the actors, then the pool, then destroy the node and
-// the environment; afterwards the data directory can be opened again.
+// the environment; afterwards the data directory can be opened again. The signature
+// pre-verifier's workers stop with the pool.
 // Errors: open() passes on RealEnv::open's (the directory, the address).
 // Thread rules: call from one thread; observers run on the node's threads.
 #pragma once
@@ -36,6 +37,8 @@ class RealEnv;
 
 namespace alys::node {
 
+class PreVerifier;
+
 struct InProcessNodeOptions {
   NodeId id = 0;
   std::string data_dir;
@@ -45,6 +48,11 @@ struct InProcessNodeOptions {
   std::map<NodeId, real::TcpPeerAddress> peers;  // dialled and kept connected
   ChainObserver* observer = nullptr;      // not owned; must outlive the node
   std::size_t threads = 2;                // the pool (alys-node run: max(2, cores))
+  // Signature pre-verification while syncing (node/pre_verifier.h), as alys-node run has
+  // it: verify_threads workers (0: verify_threads_for's default). Off: the actors verify
+  // everything themselves, each with its own memo (the node before issue 8).
+  bool pre_verify = true;
+  unsigned verify_threads = 0;
   LogLevel log_level = LogLevel::kWarn;
 };
 
@@ -64,12 +72,15 @@ class InProcessNode {
   std::uint16_t port() const { return port_; }
   AlysNode& node() { return *node_; }
   real::RealEnv& env() { return *env_; }
+  // Null when options.pre_verify was false.
+  PreVerifier* pre_verifier() { return pre_verifier_.get(); }
 
  private:
   InProcessNode() = default;
 
   std::unique_ptr<real::AsioPool> pool_;
   std::unique_ptr<real::RealEnv> env_;
+  std::shared_ptr<PreVerifier> pre_verifier_;
   std::unique_ptr<AlysNode> node_;
   std::uint16_t port_ = 0;
   bool started_ = false;

@@ -102,6 +102,12 @@ std::optional<Hash256> BlockTree::canonical_at(std::uint64_t height) const {
 bool BlockTree::extends_finalized(const Hash256& hash) const {
   const Entry* e = get(hash);
   while (e != nullptr && e->block.block.height > finalized_.height) {
+    // The canonical chain is one line of ancestry through the finalized block (finality
+    // is set on it and the head never moves off it), so a block of it at or above the
+    // finalized height descends from it: the walk would end there. Without this, every
+    // import walked back the whole unfinalized range.
+    const std::uint64_t h = e->block.block.height;
+    if (h < canonical_.size() && canonical_[h] == e->hash) return true;
     e = get(e->block.block.parent_hash);
   }
   return e != nullptr && e->hash == finalized_.hash;

@@ -200,7 +200,8 @@ struct ChainConfig {
   EvmAddress fee_recipient{};
   ChainObserver* observer = nullptr;  // not owned; may be null
   // Memo of signature checks (approvals, mempool txs). REQUIRES: set; used only from this
-  // actor's strand unless the runtime is single-threaded (the simulator shares one).
+  // actor's strand unless the runtime is single-threaded (the simulator shares one) or it
+  // is VerifyCache::Threading::kShared (the real node's, shared with its pre-verifier).
   std::shared_ptr<VerifyCache> verify_cache;
   // Keys the mempool's hash table (Hash256Hasher); derive_hash_salt of the node key.
   std::uint64_t hash_salt = 0;

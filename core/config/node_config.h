@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "core/actor/mailbox.h"
@@ -31,9 +33,15 @@ struct NodeConfig {
   ChainObserver* observer = nullptr;  // not owned
   // Signature-check memos (DESIGN.md §5). Absent: the node makes one per verifying actor.
   // The simulator passes one shared instance to every node (single-threaded, so safe);
-  // a multi-threaded runtime must not share one between actors.
+  // a multi-threaded runtime may share one between actors only if it is
+  // VerifyCache::Threading::kShared (the real node's, node/pre_verifier.h).
   std::shared_ptr<VerifyCache> chain_verify_cache;
   std::shared_ptr<VerifyCache> engine_verify_cache;
+  // Real runtime only; empty in the simulator (whose runs it must not change): the sync
+  // actor calls it with every run of blocks a peer sent, in height order, before the
+  // chain imports them, so their signatures can be verified ahead on other threads into
+  // the memos above (SyncRoutes::pre_verify). It must not block.
+  std::function<void(std::span<const SignedBlock>)> pre_verify;
 
   // The bridge (peg-ins, peg-out broadcasting): absent, the node runs no BridgeActor,
   // proposes no peg-ins and refuses blocks that carry some (it cannot check them). On an

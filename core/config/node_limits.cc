@@ -30,6 +30,7 @@ constexpr std::array kKeys = {
              std::int64_t{1} << 32, false},
     LimitKey{"tcp_read_pause_frames", &NodeLimits::tcp_read_pause_frames, 1, 1 << 20, false},
     LimitKey{"worker_threads", &NodeLimits::worker_threads, 0, 256, false},
+    LimitKey{"verify_threads", &NodeLimits::verify_threads, 0, 256, false},
     LimitKey{"mailbox_storage", &NodeLimits::mailbox_storage, 1, kMailboxMax, true},
     LimitKey{"mailbox_engine", &NodeLimits::mailbox_engine, 1, kMailboxMax, true},
     LimitKey{"mailbox_chain", &NodeLimits::mailbox_chain, 1, kMailboxMax, true},
@@ -116,6 +117,7 @@ NodeLimits profile_limits(std::optional<Profile> profile) {
       l.tcp_send_queue_bytes_max = std::int64_t{16} << 20;
       l.tcp_read_pause_frames = 256;
       l.worker_threads = 2;
+      l.verify_threads = 1;
       break;
   }
   return l;

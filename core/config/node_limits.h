@@ -31,8 +31,8 @@
 //                          5000, seen_cache_max 4096, every mailbox 1024,
 //                          sync_range_blocks 64, sync_parallel_ranges 2,
 //                          sync_buffered_blocks_max 1024, tcp_send_queue_bytes_max 16 MiB,
-//                          tcp_read_pause_frames 256, worker_threads 2 (memory and threads
-//                          bounded; catch-up is slower).
+//                          tcp_read_pause_frames 256, worker_threads 2, verify_threads 1
+//                          (memory and threads bounded; catch-up is slower).
 // No profile: the defaults below, the values the node has always used.
 #pragma once
 
@@ -65,6 +65,9 @@ struct NodeLimits {
   std::int64_t tcp_send_queue_bytes_max = std::int64_t{64} << 20;
   std::int64_t tcp_read_pause_frames = 1024;
   std::int64_t worker_threads = 0;  // 0: max(2, the machine's hardware threads)
+  // Threads that verify fetched blocks' signatures ahead of the import while syncing
+  // (node/pre_verifier.h). 0: one per hardware thread but one, at least 1.
+  std::int64_t verify_threads = 0;
   std::int64_t mailbox_storage = NodeConfig::Mailboxes::kDefault;
   std::int64_t mailbox_engine = NodeConfig::Mailboxes::kDefault;
   std::int64_t mailbox_chain = NodeConfig::Mailboxes::kDefault;

@@ -191,6 +191,7 @@ Status SyncActor::on_response(RangeResponse& m) {
     routes_.penalize(m.peer, kPenaltyBadRange, "sync: blocks_by_range: heights out of order");
   }
   blocks.resize(good);
+  if (good > 0 && routes_.pre_verify) routes_.pre_verify(blocks);
   if (good < range.count) {
     // Short answer: ask someone for the rest.
     ++retries_;

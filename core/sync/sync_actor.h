@@ -22,6 +22,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <variant>
 #include <vector>
@@ -86,6 +87,11 @@ using SyncMsg = std::variant<PeerReady, PeerGone, PeerStatus, RangeResponse, Beh
 struct SyncRoutes {
   std::function<void(NodeId, WireMessage)> send;
   std::function<void(NodeId, int points, std::string reason)> penalize;
+  // Optional (the real node's signature pre-verifier; empty in the simulator): called in
+  // the handler with each run of blocks a peer answered, in height order, as soon as it
+  // arrives and before any of it goes to the chain. It only reads the blocks; whatever it
+  // does elsewhere may change what the import costs, never its outcome.
+  std::function<void(std::span<const SignedBlock>)> pre_verify;
 };
 
 struct SyncConfig {

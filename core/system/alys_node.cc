@@ -260,6 +260,7 @@ void AlysNode::build_tree() {
   sync::SyncRoutes sync_routes;
   sync_routes.send = chain_routes.send;
   sync_routes.penalize = chain_routes.penalize;
+  sync_routes.pre_verify = config_.pre_verify;
   sync_ = network_sup.spawn<sync::SyncActor>(
       with_mailbox(with_backoff(child("sync"), actor::BackoffConfig{100ms, 5s, 200, 0, 0, 30s}),
                    config_.mailboxes.sync),

@@ -570,5 +570,48 @@ RC_GTEST_PROP(BlockTreeProperty, HeadIsTheBestBlockOnFinalityAndCanonicalIsItsAn
   RC_ASSERT(tree.size() == n + 1);
 }
 
+// The walk extends_finalized did before its canonical-chain shortcut, through the tree's
+// public lookups only: its answers must not change.
+bool extends_finalized_by_walk(const BlockTree& tree, const Hash256& hash) {
+  const BlockTree::Entry* e = tree.get(hash);
+  while (e != nullptr && e->block.block.height > tree.finalized().height) {
+    e = tree.get(e->block.block.parent_hash);
+  }
+  return e != nullptr && e->hash == tree.finalized().hash;
+}
+
+// Random trees, some blocks unapproved (so the canonical chain lags some branches) and
+// finality moved forward at random steps: after every insertion, for every block of the
+// tree and for an unknown hash, the shortcut answers what the full walk answers.
+RC_GTEST_PROP(BlockTreeProperty, ExtendsFinalizedAgreesWithTheFullWalk, ()) {
+  const std::size_t n = *rc::gen::inRange<std::size_t>(0, 60);
+  const SignedBlock g = genesis_block();
+  BlockTree tree(g, 4);
+  std::vector<Hash256> hashes = {tree.genesis().hash};
+  const Hash256 unknown = label_hash("not in the tree");
+  for (std::size_t i = 1; i <= n; ++i) {
+    // Parents skew to recent blocks: long branches, as on a live chain.
+    const std::size_t lo = i > 8 ? i - 8 : 0;
+    const std::size_t p = *rc::gen::inRange<std::size_t>(*rc::gen::element(std::size_t{0}, lo), i);
+    const BlockTree::Entry* parent = tree.get(hashes[p]);
+    RC_ASSERT(parent != nullptr);
+    SignedBlock b = child(hashes[p], parent->block.block.height + 1, "node" + std::to_string(i));
+    b.block.slot = i;
+    if (*rc::gen::inRange(0, 5) != 0) approve_by_all(b, 4);
+    const Hash256 h = block_hash(b.block);
+    tree.insert(std::move(b), h);
+    hashes.push_back(h);
+    if (*rc::gen::inRange(0, 6) == 0) {
+      const std::uint64_t fh =
+          *rc::gen::inRange<std::uint64_t>(tree.finalized().height, tree.head_height() + 1);
+      tree.set_finalized(ChainPoint{*tree.canonical_at(fh), fh});
+    }
+    for (const Hash256& x : hashes) {
+      RC_ASSERT(tree.extends_finalized(x) == extends_finalized_by_walk(tree, x));
+    }
+    RC_ASSERT(!tree.extends_finalized(unknown));
+  }
+}
+
 }  // namespace
 }  // namespace alys

@@ -21,7 +21,9 @@
 // Every case reports blocks_per_s; the node cases also txs_per_s and the verifications per
 // block they made (schnorr_op_counts). Figures go in issue notes as ratios from one run,
 // never as timed tests. Each node runs on its own 2-thread Asio pool (as `alys-node run`
-// on a 2-core machine), so A and B together may use more cores than the machine has.
+// on a 2-core machine) with, as `alys-node run` has it, a signature pre-verifier of
+// max(1, cores - 1) threads (node/pre_verifier.h: B verifies fetched ranges ahead of its
+// import), so A and B together may use more cores than the machine has.
 #include <benchmark/benchmark.h>
 
 #include <unistd.h>

@@ -175,6 +175,8 @@ TEST(NodeLimits, EveryProfileStaysInRangeAndChangesWhatItsCommentSays) {
   const NodeLimits rc = config::profile_limits(Profile::kResourceConservative);
   EXPECT_LT(rc.mempool_max, d.mempool_max);
   EXPECT_EQ(rc.worker_threads, 2);
+  EXPECT_EQ(rc.verify_threads, 1);
+  EXPECT_EQ(d.verify_threads, 0);  // 0: node/pre_verifier.h's verify_threads_for default
   EXPECT_FALSE(config::profile_named("High-Throughput"));
 }
 
