@@ -84,7 +84,12 @@ void PreVerifier::work() {
       queued_blocks_ -= chunk.end - chunk.begin;
     }
     for (std::size_t i = chunk.begin; i < chunk.end; ++i) {
-      if (stopping_.load(std::memory_order_relaxed)) return;
+      if (stopping_.load(std::memory_order_relaxed)) {
+        // The rest of the chunk counts as dropped: after stop(), submitted == checked +
+        // dropped exactly.
+        dropped_.fetch_add(chunk.end - i, std::memory_order_relaxed);
+        return;
+      }
       check((*chunk.blocks)[i]);
       checked_.fetch_add(1, std::memory_order_relaxed);
     }
