@@ -9,8 +9,12 @@
 #include "core/chain/approval.h"
 #include "core/chain/block_validation.h"
 #include "core/chain/limits.h"
+#include "core/execution/embedded_engine.h"
 #include "core/runtime/env.h"
 #include "core/runtime/transport.h"
+
+static_assert(alys::limits::kMaxUnfinalizedBlocks < alys::execution::kMaxEngineStates,
+              "proposers must halt before the engine's state table is full");
 
 namespace alys::chain {
 
@@ -838,7 +842,7 @@ void ChainActor::propose(std::uint64_t slot) {
   if (highest_signed_slot_ && slot <= *highest_signed_slot_) return;
   const BlockTree::Entry& head = tree_->head();
   if (head.block.block.slot >= slot) return;
-  if (tree_->head_height() - tree_->finalized().height >= spec_.max_blocks_without_pow) {
+  if (tree_->head_height() - tree_->finalized().height >= production_halt_depth(spec_)) {
     ALYS_LOG(env().log(), kInfo, "chain: production halted: {} blocks without PoW",
              tree_->head_height() - tree_->finalized().height);
     return;

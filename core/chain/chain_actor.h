@@ -9,7 +9,8 @@
 //
 // Proposing: at each slot boundary (node wall clock, Aura), the slot's proposer builds on
 // its head unless it already signed that slot, its head is already at that slot, or
-// `max_blocks_without_pow` blocks sit above finality (production halts, as in Alys).
+// production_halt_depth blocks sit above finality (production halts, as in Alys, but also
+// before the engine's state table would fill).
 // Double-sign guard: before any signature (proposal or approval) leaves the actor, the
 // StorageActor syncs (slot -> hash) and refuses a different hash for a signed slot, so a
 // restarted authority never signs two blocks for one slot.
@@ -23,6 +24,7 @@
 // Orphans (parent unknown) wait in a bounded pool and trigger the `behind` route (sync).
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <deque>
@@ -42,6 +44,7 @@
 #include "core/chain/block_tree.h"
 #include "core/chain/chain_observer.h"
 #include "core/chain/chain_spec.h"
+#include "core/chain/limits.h"
 #include "core/chain/mempool.h"
 #include "core/chain/pegout_book.h"
 #include "core/crypto/verify_cache.h"
@@ -153,6 +156,12 @@ using ChainMsg =
                  actor::Reply<std::vector<bridge::TrackedPegIn>>,
                  actor::Reply<std::vector<PegInMint>>, actor::Reply<bridge::PegOutWork>,
                  GetBlockByHeight, GetBlockByHash, GetAccount>;
+
+// How many blocks may sit above finality before a proposer stops building:
+// max_blocks_without_pow, but never more than limits::kMaxUnfinalizedBlocks.
+inline std::uint64_t production_halt_depth(const ChainSpec& spec) {
+  return std::min<std::uint64_t>(spec.max_blocks_without_pow, limits::kMaxUnfinalizedBlocks);
+}
 
 // How the chain actor reaches the network (bound by the node assembly).
 struct ChainRoutes {

@@ -31,5 +31,11 @@ inline constexpr std::size_t kMaxBitcoinTxBytes = 400'000;
 inline constexpr std::int64_t kMaxMoneySat = 21'000'000LL * 100'000'000LL;
 // Encoded size of one block (all fields, approvals included).
 inline constexpr std::size_t kMaxBlockBytes = 4u << 20;
+// Blocks a proposer builds above finality, whatever the spec's max_blocks_without_pow
+// (Alys: 50,000): the engine keeps one state per unfinalized block, at most
+// execution::kMaxEngineStates (4,096); past that every import fails "state table full" and a
+// node cannot even reload its own chain. Halting below it, with 64 states left for competing
+// blocks, keeps every node able to import and to restart (asserted in chain_actor.cc).
+inline constexpr std::uint64_t kMaxUnfinalizedBlocks = 4096 - 64;
 
 }  // namespace alys::limits

@@ -2,6 +2,8 @@
 // resynchronised): heads-converge, progress.
 #include <fmt/format.h>
 
+#include "core/chain/limits.h"
+
 #include "scenarios/checkers/checker.h"
 
 namespace alys::scenarios {
@@ -28,7 +30,8 @@ class HeadsConverge final : public Checker {
 
 // The chain grows once the faults are over: a quarter of the tail's slots at least (a node
 // rebooting at the end may miss its own slots, but a stalled network misses them all).
-// Production stopped for want of AuxPoW (max_blocks_without_pow) is the spec, not a stall.
+// Production stopped for want of AuxPoW (chain::production_halt_depth) is the spec, not a
+// stall.
 class Progress final : public Checker {
  public:
   static constexpr std::uint64_t kMinTailSlots = 8;
@@ -46,7 +49,8 @@ class Progress final : public Checker {
     for (const NodeSummary& n : e.nodes) {
       // (A node still re-importing after a restart has its head below its old finality.)
       if (n.head_height >= n.finalized_height &&
-          n.head_height - n.finalized_height >= e.options.max_blocks_without_pow) {
+          n.head_height - n.finalized_height >=
+              std::min<std::uint64_t>(e.options.max_blocks_without_pow, limits::kMaxUnfinalizedBlocks)) {
         return;
       }
     }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/chain/chain_actor.h"
+#include "core/chain/limits.h"
 #include "scenarios/chain_scenario.h"
 
 namespace alys::scenarios {
@@ -161,6 +162,32 @@ TEST(ChainScenario, ProductionHaltsWithoutAuxPow) {
   EXPECT_TRUE(r.ok()) << describe(r);
   EXPECT_EQ(r.max_finalized, 0u);
   for (const NodeSummary& n : r.nodes) EXPECT_EQ(n.head_height, 20u);
+}
+
+// With Alys's max_blocks_without_pow (50,000) and no AuxPoW, proposers still halt before
+// the engine's state table (4,096) fills: every node holds limits::kMaxUnfinalizedBlocks
+// blocks above genesis, and a node crashed and restarted there reloads them all. Without the
+// cap the import failed at h4096 ("state table full") and a restarted node could not load.
+TEST(ChainScenario, ProductionHaltsBeforeTheEngineStateTableFills) {
+  ChainOptions o;
+  o.seed = 17;
+  o.slot_ms = 500;
+  o.duration = 36min;  // 4,320 slots
+  o.max_blocks_without_pow = 50'000;
+  o.miner_mean = 1000h;
+  o.setup = [](sim::World& world) {
+    world.schedule_at(Instant{} + 35min, sim::EventKind::kCustom, 2,
+                      [&world] { world.crash(2, sim::CrashDurability::kKeepAll); });
+    world.schedule_at(Instant{} + 35min + 2s, sim::EventKind::kCustom, 2,
+                      [&world] { world.restart(2); });
+  };
+  const ChainResult r = run_chain(o);
+  // The one expected complaint: a run this long with no miner never finalizes.
+  ASSERT_EQ(r.failures.size(), 1u) << describe(r);
+  EXPECT_EQ(r.failures[0].checker, "finality");
+  EXPECT_NE(r.failures[0].evidence.find("no block was finalized"), std::string::npos);
+  EXPECT_EQ(r.max_finalized, 0u);
+  for (const NodeSummary& n : r.nodes) EXPECT_EQ(n.head_height, limits::kMaxUnfinalizedBlocks);
 }
 
 // More blocks than the engine keeps states (4,096): it prunes at finality, and restarts
