@@ -170,13 +170,9 @@ Result<SyntheticChain> build_synthetic_chain(const SyntheticNetwork& network,
     b.payload.transactions.reserve(options.txs_per_block);
     for (std::uint32_t i = 0; i < options.txs_per_block; ++i, ++tx_counter) {
       const std::size_t s = tx_counter % senders.size();
-      LedgerTx tx;
-      tx.nonce = nonces[s]++;
-      tx.to = recipient(tx_counter);
-      tx.value = Wei::from_sat(1000 + tx_counter % 1000);
-      tx.fee = Wei::from_sat(1);
-      sign_ledger_tx(tx, senders[s], Hash256{});
-      b.payload.transactions.push_back(std::move(tx));
+      b.payload.transactions.push_back(signed_transfer(senders[s], nonces[s]++, recipient(tx_counter),
+                                                       Wei::from_sat(1000 + tx_counter % 1000),
+                                                       Wei::from_sat(1)));
     }
     BlockContext context;
     context.height = height;

@@ -46,6 +46,33 @@ void sign_ledger_tx(LedgerTx& tx, const SchnorrSigner& signer, const Hash256& au
   tx.signature = signer.sign(msg.view(), aux_rand).bytes();
 }
 
+namespace {
+
+template <typename Signer>
+LedgerTx signed_transfer_with(const Signer& signer, std::uint64_t nonce, const EvmAddress& to,
+                              Wei value, Wei fee, const Hash256& aux_rand) {
+  LedgerTx tx;
+  tx.kind = LedgerTxKind::kTransfer;
+  tx.nonce = nonce;
+  tx.to = to;
+  tx.value = value;
+  tx.fee = fee;
+  sign_ledger_tx(tx, signer, aux_rand);
+  return tx;
+}
+
+}  // namespace
+
+LedgerTx signed_transfer(const SecretKey& key, std::uint64_t nonce, const EvmAddress& to, Wei value,
+                         Wei fee, const Hash256& aux_rand) {
+  return signed_transfer_with(key, nonce, to, value, fee, aux_rand);
+}
+
+LedgerTx signed_transfer(const SchnorrSigner& signer, std::uint64_t nonce, const EvmAddress& to,
+                         Wei value, Wei fee, const Hash256& aux_rand) {
+  return signed_transfer_with(signer, nonce, to, value, fee, aux_rand);
+}
+
 bool verify_ledger_tx_signature(const LedgerTx& tx) {
   auto key = XOnlyPublicKey::from_bytes(tx.sender_key);
   if (!key) return false;  // not a curve point: no signature can verify

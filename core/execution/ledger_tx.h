@@ -55,6 +55,12 @@ Hash256 ledger_tx_hash(const LedgerTx& tx);
 void sign_ledger_tx(LedgerTx& tx, const SecretKey& key, const Hash256& aux_rand);
 // The same with a precomputed keypair (workloads signing many transactions).
 void sign_ledger_tx(LedgerTx& tx, const SchnorrSigner& signer, const Hash256& aux_rand);
+// A transfer of `value` from `key`'s account to `to`, paying `fee`, signed. With the default
+// aux_rand the signature is a function of the fields: the same call gives the same bytes.
+LedgerTx signed_transfer(const SecretKey& key, std::uint64_t nonce, const EvmAddress& to, Wei value,
+                         Wei fee, const Hash256& aux_rand = Hash256{});
+LedgerTx signed_transfer(const SchnorrSigner& signer, std::uint64_t nonce, const EvmAddress& to,
+                         Wei value, Wei fee, const Hash256& aux_rand = Hash256{});
 // True iff sender_key is a valid x-only key and the signature verifies.
 bool verify_ledger_tx_signature(const LedgerTx& tx);
 

@@ -21,6 +21,7 @@
 #include "core/crypto/schnorr.h"
 #include "core/crypto/tagged_hash.h"
 #include "core/crypto/verify_cache.h"
+#include "core/tests/test_keys.h"
 
 namespace alys {
 namespace {
@@ -33,11 +34,7 @@ namespace {
 
 constexpr std::uint8_t kKeyPatterns[4] = {0x11, 0x22, 0x33, 0x44};
 
-SecretKey key_of(std::uint8_t pattern) {
-  auto k = SecretKey::from_bytes(Bytes(32, pattern));
-  EXPECT_TRUE(k.has_value());
-  return *k;
-}
+using test::key_of;
 
 KeyBytes xonly_of(std::uint8_t pattern) { return key_of(pattern).xonly_public_key().bytes(); }
 

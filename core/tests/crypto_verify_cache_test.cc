@@ -16,17 +16,14 @@
 #include "core/crypto/keys.h"
 #include "core/crypto/schnorr.h"
 #include "core/crypto/verify_cache.h"
+#include "core/tests/test_keys.h"
 #include "core/types/bytes.h"
 #include "core/types/hash256.h"
 
 namespace alys {
 namespace {
 
-SecretKey key_of(std::uint8_t pattern) {
-  auto k = SecretKey::from_bytes(Bytes(32, pattern));
-  EXPECT_TRUE(k.has_value());
-  return *k;
-}
+using test::key_of;
 
 SchnorrSignature sig_of(const std::array<std::uint8_t, 64>& bytes) {
   auto s = SchnorrSignature::from_bytes(ByteView{bytes.data(), bytes.size()});

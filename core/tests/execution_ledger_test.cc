@@ -32,14 +32,7 @@ Wei sat(std::uint64_t n) { return Wei::from_sat(n); }
 
 LedgerTx transfer(const SecretKey& key, std::uint64_t nonce, const EvmAddress& to, Wei value,
                   Wei fee) {
-  LedgerTx tx;
-  tx.kind = LedgerTxKind::kTransfer;
-  tx.nonce = nonce;
-  tx.to = to;
-  tx.value = value;
-  tx.fee = fee;
-  sign_ledger_tx(tx, key, Hash256{});
-  return tx;
+  return signed_transfer(key, nonce, to, value, fee);
 }
 
 LedgerTx pegout(const SecretKey& key, std::uint64_t nonce, std::string btc, Wei value, Wei fee) {

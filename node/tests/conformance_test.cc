@@ -24,11 +24,12 @@
 #include "core/chain/codec.h"
 #include "core/execution/ledger_tx.h"
 #include "core/system/alys_node.h"
+#include "core/tests/test_keys.h"
 #include "core/types/hex.h"
 #include "node/child_process.h"
 #include "node/devnet.h"
 #include "node/rpc_client.h"
-#include "node/tests/free_ports.h"
+#include "node/tests/process_test_util.h"
 #include "runtime-real/tests/poll_until.h"
 #include "runtime-sim/world.h"
 
@@ -42,12 +43,9 @@ using test::free_port_run;
 constexpr int kNodes = 3;
 constexpr int kSenders = 4;
 constexpr int kTransfers = 36;
+constexpr Wei kFee = Wei::from_u64(1'000'000'000);
 
-SecretKey key_from_seed(std::uint8_t seed) {
-  std::array<std::uint8_t, 32> bytes{};
-  bytes.fill(seed);
-  return *SecretKey::from_bytes(ByteView(bytes.data(), bytes.size()));
-}
+using alys::test::key_of;
 
 struct Workload {
   std::vector<LedgerTx> funding;    // from the faucet
@@ -56,36 +54,25 @@ struct Workload {
   std::map<EvmAddress, std::uint64_t> final_nonces;
 };
 
-LedgerTx signed_transfer(const SecretKey& from, std::uint64_t nonce, const EvmAddress& to, Wei value) {
-  LedgerTx tx;
-  tx.kind = LedgerTxKind::kTransfer;
-  tx.nonce = nonce;
-  tx.to = to;
-  tx.value = value;
-  tx.fee = Wei::from_u64(1'000'000'000);
-  sign_ledger_tx(tx, from, Hash256{});
-  return tx;
-}
-
 Workload make_workload() {
   Workload w;
   std::vector<SecretKey> senders;
   std::vector<EvmAddress> recipients;
   for (int s = 0; s < kSenders; ++s) {
-    senders.push_back(key_from_seed(static_cast<std::uint8_t>(0x60 + s)));
+    senders.push_back(key_of(static_cast<std::uint8_t>(0x60 + s)));
     recipients.push_back(account_address(senders.back().xonly_public_key()));
   }
-  recipients.push_back(account_address(key_from_seed(0x70).xonly_public_key()));
-  recipients.push_back(account_address(key_from_seed(0x71).xonly_public_key()));
+  recipients.push_back(account_address(key_of(0x70).xonly_public_key()));
+  recipients.push_back(account_address(key_of(0x71).xonly_public_key()));
   for (int s = 0; s < kSenders; ++s) {
     w.funding.push_back(signed_transfer(devnet_faucet_key(), static_cast<std::uint64_t>(s), recipients[s],
-                                        Wei::from_u64(1'000'000'000'000'000'000ULL)));
+                                        Wei::from_u64(1'000'000'000'000'000'000ULL), kFee));
   }
   std::vector<std::uint64_t> nonce(kSenders, 0);
   for (int j = 0; j < kTransfers; ++j) {
     const int s = j % kSenders;
     const EvmAddress& to = recipients[static_cast<std::size_t>(j * 7 + 1) % recipients.size()];
-    w.transfers.push_back(signed_transfer(senders[s], nonce[s]++, to, Wei::from_u64(1000 + 13ULL * j)));
+    w.transfers.push_back(signed_transfer(senders[s], nonce[s]++, to, Wei::from_u64(1000 + 13ULL * j), kFee));
   }
   w.touched = recipients;
   w.touched.push_back(devnet_faucet_address());
@@ -102,7 +89,7 @@ Ledger run_in_simulator(const Workload& w) {
   ChainSpec spec;
   spec.slot_duration_ms = 1000;
   for (int i = 0; i < kNodes; ++i) {
-    spec.authorities.push_back(key_from_seed(static_cast<std::uint8_t>(0x10 + i)).xonly_public_key().bytes());
+    spec.authorities.push_back(key_of(static_cast<std::uint8_t>(0x10 + i)).xonly_public_key().bytes());
   }
   spec.allocations.push_back({devnet_faucet_address(), kDevnetFaucetWei});
   auto shared = std::make_shared<const ChainSpec>(spec);
@@ -112,7 +99,7 @@ Ledger run_in_simulator(const Workload& w) {
   for (int i = 0; i < kNodes; ++i) {
     NodeConfig c;
     c.spec = shared;
-    c.node_key = key_from_seed(static_cast<std::uint8_t>(0x10 + i));
+    c.node_key = key_of(static_cast<std::uint8_t>(0x10 + i));
     for (int p = 0; p < kNodes; ++p) {
       if (p != i) c.peers.push_back(static_cast<NodeId>(p));
     }

@@ -42,7 +42,7 @@
 #include "node/devnet.h"
 #include "node/rpc_client.h"
 #include "runtime-real/leveldb_storage.h"
-#include "node/tests/free_ports.h"
+#include "node/tests/process_test_util.h"
 #include "runtime-real/tests/poll_until.h"
 
 namespace alys::node {
@@ -72,16 +72,12 @@ std::optional<Pointer> pointer_of(const nlohmann::json& p) {
 // The transfer with nonce n from the faucet: always the same bytes (fixed aux randomness),
 // so a resent one is the same transaction.
 LedgerTx transfer_for(std::uint64_t nonce) {
-  LedgerTx tx;
-  tx.kind = LedgerTxKind::kTransfer;
-  tx.nonce = nonce;
-  tx.to[0] = 0xc0;
-  tx.to[12] = static_cast<std::uint8_t>(nonce >> 8);
-  tx.to[13] = static_cast<std::uint8_t>(nonce);
-  tx.value = Wei::from_u64(1000 + nonce);
-  tx.fee = Wei::from_u64(1'000'000'000);
-  sign_ledger_tx(tx, devnet_faucet_key(), Hash256{});
-  return tx;
+  EvmAddress to{};
+  to[0] = 0xc0;
+  to[12] = static_cast<std::uint8_t>(nonce >> 8);
+  to[13] = static_cast<std::uint8_t>(nonce);
+  return signed_transfer(devnet_faucet_key(), nonce, to, Wei::from_u64(1000 + nonce),
+                         Wei::from_u64(1'000'000'000));
 }
 
 TEST(Crash, AnAuthorityKilledTenTimesUnderLoadLosesNothingAndNeverDoubleSigns) {

@@ -26,6 +26,7 @@
 #include "node/devnet_bitcoin_rpc.h"
 #include "runtime-real/asio_executor.h"
 #include "runtime-real/bitcoind_client.h"
+#include "runtime-real/tests/await_answer.h"
 #include "runtime-real/tests/poll_until.h"
 #include "runtime-sim/sim_bitcoin.h"
 
@@ -102,11 +103,7 @@ class DevnetBitcoinTest : public ::testing::Test {
   // Calls `method` on `client` and waits for its answer (delivered on executor_).
   template <typename T, typename F>
   Result<T> ask(BitcoindClient& client, F method) {
-    std::promise<Result<T>> p;
-    method(client, [&p](Result<T> r) { p.set_value(std::move(r)); });
-    auto f = p.get_future();
-    EXPECT_EQ(f.wait_for(30s), std::future_status::ready);
-    return f.get();
+    return real::await_answer<T>(client, method);
   }
 
   // One raw HTTP request to the devnet bitcoin.

@@ -22,12 +22,13 @@
 #include "core/bitcoin/address.h"
 #include "core/chain/codec.h"
 #include "core/execution/ledger_tx.h"
+#include "core/tests/test_keys.h"
 #include "core/types/hex.h"
 #include "node/child_process.h"
 #include "node/devnet.h"
 #include "node/node_files.h"
 #include "node/rpc_client.h"
-#include "node/tests/free_ports.h"
+#include "node/tests/process_test_util.h"
 #include "runtime-real/tests/poll_until.h"
 
 namespace alys::node {
@@ -61,15 +62,9 @@ std::optional<std::uint64_t> nonce_of(JsonRpcClient& rpc, const EvmAddress& addr
   return (*a)["nonce"].get<std::uint64_t>();
 }
 
-SecretKey key_from_seed(std::uint8_t seed) {
-  std::array<std::uint8_t, 32> bytes{};
-  bytes.fill(seed);
-  return *SecretKey::from_bytes(ByteView(bytes.data(), bytes.size()));
-}
+using alys::test::key_of;
 
-Result<nlohmann::json> send(JsonRpcClient& rpc, LedgerTx tx, const SecretKey& key) {
-  Hash256 aux{};
-  sign_ledger_tx(tx, key, aux);
+Result<nlohmann::json> send(JsonRpcClient& rpc, const LedgerTx& tx) {
   return rpc.call("alys_sendRawTransaction", nlohmann::json::array({to_hex(encode_ledger_tx(tx))}));
 }
 
@@ -106,17 +101,12 @@ TEST(Devnet, ThreeNodesFinalizeTransferPegInAndPegOut) {
   })) << "the devnet never finalized; see " << root.string();
 
   // A transfer through node 0 shows on all three.
-  const EvmAddress recipient = account_address(key_from_seed(0x21).xonly_public_key());
+  const EvmAddress recipient = account_address(key_of(0x21).xonly_public_key());
   const EvmAddress faucet = devnet_faucet_address();
   auto nonce = nonce_of(*nodes[0], faucet);
   ASSERT_TRUE(nonce.has_value());
-  LedgerTx transfer;
-  transfer.kind = LedgerTxKind::kTransfer;
-  transfer.nonce = *nonce;
-  transfer.to = recipient;
-  transfer.value = Wei::from_u64(12'345);
-  transfer.fee = Wei::from_u64(1'000'000'000);
-  auto sent = send(*nodes[0], transfer, devnet_faucet_key());
+  auto sent = send(*nodes[0], signed_transfer(devnet_faucet_key(), *nonce, recipient,
+                                              Wei::from_u64(12'345), Wei::from_u64(1'000'000'000)));
   ASSERT_TRUE(sent.has_value()) << sent.error().message();
   ASSERT_TRUE(eventually([&] {
     for (auto& n : nodes) {
@@ -133,7 +123,7 @@ TEST(Devnet, ThreeNodesFinalizeTransferPegInAndPegOut) {
   btc_endpoint.basic_user = node0->bitcoin->user;
   btc_endpoint.basic_password = node0->bitcoin->password;
   JsonRpcClient bitcoin(btc_endpoint);
-  const SecretKey user_key = key_from_seed(0x42);
+  const SecretKey user_key = key_of(0x42);
   const EvmAddress user = account_address(user_key.xonly_public_key());
   auto deposit = bitcoin.call("devnet_deposit", nlohmann::json::array({evm_address_hex(user), 100'000, 2'000}));
   ASSERT_TRUE(deposit.has_value()) << deposit.error().message();
@@ -156,7 +146,8 @@ TEST(Devnet, ThreeNodesFinalizeTransferPegInAndPegOut) {
   pegout.value = Wei::from_sat(50'000);
   pegout.fee = Wei::from_u64(1'000'000'000);
   pegout.bitcoin_address = payout;
-  auto out = send(*nodes[1], pegout, user_key);
+  sign_ledger_tx(pegout, user_key, Hash256{});
+  auto out = send(*nodes[1], pegout);
   ASSERT_TRUE(out.has_value()) << out.error().message();
   ASSERT_TRUE(eventually([&] {
     auto r = bitcoin.call("devnet_received", nlohmann::json::array({payout}));

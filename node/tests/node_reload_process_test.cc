@@ -32,7 +32,7 @@
 #include <nlohmann/json.hpp>
 
 #include "node/child_process.h"
-#include "node/tests/free_ports.h"
+#include "node/tests/process_test_util.h"
 #include "runtime-real/tests/poll_until.h"
 
 namespace alys::node {
@@ -41,6 +41,8 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using test::free_port_run;
+using test::logged_height;
+using test::read_file;
 
 constexpr auto kDeadline = 90s;
 
@@ -55,32 +57,12 @@ bool can_connect(std::uint16_t port) {
   return ok;
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
-
 void replace_in_file(const fs::path& path, const std::string& from, const std::string& to) {
   std::string text = read_file(path);
   const auto at = text.find(from);
   ASSERT_NE(at, std::string::npos) << from << " not in " << path;
   text.replace(at, from.size(), to);
   std::ofstream(path, std::ios::trunc) << text;
-}
-
-// The highest "head h<N>" a node logged in `text` from byte `from`.
-std::uint64_t logged_height(const std::string& text, std::size_t from = 0) {
-  static const std::regex head(R"(\] head h(\d+) )");
-  std::uint64_t best = 0;
-  for (std::sregex_iterator it(text.begin() + static_cast<std::ptrdiff_t>(std::min(from, text.size())),
-                               text.end(), head),
-       end;
-       it != end; ++it) {
-    best = std::max<std::uint64_t>(best, std::stoull((*it)[1].str()));
-  }
-  return best;
 }
 
 bool eventually(const std::function<bool()>& pred) { return real::poll_until(pred, kDeadline, 20ms); }

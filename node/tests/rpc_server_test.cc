@@ -95,14 +95,7 @@ std::string error_message(const json& response) {
 
 std::string transfer_hex(const SecretKey& from, std::uint64_t nonce, const EvmAddress& to, Wei value,
                          Wei fee = Wei{}) {
-  LedgerTx tx;
-  tx.kind = LedgerTxKind::kTransfer;
-  tx.nonce = nonce;
-  tx.to = to;
-  tx.value = value;
-  tx.fee = fee;
-  sign_ledger_tx(tx, from, Hash256{});
-  return to_hex(encode_ledger_tx(tx));
+  return to_hex(encode_ledger_tx(signed_transfer(from, nonce, to, value, fee)));
 }
 
 // --- nodes -----------------------------------------------------------------------------

@@ -22,6 +22,7 @@
 
 #include "core/types/hex.h"
 #include "runtime-real/asio_executor.h"
+#include "runtime-real/tests/await_answer.h"
 
 namespace alys::real {
 namespace {
@@ -191,11 +192,7 @@ class BitcoindClientTest : public ::testing::Test {
   // Calls `method` on `client` and waits for its answer (delivered on executor_).
   template <typename T, typename F>
   Result<T> ask(BitcoindClient& client, F method) {
-    std::promise<Result<T>> p;
-    method(client, [&p](Result<T> r) { p.set_value(std::move(r)); });
-    auto f = p.get_future();
-    EXPECT_EQ(f.wait_for(30s), std::future_status::ready);
-    return f.get();
+    return real::await_answer<T>(client, method);
   }
 
   FakeBitcoind bitcoind_;
