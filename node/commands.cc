@@ -48,10 +48,11 @@ SecretKey fresh_key() {
   }
 }
 
-bool write_file(const fs::path& path, const std::string& text) {
+Status write_text(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::trunc);
   out << text;
-  return bool(out);
+  if (!out) return Status::io_error("cannot write " + path.string());
+  return Status::ok();
 }
 
 // What an operator watches: the head and finality as they move (from the chain actor's
@@ -87,54 +88,29 @@ int keygen_command() {
   return 0;
 }
 
-int init_command(const InitOptions& o) {
-  if (o.nodes == 0 || o.nodes > 100) {
-    std::cerr << "alys-node init: --nodes: must be in 1..100\n";
-    return 2;
-  }
+Result<LocalNetwork> plan_local_network(const InitOptions& o) {
+  if (o.nodes == 0 || o.nodes > 100) return Status::invalid_argument("--nodes: must be in 1..100");
   if (std::size_t{o.base_port} + o.nodes - 1 > 65535 || o.base_port == 0) {
-    std::cerr << "alys-node init: --base-port: the ports do not fit below 65536\n";
-    return 2;
+    return Status::invalid_argument("--base-port: the ports do not fit below 65536");
   }
   if (std::size_t{o.rpc_base_port} + o.nodes - 1 > 65535 || o.rpc_base_port == 0) {
-    std::cerr << "alys-node init: --rpc-base-port: the ports do not fit below 65536\n";
-    return 2;
+    return Status::invalid_argument("--rpc-base-port: the ports do not fit below 65536");
   }
   std::optional<NodeFile::Bitcoin> bitcoin;
   if (o.bitcoin_rpc) {
     auto rpc = parse_host_port(*o.bitcoin_rpc, /*allow_any_port=*/false);
-    if (!rpc) {
-      std::cerr << "alys-node init: --bitcoin-rpc: " << rpc.error().message() << "\n";
-      return 2;
-    }
+    if (!rpc) return Status::invalid_argument("--bitcoin-rpc: " + rpc.error().message());
     bitcoin = NodeFile::Bitcoin{*rpc, o.bitcoin_user, o.bitcoin_password, ""};
   } else if (!o.bitcoin_user.empty() || !o.bitcoin_password.empty()) {
-    std::cerr << "alys-node init: --bitcoin-user/--bitcoin-password: need --bitcoin-rpc\n";
-    return 2;
+    return Status::invalid_argument("--bitcoin-user/--bitcoin-password: need --bitcoin-rpc");
   }
-  const fs::path dir(o.dir);
-  if (fs::exists(dir / "spec.toml")) {
-    std::cerr << "alys-node init: " << (dir / "spec.toml").string()
-              << " exists; refusing to overwrite a network\n";
-    return 2;
-  }
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) {
-    std::cerr << "alys-node init: --dir: " << o.dir << ": " << ec.message() << "\n";
-    return 2;
-  }
-  ChainSpec spec;
-  spec.chain_id = o.chain_id;
-  spec.slot_duration_ms = o.slot_ms;
+  LocalNetwork net;
+  net.spec.chain_id = o.chain_id;
+  net.spec.slot_duration_ms = o.slot_ms;
   std::vector<SecretKey> keys;
   for (std::size_t i = 0; i < o.nodes; ++i) {
     keys.push_back(fresh_key());
-    spec.authorities.push_back(keys.back().xonly_public_key().bytes());
-  }
-  if (!write_file(dir / "spec.toml", chain_spec_toml(spec))) {
-    std::cerr << "alys-node init: cannot write " << (dir / "spec.toml").string() << "\n";
-    return 2;
+    net.spec.authorities.push_back(keys.back().xonly_public_key().bytes());
   }
   for (std::size_t i = 0; i < o.nodes; ++i) {
     NodeFile n;
@@ -148,12 +124,36 @@ int init_command(const InitOptions& o) {
     for (std::size_t p = 0; p < o.nodes; ++p) {
       if (p != i) n.peers[static_cast<NodeId>(p)] = {"127.0.0.1", static_cast<std::uint16_t>(o.base_port + p)};
     }
+    net.nodes.push_back(std::move(n));
+  }
+  return net;
+}
+
+Status write_local_network(const std::string& dir_name, const LocalNetwork& net) {
+  const fs::path dir(dir_name);
+  if (fs::exists(dir / "spec.toml")) {
+    return Status::invalid_argument((dir / "spec.toml").string() +
+                                    " exists; refusing to overwrite a network");
+  }
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::io_error("--dir: " + dir_name + ": " + ec.message());
+  if (Status s = write_text(dir / "spec.toml", chain_spec_toml(net.spec)); !s.is_ok()) return s;
+  for (std::size_t i = 0; i < net.nodes.size(); ++i) {
     const fs::path node_dir = dir / fmt::format("n{}", i);
     fs::create_directories(node_dir, ec);
-    if (ec || !write_file(node_dir / "node.toml", node_file_toml(n))) {
-      std::cerr << "alys-node init: cannot write " << (node_dir / "node.toml").string() << "\n";
-      return 2;
-    }
+    if (ec) return Status::io_error("cannot write " + (node_dir / "node.toml").string() + ": " + ec.message());
+    if (Status s = write_text(node_dir / "node.toml", node_file_toml(net.nodes[i])); !s.is_ok()) return s;
+  }
+  return Status::ok();
+}
+
+int init_command(const InitOptions& o) {
+  auto net = plan_local_network(o);
+  Status written = net ? write_local_network(o.dir, *net) : net.error();
+  if (!written.is_ok()) {
+    std::cerr << "alys-node init: " << written.message() << "\n";
+    return 2;
   }
   std::cout << fmt::format("alys-node init: {} authorities in {}; start each with\n", o.nodes, o.dir)
             << fmt::format("  alys-node run --config {}/n<i>/node.toml\n", o.dir);
@@ -257,29 +257,27 @@ int run_command(const NodeFile& file, const ConfigSource& source) {
   // waits on a stopping tree).
   std::unique_ptr<RpcServer> rpc;
   std::unique_ptr<TxJournal> journal;
+  // The HTTP API failed to start (a port taken, a journal that cannot be opened): the node
+  // already runs, so stop it as on a signal before exiting.
+  const auto refuse_after_start = [&](const Status& why) {
+    std::cerr << "alys-node run: " << why.message() << "\n";
+    (void)stop_actors(*node, std::chrono::seconds(30));
+    pool.stop();
+    return 2;
+  };
   if (file.rpc_listen) {
     auto opened = open_tx_journal(file, *node);
-    if (!opened) {
-      std::cerr << "alys-node run: " << opened.error().message() << "\n";
-      (void)stop_actors(*node, std::chrono::seconds(30));
-      pool.stop();
-      return 2;
-    }
-    journal = std::move(*opened);
+    if (!opened) return refuse_after_start(opened.error());
+    journal = std::move(opened->journal);
     std::cerr << fmt::format("alys-node: node {}: tx journal: {} acknowledged transactions found, {} still pending\n",
-                             file.id, journal->loaded().size(), journal->records());
+                             file.id, opened->found, journal->records());
     AdminHooks hooks;
     hooks.record_acknowledged = [&journal, &node](const LedgerTx& tx) { return record_acknowledged(*journal, *node, tx); };
     // Through the reloader, so a later reload compares the file with the level in force.
     hooks.set_log_level = [&reloader](LogLevel level) { return reloader.set_log_level(level); };
     hooks.reload = reload_config;
     auto started = start_rpc_server(file, *node, std::move(hooks));
-    if (!started) {
-      std::cerr << "alys-node run: " << started.error().message() << "\n";
-      (void)stop_actors(*node, std::chrono::seconds(30));
-      pool.stop();
-      return 2;
-    }
+    if (!started) return refuse_after_start(started.error());
     rpc = std::move(*started);
     reload_target.set_rpc_rate_setter([&rpc](std::uint32_t per_sec, std::uint32_t burst) {
       return rpc->set_rate_limit(per_sec, burst);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "node/config_reload.h"
 #include "node/node_files.h"
@@ -32,9 +33,18 @@ struct InitOptions {
   std::string bitcoin_user;
   std::string bitcoin_password;
 };
-// Writes a local federation: dir/spec.toml and dir/n<i>/node.toml for every node (each an
-// authority with a fresh key, listening on 127.0.0.1:base_port+i, every other node its
-// peer). Refuses to touch a directory that already holds a spec.toml.
+// A local federation in memory: the chain spec and one node file per node, each an
+// authority with a fresh key, listening on 127.0.0.1:base_port+i (JSON-RPC on
+// rpc_base_port+i), every other node its peer. Errors: kInvalidArgument naming the flag.
+struct LocalNetwork {
+  ChainSpec spec;
+  std::vector<NodeFile> nodes;  // node i is nodes[i]; spec_path and data_dir relative
+};
+Result<LocalNetwork> plan_local_network(const InitOptions& options);
+// Writes dir/spec.toml and dir/n<i>/node.toml. Refuses (kInvalidArgument) a directory that
+// already holds a spec.toml; kIoError naming the path it could not write.
+Status write_local_network(const std::string& dir, const LocalNetwork& network);
+// plan_local_network, then write_local_network into options.dir.
 int init_command(const InitOptions& options);
 
 // Stops `node`'s actors (in reverse start order) and waits up to `limit` for its tree to

@@ -4,7 +4,6 @@
 #include <time.h>
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <optional>
 #include <vector>
@@ -29,12 +28,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool write_text(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::trunc);
-  out << text;
-  return bool(out);
-}
-
 std::string random_password() {
   real::OsRandom random;
   return fmt::format("{:016x}{:016x}", random.next(), random.next());
@@ -46,7 +39,8 @@ fs::path node_file_path(const DevnetOptions& o, std::size_t i) {
 
 }  // namespace
 
-bool write_devnet_network(const DevnetOptions& o, const std::optional<std::string>& password) {
+Result<LocalNetwork> write_devnet_network(const DevnetOptions& o,
+                                          const std::optional<std::string>& password) {
   InitOptions init;
   init.nodes = o.nodes;
   init.dir = o.dir;
@@ -59,57 +53,33 @@ bool write_devnet_network(const DevnetOptions& o, const std::optional<std::strin
     init.bitcoin_user = kDevnetBitcoinUser;
     init.bitcoin_password = *password;
   }
-  if (init_command(init) != 0) return false;
-
-  const fs::path spec_path = fs::path(o.dir) / "spec.toml";
-  auto spec = load_chain_spec(spec_path.string());
-  if (!spec) {
-    std::cerr << "alys-node devnet: " << spec.error().message() << "\n";
-    return false;
-  }
-  spec->allocations.push_back({devnet_faucet_address(), kDevnetFaucetWei});
+  auto net = plan_local_network(init);
+  if (!net) return net.error();
+  net->spec.allocations.push_back({devnet_faucet_address(), kDevnetFaucetWei});
   // Devnet difficulty: regtest's easiest target, never retargeted. Alys's retarget makes
   // any proof that comes sooner than pow_target_spacing blocks five times harder, so a
   // miner that finalizes every few slots would soon face mainnet-like work.
-  spec->retarget.initial_bits = kDevnetPowBits;
-  spec->retarget.pow_no_retargeting = true;
-  if (!write_text(spec_path, chain_spec_toml(*spec))) {
-    std::cerr << "alys-node devnet: cannot write " << spec_path.string() << "\n";
-    return false;
+  net->spec.retarget.initial_bits = kDevnetPowBits;
+  net->spec.retarget.pow_no_retargeting = true;
+  for (NodeFile& file : net->nodes) {
+    file.bridge.start_height = 1;
+    file.bridge.required_confirmations = o.confirmations;
+    file.bridge.poll_interval_ms = 500;
   }
-  for (std::size_t i = 0; i < o.nodes; ++i) {
-    const fs::path path = node_file_path(o, i);
-    auto file = load_node_file(path.string());
-    if (!file) {
-      std::cerr << "alys-node devnet: " << file.error().message() << "\n";
-      return false;
-    }
-    file->spec_path = "../spec.toml";  // load_node_file resolved them; write them as init did
-    file->data_dir = "data";
-    file->bridge.start_height = 1;
-    file->bridge.required_confirmations = o.confirmations;
-    file->bridge.poll_interval_ms = 500;
-    if (!write_text(path, node_file_toml(*file))) {
-      std::cerr << "alys-node devnet: cannot write " << path.string() << "\n";
-      return false;
-    }
-  }
-  return true;
+  if (Status s = write_local_network(o.dir, *net); !s.is_ok()) return s;
+  return net;
 }
 
 namespace {
 
+// The devnet's own options; the network's (node count, ports) are plan_local_network's.
 Status check(const DevnetOptions& o) {
-  if (o.nodes == 0 || o.nodes > 100) return Status::invalid_argument("--nodes: must be in 1..100");
   if (o.dir.empty()) return Status::invalid_argument("--dir: required");
   if (fs::exists(fs::path(o.dir) / "spec.toml")) {
     return Status::invalid_argument(fmt::format(
         "--dir: {} holds a network already; the devnet Bitcoin lives in memory, so a devnet "
         "cannot be resumed: remove it or choose another directory", o.dir));
   }
-  auto fits = [&](std::uint16_t base) { return base != 0 && std::size_t{base} + o.nodes - 1 <= 65535; };
-  if (!fits(o.base_port)) return Status::invalid_argument("--base-port: the ports do not fit below 65536");
-  if (!fits(o.rpc_base_port)) return Status::invalid_argument("--rpc-base-port: the ports do not fit below 65536");
   if (o.bitcoin_port == 0) return Status::invalid_argument("--bitcoin-port: must be 1..65535");
   if (o.confirmations == 0) return Status::invalid_argument("--confirmations: must be >= 1");
   if (o.mine_interval_ms == 0) return Status::invalid_argument("--mine-interval-ms: must be >= 1");
@@ -164,13 +134,12 @@ int devnet_command(const DevnetOptions& o) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   const std::string password = random_password();
-  if (!write_devnet_network(o, password)) return 2;
-  auto spec = load_chain_spec((fs::path(o.dir) / "spec.toml").string());
-  if (!spec) {
-    std::cerr << "alys-node devnet: " << spec.error().message() << "\n";
+  auto net = write_devnet_network(o, password);
+  if (!net) {
+    std::cerr << "alys-node devnet: " << net.error().message() << "\n";
     return 2;
   }
-  auto federation = federation_of(*spec);
+  auto federation = federation_of(net->spec);
   if (!federation) {
     std::cerr << "alys-node devnet: " << federation.error().message() << "\n";
     return 2;

@@ -23,8 +23,10 @@
 #include <string>
 
 #include "core/crypto/keys.h"
+#include "core/runtime/status.h"
 #include "core/types/evm_address.h"
 #include "core/types/wei.h"
+#include "node/commands.h"
 
 namespace alys::node {
 
@@ -58,10 +60,12 @@ inline constexpr Wei kDevnetFaucetWei = Wei::from_parts(0x10000, 0);  // about 1
 inline constexpr const char* kDevnetBitcoinUser = "alys";
 
 // The files of a devnet in options.dir (what devnet_command writes before it starts
-// anything): init_command's network, the faucet, devnet difficulty and, with a
+// anything): init's network (plan_local_network), the faucet, devnet difficulty and, with a
 // `bitcoin_password`, every node's [bitcoin] section (the devnet Bitcoin on bitcoin_port)
-// with short bridge waits; without, no bridge. Errors are printed; false on any.
-bool write_devnet_network(const DevnetOptions& options, const std::optional<std::string>& bitcoin_password);
+// with short bridge waits; without, no bridge. Returns what it wrote. Errors:
+// plan_local_network's and write_local_network's.
+Result<LocalNetwork> write_devnet_network(const DevnetOptions& options,
+                                          const std::optional<std::string>& bitcoin_password);
 
 int devnet_command(const DevnetOptions& options);
 

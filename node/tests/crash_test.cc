@@ -92,7 +92,8 @@ TEST(Crash, AnAuthorityKilledTenTimesUnderLoadLosesNothingAndNeverDoubleSigns) {
   o.base_port = free_port_run(2 * kNodes);
   o.rpc_base_port = static_cast<std::uint16_t>(o.base_port + kNodes);
   o.slot_ms = 300;
-  ASSERT_TRUE(write_devnet_network(o, std::nullopt));
+  const auto written = write_devnet_network(o, std::nullopt);
+  ASSERT_TRUE(written.has_value()) << written.error().message();
 
   std::array<std::optional<ChildProcess>, kNodes> nodes;
   auto log_of = [&](int i) { return (fs::path(o.dir) / ("n" + std::to_string(i)) / "node.log").string(); };
