@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -73,8 +74,8 @@ Result<std::unique_ptr<TxJournal>> TxJournal::open(const std::string& path) {
   return std::unique_ptr<TxJournal>(new TxJournal(path, fd, std::move(loaded)));
 }
 
-TxJournal::TxJournal(std::string path, int fd, std::vector<LedgerTx> loaded)
-    : path_(std::move(path)), fd_(fd), entries_(loaded), loaded_(std::move(loaded)) {}
+TxJournal::TxJournal(std::string path, int fd, std::vector<LedgerTx> entries)
+    : path_(std::move(path)), fd_(fd), entries_(std::move(entries)) {}
 
 TxJournal::~TxJournal() {
   if (fd_ >= 0) ::close(fd_);
@@ -149,12 +150,23 @@ Status TxJournal::rewrite_locked(const std::vector<LedgerTx>& keep) {
   ::close(fd_);
   fd_ = fresh;
   entries_ = keep;
+  compact_at_ = std::max(kTxJournalCompactAt, 2 * entries_.size());
   return Status::ok();
 }
 
 std::size_t TxJournal::records() const {
   std::lock_guard lock(mu_);
   return entries_.size();
+}
+
+std::vector<LedgerTx> TxJournal::entries() const {
+  std::lock_guard lock(mu_);
+  return entries_;
+}
+
+bool TxJournal::compaction_due() const {
+  std::lock_guard lock(mu_);
+  return entries_.size() >= compact_at_;
 }
 
 }  // namespace alys::node

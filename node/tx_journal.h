@@ -12,8 +12,10 @@
 // temporary file, fdatasync and rename, so a crash leaves the old or the new journal.
 // At most kTxJournalMaxRecords records: append refuses beyond (kFailedPrecondition), and
 // the RPC then refuses the transaction — nothing is acknowledged that is not durable. The
-// node compacts (compact(): drops what has applied) at start and whenever the journal
-// reaches kTxJournalCompactAt records, so a healthy node never gets there.
+// node rewrites the journal with what is still pending at start, and compacts it (drops
+// what has applied) whenever compaction_due(): at kTxJournalCompactAt records, or twice
+// what the last compaction kept if more, so a journal of many truly pending transactions is
+// not compacted again at every append. A healthy node never gets near the maximum.
 // Threading: every method is thread-safe (one mutex; appends are serialized).
 #pragma once
 
@@ -35,15 +37,15 @@ inline constexpr std::size_t kTxJournalMaxRecordBytes = 4096;
 
 class TxJournal {
  public:
-  // Opens (creating) the journal at `path`; loaded() holds its valid records.
+  // Opens (creating) the journal at `path`; entries() holds its valid records.
   // Errors: the file cannot be opened or read (kIoError naming it).
   static Result<std::unique_ptr<TxJournal>> open(const std::string& path);
   ~TxJournal();
   TxJournal(const TxJournal&) = delete;
   TxJournal& operator=(const TxJournal&) = delete;
 
-  // The records found at open(), in order.
-  const std::vector<LedgerTx>& loaded() const { return loaded_; }
+  // The records the file holds now, in order (a copy).
+  std::vector<LedgerTx> entries() const;
   // Appends and syncs. Errors: kFailedPrecondition when full, kIoError naming the file.
   Status append(const LedgerTx& tx);
   // Replaces the whole journal with `keep` (atomically, see above).
@@ -52,10 +54,11 @@ class TxJournal {
   // runs without the lock (it may ask the node); records appended meanwhile are kept.
   Status compact(const std::function<bool(const LedgerTx&)>& still_pending);
   std::size_t records() const;
+  bool compaction_due() const;
   const std::string& path() const { return path_; }
 
  private:
-  TxJournal(std::string path, int fd, std::vector<LedgerTx> loaded);
+  TxJournal(std::string path, int fd, std::vector<LedgerTx> entries);
   Status write_all(int fd, const std::string& bytes) const;
   Status rewrite_locked(const std::vector<LedgerTx>& keep);  // REQUIRES: mu_ held
 
@@ -63,7 +66,7 @@ class TxJournal {
   mutable std::mutex mu_;
   int fd_ = -1;
   std::vector<LedgerTx> entries_;  // what the file holds, in order
-  std::vector<LedgerTx> loaded_;
+  std::size_t compact_at_ = kTxJournalCompactAt;
 };
 
 }  // namespace alys::node

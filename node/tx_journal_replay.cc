@@ -21,25 +21,28 @@ bool still_pending(const NodeQueries& queries, const LedgerTx& tx) {
 
 }  // namespace
 
-Result<std::unique_ptr<TxJournal>> open_tx_journal(const NodeFile& file, AlysNode& node) {
+Result<RecoveredJournal> open_tx_journal(const NodeFile& file, AlysNode& node) {
   auto journal = TxJournal::open((std::filesystem::path(file.data_dir) / kTxJournalFile).string());
   if (!journal) return journal.error();
   const NodeQueries queries(node);
-  for (const LedgerTx& tx : (*journal)->loaded()) {
+  const std::vector<LedgerTx> found = (*journal)->entries();
+  for (const LedgerTx& tx : found) {
     if (!still_pending(queries, tx)) continue;
     // The mempool's refusal (a bad signature cannot be: it took it once) is not an error
     // here; compaction below decides what stays.
     (void)queries.submit_tx(tx).wait(std::chrono::steady_clock::now() + kAskTimeout);
   }
+  // Asked again, not remembered from above: the node is still loading its chain at start,
+  // and by now its head has moved past more of these nonces.
   if (Status s = (*journal)->compact([&](const LedgerTx& tx) { return still_pending(queries, tx); });
       !s.is_ok()) {
     return s;
   }
-  return journal;
+  return RecoveredJournal{std::move(*journal), found.size()};
 }
 
 Status record_acknowledged(TxJournal& journal, AlysNode& node, const LedgerTx& tx) {
-  if (journal.records() >= kTxJournalCompactAt) {
+  if (journal.compaction_due()) {
     const NodeQueries queries(node);
     if (Status s = journal.compact([&](const LedgerTx& t) { return still_pending(queries, t); }); !s.is_ok()) {
       return s;

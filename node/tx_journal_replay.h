@@ -18,11 +18,15 @@ namespace alys::node {
 
 inline constexpr const char* kTxJournalFile = "txs.journal";
 
-// Opens data_dir/txs.journal, resubmits what it holds to `node`'s mempool and compacts it.
-// REQUIRES: the node started. Errors: the journal's (named).
-Result<std::unique_ptr<TxJournal>> open_tx_journal(const NodeFile& file, AlysNode& node);
+struct RecoveredJournal {
+  std::unique_ptr<TxJournal> journal;  // holds only the still-pending transactions
+  std::size_t found = 0;               // records the file held at start
+};
+// Opens data_dir/txs.journal, resubmits what is still pending to `node`'s mempool and
+// compacts the journal. REQUIRES: the node started. Errors: the journal's (named).
+Result<RecoveredJournal> open_tx_journal(const NodeFile& file, AlysNode& node);
 
-// Appends `tx` (durably); compacts first when the journal reached kTxJournalCompactAt.
+// Appends `tx` (durably); compacts first when the journal says it is due.
 Status record_acknowledged(TxJournal& journal, AlysNode& node, const LedgerTx& tx);
 
 }  // namespace alys::node

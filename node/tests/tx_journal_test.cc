@@ -37,7 +37,7 @@ class TxJournalTest : public ::testing::Test {
     auto j = TxJournal::open(path_);
     EXPECT_TRUE(j.has_value());
     std::vector<std::uint64_t> out;
-    for (const auto& tx : (*j)->loaded()) out.push_back(tx.nonce);
+    for (const auto& tx : (*j)->entries()) out.push_back(tx.nonce);
     return out;
   }
   fs::path dir_;
@@ -48,14 +48,14 @@ TEST_F(TxJournalTest, RecordsComeBackInOrderAfterAReopen) {
   {
     auto j = TxJournal::open(path_);
     ASSERT_TRUE(j.has_value());
-    EXPECT_TRUE((*j)->loaded().empty());
+    EXPECT_TRUE((*j)->entries().empty());
     for (std::uint64_t n = 0; n < 3; ++n) ASSERT_TRUE((*j)->append(tx_with_nonce(n)).is_ok());
     EXPECT_EQ((*j)->records(), 3u);
   }
   auto j = TxJournal::open(path_);
   ASSERT_TRUE(j.has_value());
-  ASSERT_EQ((*j)->loaded().size(), 3u);
-  EXPECT_EQ((*j)->loaded()[2], tx_with_nonce(2));
+  ASSERT_EQ((*j)->entries().size(), 3u);
+  EXPECT_EQ((*j)->entries()[2], tx_with_nonce(2));
 }
 
 TEST_F(TxJournalTest, ATornTailIsCutAndAppendingGoesOnAfterTheLastWholeRecord) {
@@ -68,7 +68,7 @@ TEST_F(TxJournalTest, ATornTailIsCutAndAppendingGoesOnAfterTheLastWholeRecord) {
   {
     auto j = TxJournal::open(path_);
     ASSERT_TRUE(j.has_value());
-    ASSERT_EQ((*j)->loaded().size(), 1u);
+    ASSERT_EQ((*j)->entries().size(), 1u);
     ASSERT_TRUE((*j)->append(tx_with_nonce(7)).is_ok());
   }
   EXPECT_EQ(nonces_after_reopen(), (std::vector<std::uint64_t>{0, 7}));
@@ -119,6 +119,28 @@ TEST_F(TxJournalTest, CompactDropsWhatIsDoneAndKeepsTheRest) {
   EXPECT_EQ((*j)->records(), 2u);
   j.value().reset();
   EXPECT_EQ(nonces_after_reopen(), (std::vector<std::uint64_t>{3, 4}));
+}
+
+}  // namespace
+}  // namespace alys::node
+
+namespace alys::node {
+namespace {
+
+// Compaction is due at kTxJournalCompactAt records, or at twice what the last compaction
+// kept: a journal full of still-pending transactions is not compacted at every append.
+TEST_F(TxJournalTest, CompactionIsDueAtTheThresholdOrTwiceWhatTheLastOneKept) {
+  auto j = TxJournal::open(path_);
+  ASSERT_TRUE(j.has_value());
+  EXPECT_FALSE((*j)->compaction_due());
+  std::vector<LedgerTx> many;
+  for (std::uint64_t n = 0; n < kTxJournalCompactAt; ++n) many.push_back(tx_with_nonce(n));
+  ASSERT_TRUE((*j)->rewrite(many).is_ok());  // kept kTxJournalCompactAt: next due at twice
+  EXPECT_FALSE((*j)->compaction_due());
+  j.value().reset();
+  auto again = TxJournal::open(path_);  // a fresh start: the threshold is the default again
+  ASSERT_TRUE(again.has_value());
+  EXPECT_TRUE((*again)->compaction_due());
 }
 
 }  // namespace
