@@ -31,6 +31,6 @@ std::uint64_t entropy_seed() {
 }
 }  // namespace
 
-OsRandom::OsRandom() : gen_(entropy_seed()) {}
+OsRandom::OsRandom() : counter_(entropy_seed()) {}
 
 }  // namespace alys::real
