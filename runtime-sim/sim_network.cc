@@ -105,10 +105,10 @@ Instant SimNetwork::frame_arrival(Conn& c, NodeId from, NodeId to) {
 }
 
 void SimNetwork::schedule_delivery(NodeId from, NodeId to, std::uint64_t epoch, Instant at,
-                                   SharedFrame frame) {
+                                   SharedFrame frame, std::uint64_t tag) {
   world_.schedule_for(to, at, EventKind::kFrame, pair_detail(from, to),
-                      [this, from, to, epoch, frame = std::move(frame)] {
-                        deliver(from, to, epoch, frame);
+                      [this, from, to, epoch, frame = std::move(frame), tag] {
+                        deliver(from, to, epoch, frame, tag);
                       });
 }
 
@@ -192,18 +192,21 @@ bool SimNetwork::send(NodeId self, NodeId peer, SharedFrame frame) {
   }
   const Instant at = frame_arrival(c, self, peer);
   const bool duplicate = duplicate_ppm_ > 0 && chance_ppm(rng_, duplicate_ppm_);
-  schedule_delivery(self, peer, seen, at, frame);
+  const std::uint64_t tag = observer_ != nullptr ? observer_->on_frame_sent(self, peer) : 0;
+  schedule_delivery(self, peer, seen, at, frame, tag);
   if (duplicate) {
     // A little later, within the link's latency spread. The copy shares the connection's
     // fate: deliver() drops it if the connection broke (its epoch moved on) meanwhile.
     const Duration spread = (l.latency ? *l.latency : config_.latency).max;
     ++stats_.frames_duplicated;
-    schedule_delivery(self, peer, seen, at + draw_between(Duration(1), spread), std::move(frame));
+    schedule_delivery(self, peer, seen, at + draw_between(Duration(1), spread), std::move(frame),
+                      tag);
   }
   return true;
 }
 
-void SimNetwork::deliver(NodeId from, NodeId to, std::uint64_t epoch, const SharedFrame& frame) {
+void SimNetwork::deliver(NodeId from, NodeId to, std::uint64_t epoch, const SharedFrame& frame,
+                         std::uint64_t tag) {
   Conn& c = conn(from, to);
   if (c.epoch != epoch) {
     ++stats_.frames_lost;
@@ -211,7 +214,10 @@ void SimNetwork::deliver(NodeId from, NodeId to, std::uint64_t epoch, const Shar
   }
   ++stats_.frames_delivered;
   world_.fold_trace_bytes(*frame);
-  if (auto* h = endpoints_[to]->handler_) h->on_shared_frame(from, frame);
+  if (auto* h = endpoints_[to]->handler_) {
+    if (observer_ != nullptr && tag != 0) observer_->on_frame_delivered(from, to, tag);
+    h->on_shared_frame(from, frame);
+  }
 }
 
 bool SimNetwork::is_connected(NodeId self, NodeId peer) const {

@@ -35,6 +35,21 @@ namespace alys::sim {
 
 class World;
 
+// Watches frames cross the network without changing anything (the Chrome-trace recorder,
+// scenarios/trace_recorder.h): the simulator tells it each frame it schedules and each one
+// it hands to a receiver, so it can draw an arrow from the sending handler to the
+// receiving one. Draws nothing from the seed and schedules nothing: a run with an observer
+// is the same run.
+class FrameObserver {
+ public:
+  virtual ~FrameObserver() = default;
+  // `from` sends a frame to `to` now, and it is scheduled for delivery. Returns a tag the
+  // delivery carries back (0: not interested). A hostile-mode duplicate carries the same tag.
+  virtual std::uint64_t on_frame_sent(NodeId from, NodeId to) = 0;
+  // The frame tagged `tag` (nonzero) is about to be handed to `to`'s transport handler.
+  virtual void on_frame_delivered(NodeId from, NodeId to, std::uint64_t tag) = 0;
+};
+
 struct NetworkStats {
   std::uint64_t frames_sent = 0;
   std::uint64_t frames_delivered = 0;
@@ -81,6 +96,8 @@ class SimNetwork {
   bool is_cut(NodeId from, NodeId to) const { return link(from, to).cut; }
   bool connected(NodeId a, NodeId b) const;  // both ends see the connection up
   const NetworkStats& stats() const { return stats_; }
+  // REQUIRES: `observer` (null: none) outlives the frames sent while it is set.
+  void set_frame_observer(FrameObserver* observer) { observer_ = observer; }
   std::size_t node_count() const { return endpoints_.size(); }
 
  private:
@@ -115,7 +132,7 @@ class SimNetwork {
   // A frame's arrival: next_arrival, unless hostile mode lets it overtake.
   Instant frame_arrival(Conn& c, NodeId from, NodeId to);
   void schedule_delivery(NodeId from, NodeId to, std::uint64_t epoch, Instant at,
-                         SharedFrame frame);
+                         SharedFrame frame, std::uint64_t tag);
 
   // Transport operations of node `self`.
   void want(NodeId self, NodeId peer);
@@ -127,7 +144,8 @@ class SimNetwork {
   void attempt(NodeId self, NodeId peer);
   void accept(NodeId dialler, NodeId self, std::uint64_t epoch);
   void established(NodeId self, NodeId peer, std::uint64_t epoch);
-  void deliver(NodeId from, NodeId to, std::uint64_t epoch, const SharedFrame& frame);
+  void deliver(NodeId from, NodeId to, std::uint64_t epoch, const SharedFrame& frame,
+               std::uint64_t tag);
   void fail(NodeId a, NodeId b);
   void notify_down(NodeId self, NodeId peer, std::uint64_t epoch);
 
@@ -140,6 +158,7 @@ class SimNetwork {
   NetworkStats stats_;
   std::uint32_t duplicate_ppm_ = 0;  // hostile mode
   std::uint32_t reorder_ppm_ = 0;
+  FrameObserver* observer_ = nullptr;
 };
 
 }  // namespace alys::sim

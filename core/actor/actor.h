@@ -40,6 +40,7 @@
 #include "core/actor/ask.h"
 #include "core/actor/bus.h"
 #include "core/actor/cell.h"
+#include "core/actor/type_name.h"
 
 namespace alys::actor {
 
@@ -433,6 +434,9 @@ void ActorCell<M>::run_turn() {
 template <typename M>
 bool ActorCell<M>::handle(Envelope<M>& env) {
   current_ = &env.meta;
+  if (HandleObserver* o = handle_observer()) [[unlikely]] {
+    o->on_handle(*this, env.meta, message_type_name(env.message));
+  }
   const Instant t0 = now();
   Status s = call_status([&] { return actor_->receive(env.message); });
   const auto took = static_cast<std::uint64_t>((now() - t0).count());
@@ -488,6 +492,9 @@ template <typename M>
 bool ActorCell<M>::handle_batch(std::vector<Envelope<M>>& batch) {
   std::size_t handled = 0;
   current_ = &batch.back().meta;
+  if (HandleObserver* o = handle_observer()) [[unlikely]] {
+    for (const Envelope<M>& e : batch) o->on_handle(*this, e.meta, message_type_name(e.message));
+  }
   const Instant t0 = now();
   Status s = call_status([&] {
     return actor_->receive_batch(std::span<Envelope<M>>(batch.data(), batch.size()), handled);

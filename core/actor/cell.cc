@@ -40,6 +40,7 @@ std::string_view child_event_name(ChildEvent::Kind k) {
 CellBase::CellBase(ActorSystem& system, SupervisorCell* parent, std::uint32_t index_in_parent,
                    ChildOptions options)
     : system_(system),
+      observer_slot_(system.handle_observer_slot()),
       parent_(parent),
       index_in_parent_(index_in_parent),
       options_(std::move(options)),

@@ -25,6 +25,7 @@
 #include "core/actor/counters.h"
 #include "core/actor/dead_letter.h"
 #include "core/actor/envelope.h"
+#include "core/actor/handle_observer.h"
 #include "core/actor/lifecycle.h"
 #include "core/actor/mailbox.h"
 #include "core/runtime/env.h"
@@ -150,8 +151,13 @@ class CellBase : public std::enable_shared_from_this<CellBase> {
   void set_health(StatusCode code) { health_.store(code, std::memory_order_relaxed); }
   void report(ChildEvent::Kind kind, Status status = Status::ok());
   void dead_letter(DeadLetterReason reason, const EnvelopeMeta& meta, std::string detail = {});
+  // The system's observer (core/actor/handle_observer.h), null almost always: read through
+  // a pointer to the system's slot because ActorSystem is incomplete where the typed cells'
+  // templates are defined.
+  HandleObserver* handle_observer() const { return *observer_slot_; }
 
   ActorSystem& system_;
+  HandleObserver* const* observer_slot_;
   SupervisorCell* parent_;
   std::uint32_t index_in_parent_;
   ChildOptions options_;

@@ -14,15 +14,20 @@ bool HealthNode::healthy() const {
 }
 
 ActorSystem::ActorSystem(Env& env, SystemConfig config)
-    : env_(env), config_(std::move(config)), strand_(env.executor().make_strand()) {
+    : env_(env),
+      config_(std::move(config)),
+      handle_observer_(config_.handle_observer),
+      strand_(env.executor().make_strand()) {
   bus_ = std::make_unique<Bus>(*this, config_.bus);
   ChildOptions root_options;
   root_options.name = config_.root_name;
   root_ = SupervisorRef(
       std::make_shared<SupervisorCell>(*this, nullptr, std::move(root_options), config_.root));
+  if (handle_observer_ != nullptr) handle_observer_->attached(*this);
 }
 
 ActorSystem::~ActorSystem() {
+  if (handle_observer_ != nullptr) handle_observer_->detached(*this);
   // Tasks in flight hold cells (and cells own the strands that hold those tasks): dropping
   // every strand breaks those cycles and drops the work.
   root_.cell().detach();

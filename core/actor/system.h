@@ -24,6 +24,7 @@
 
 #include "core/actor/bus.h"
 #include "core/actor/dead_letter.h"
+#include "core/actor/handle_observer.h"
 #include "core/actor/registry.h"
 #include "core/actor/supervisor.h"
 #include "core/runtime/env.h"
@@ -39,6 +40,10 @@ struct SystemConfig {
   // service manager restarts it fresh, as an OTP node whose top supervisor dies terminates.
   // Off, the system stays root_failed() (tests of the tree itself want that).
   bool exit_process_on_root_failure = false;
+  // Sees every message about to be handled (core/actor/handle_observer.h): set here, at
+  // construction, so it is in place before any actor runs and never changes. Not owned;
+  // must outlive the system. Null: nothing is observed (the real node).
+  HandleObserver* handle_observer = nullptr;
 };
 
 // One node of the health tree (read from atomics; consistent per actor, not across).
@@ -95,6 +100,12 @@ class ActorSystem {
   // --- ids (any thread) ---------------------------------------------------------------
   ActorId next_actor_id() { return ActorId{next_actor_.fetch_add(1, std::memory_order_relaxed)}; }
   std::uint64_t next_message_id() { return next_message_.fetch_add(1, std::memory_order_relaxed); }
+  // The id the next send will get, without taking it. Only meaningful where nothing else
+  // sends meanwhile (the single-threaded simulator: its trace recorder learns which
+  // message a transport callback is about to send).
+  std::uint64_t peek_next_message_id() const { return next_message_.load(std::memory_order_relaxed); }
+  // Where cells read SystemConfig::handle_observer (fixed for the system's life).
+  HandleObserver* const* handle_observer_slot() const { return &handle_observer_; }
 
   // Called by the root supervisor (root strand) when it has given up.
   void on_root_failed();
@@ -104,6 +115,7 @@ class ActorSystem {
   SystemConfig config_;
   std::atomic<std::uint64_t> next_actor_{1};
   std::atomic<std::uint64_t> next_message_{1};
+  HandleObserver* const handle_observer_;
   std::unique_ptr<Executor> strand_;
   std::array<std::atomic<std::uint64_t>, kDeadLetterReasonCount> dead_counts_{};
   std::deque<DeadLetter> dead_letters_;

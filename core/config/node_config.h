@@ -10,6 +10,7 @@
 #include <span>
 #include <vector>
 
+#include "core/actor/handle_observer.h"
 #include "core/actor/mailbox.h"
 #include "core/bridge/bridge_actor.h"
 #include "core/bridge/federation_actor.h"
@@ -31,6 +32,9 @@ struct NodeConfig {
   std::vector<NodeId> peers;
   EvmAddress fee_recipient{};
   ChainObserver* observer = nullptr;  // not owned
+  // Sees every message the node's actors handle (actor::SystemConfig::handle_observer):
+  // the simulator's trace recorder; null in the real node. Not owned.
+  actor::HandleObserver* handle_observer = nullptr;
   // Signature-check memos (DESIGN.md §5). Absent: the node makes one per verifying actor.
   // The simulator passes one shared instance to every node (single-threaded, so safe);
   // a multi-threaded runtime may share one between actors only if it is

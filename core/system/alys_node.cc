@@ -99,6 +99,7 @@ void AlysNode::build_tree() {
   // A tree that cannot recover (a disk that keeps failing, a corruption it cannot repair)
   // ends the process; the service manager (modelled by the simulator) starts a fresh one.
   sys_config.exit_process_on_root_failure = true;
+  sys_config.handle_observer = config_.handle_observer;
   system_ = std::make_unique<actor::ActorSystem>(env_, sys_config);
   auto root = system_->root();
 
