@@ -41,6 +41,10 @@ void add_scenario_commands(CLI::App& app, std::vector<Subcommand>& out, std::ost
              "(checker, virtual time, evidence) and the command that replays a failure.");
   add_run_flags(run_cmd, *run);
   run_cmd->add_option("--json", run->json_path, "Write the run result as JSON (reports/results_json.h)");
+  run_cmd->add_option("--report", run->report_dir,
+                      "Write the run's report into this folder and print its path (report.html:\n"
+                      "swimlanes, heights, peg operations; trace.json for Perfetto; result.json;\n"
+                      "summary.md; junit.xml); the run is the same (same trace hash)");
   out.push_back({run_cmd, [run, &stream] { return run_scenario_command(*run, stream); }});
 
   auto replay = std::make_shared<ReplayArgs>();
@@ -59,6 +63,9 @@ void add_scenario_commands(CLI::App& app, std::vector<Subcommand>& out, std::ost
   replay_cmd->add_option("--until", *replay_until, "Stop at this virtual time (no checks)")
       ->check(DurationValidator());
   replay_cmd->add_option("--trace", replay->trace_path, "Write every event (time kind node detail) to this file");
+  replay_cmd->add_option("--chrome-trace", replay->chrome_trace_path,
+                         "Write the run's handlers, messages and faults as Chrome trace JSON (opens\n"
+                         "in ui.perfetto.dev); the run is the same");
   out.push_back({replay_cmd, [replay, replay_log, replay_until, &stream] {
                    parse_log_level(*replay_log, replay->log_level);
                    if (!replay_until->empty()) replay->until = parse_duration(*replay_until);
@@ -84,6 +91,9 @@ void add_scenario_commands(CLI::App& app, std::vector<Subcommand>& out, std::ost
   }
   sweep_cmd->add_option("--json", sweep->json_path, "Write every run's result as JSON (merge reads it)");
   sweep_cmd->add_option("--junit", sweep->junit_path, "Write JUnit XML (one test case per scenario and seed)");
+  sweep_cmd->add_option("--report", sweep->report_dir,
+                        "Write the sweep's report into this folder (created if needed): index.html,\n"
+                        "results.json, junit.xml, summary.md (docs/reports/README.md); prints its path");
   sweep_cmd->add_flag("--quiet", *sweep_quiet, "No progress line");
   out.push_back({sweep_cmd, [sweep, sweep_seeds, sweep_shard, sweep_quiet, &stream, &app] {
                    auto seeds = parse_seed_range(*sweep_seeds);
@@ -107,12 +117,15 @@ void add_scenario_commands(CLI::App& app, std::vector<Subcommand>& out, std::ost
 
   auto merge = std::make_shared<MergeArgs>();
   auto* merge_cmd = app.add_subcommand(
-      "merge", "Join the JSON results of sweep shards (sweep --json) into one summary, JSON and\n"
-               "JUnit; exit 1 if any run failed.");
+      "merge", "Join the JSON results of sweep shards (sweep --json) into one summary, JSON,\n"
+               "JUnit and report; exit 1 if any run failed.");
   merge_cmd->add_option("results", merge->inputs, "JSON files written by sweep --json")->required();
   merge_cmd->add_option("--json", merge->json_path, "Write the merged results as JSON");
   merge_cmd->add_option("--junit", merge->junit_path, "Write JUnit XML of the merged results");
-  out.push_back({merge_cmd, [merge, &stream] { return run_merge_command(*merge, stream); }});
+  merge_cmd->add_option("--report", merge->report_dir,
+                        "Write the merged sweep's report into this folder: index.html, results.json,\n"
+                        "junit.xml, summary.md (docs/reports/README.md); prints its path");
+  out.push_back({merge_cmd, [merge, &stream] { return run_merge_command(*merge, stream, std::cerr); }});
 
   auto shrink = std::make_shared<ShrinkArgs>();
   auto shrink_quiet = std::make_shared<bool>(false);

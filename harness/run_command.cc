@@ -7,6 +7,8 @@
 
 #include "core/runtime/planted.h"
 #include "harness/commands.h"
+#include "harness/run_report_files.h"
+#include "reports/chrome_trace.h"
 #include "reports/results_json.h"
 #include "scenarios/scenario_loader.h"
 #include "scenarios/scenario_run.h"
@@ -101,11 +103,26 @@ int run_scenario_command(const RunArgs& args, std::ostream& out) {
   if (!p) return kExitBadInput;
   scenarios::RunSettings settings;
   settings.plant = p->plant;
+  RunTimeline timeline;
+  TraceRecording trace;
+  if (!args.report_dir.empty()) {
+    settings.timeline = &timeline;
+    limit_for_report(trace);
+    settings.trace_recording = &trace;
+  }
   const auto start = std::chrono::steady_clock::now();
   RunResult r = scenarios::run_scenario(p->scenario, args.seed, settings);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.wall_us = static_cast<std::int64_t>(wall_s * 1e6);
   print_result(r, wall_s, out);
+  if (!args.report_dir.empty()) {
+    auto page = write_run_report(args.report_dir, {&r, &timeline, &trace});
+    if (!page) {
+      out << "alys-sim run: --report: " << page.error().message() << "\n";
+      return kExitBadInput;
+    }
+    out << "report: " << *page << "\n";
+  }
   if (!args.json_path.empty()) {
     std::ofstream file(args.json_path);
     file << reports::run_to_json(r) << "\n";
@@ -142,10 +159,36 @@ int run_replay_command(const ReplayArgs& args, std::ostream& out) {
     };
   }
   settings.stop_at = args.until;
+  std::ofstream chrome;
+  TraceRecording recording;
+  if (!args.chrome_trace_path.empty()) {
+    chrome.open(args.chrome_trace_path);
+    if (!chrome) {
+      out << "alys-sim replay: cannot write --chrome-trace " << args.chrome_trace_path << "\n";
+      return kExitBadInput;
+    }
+    settings.trace_recording = &recording;
+  }
   const auto start = std::chrono::steady_clock::now();
   scenarios::ChainResult detail;
   RunResult r = scenarios::run_scenario(p->scenario, args.run.seed, settings, detail);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (chrome.is_open()) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::string json = reports::chrome_trace_json(recording);
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    chrome << json;
+    chrome.close();
+    if (!chrome) {
+      out << "alys-sim replay: cannot write --chrome-trace " << args.chrome_trace_path << "\n";
+      return kExitBadInput;
+    }
+    out << fmt::format("chrome trace: {} ({} slices, {} arrows, {} fault marks{}; {:.1f} MB made in {:.0f} ms)\n",
+                       args.chrome_trace_path, recording.slices.size(), recording.flows.size(),
+                       recording.instants.size(),
+                       recording.truncated > 0 ? fmt::format(", {} left out past the limits", recording.truncated) : "",
+                       static_cast<double>(json.size()) / 1e6, ms);
+  }
   if (detail.stopped_early) {
     out << fmt::format("stopped at {} (--until): no checks run\n", format_duration(*args.until));
     out << "trace hash: " << reports::hex64(r.trace_hash) << "\n";

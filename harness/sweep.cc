@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -15,6 +16,7 @@
 #include "harness/commands.h"
 #include "harness/process_pool.h"
 #include "reports/junit.h"
+#include "reports/sweep_report_files.h"
 #include "scenarios/scenario_loader.h"
 #include "scenarios/scenario_run.h"
 
@@ -67,8 +69,44 @@ class Progress {
   std::chrono::steady_clock::time_point last_print_{};
 };
 
-int finish(const reports::SweepResults& results, const std::string& json_path,
-           const std::string& junit_path, std::string_view command, std::ostream& out) {
+// "2024-05-01 12:00:00 UTC": when a report was made, for the people reading it (the wall
+// clock never reaches a run).
+std::string utc_now_text() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &utc);
+  return buf;
+}
+
+std::string format_bytes(std::size_t bytes) {
+  if (bytes >= 1024 * 1024) return fmt::format("{:.1f} MB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return fmt::format("{} KB", (bytes + 1023) / 1024);
+}
+
+// --report DIR: writes the folder, tells the progress stream what it cost and the output
+// where to look. False (after naming the path) if it could not be written.
+bool write_report_folder(const reports::SweepResults& results, const std::string& dir, std::string_view command,
+                         std::ostream& out, std::ostream& progress) {
+  const auto start = std::chrono::steady_clock::now();
+  reports::SweepReportOptions options;
+  options.generated = utc_now_text();
+  auto written = reports::write_sweep_report(dir, results, options);
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  if (!written) {
+    out << fmt::format("alys-sim {}: --report: {}\n", command, written.error().message());  // names the path
+    return false;
+  }
+  progress << fmt::format("reports: {} files, {}, {:.{}f} ms\n", written->files, format_bytes(written->bytes), ms,
+                          ms < 10 ? 1 : 0);
+  progress.flush();
+  out << "report: " << (fs::path(dir) / std::string(reports::kSweepReportIndex)).string() << "\n";
+  return true;
+}
+
+int finish(const reports::SweepResults& results, const std::string& json_path, const std::string& junit_path,
+           const std::string& report_dir, std::string_view command, std::ostream& out, std::ostream& progress) {
   print_sweep_summary(results, out);
   if (!json_path.empty() && !write_file(json_path, reports::sweep_to_json(results) + "\n")) {
     out << fmt::format("alys-sim {}: cannot write --json {}\n", command, json_path);
@@ -80,6 +118,7 @@ int finish(const reports::SweepResults& results, const std::string& json_path,
   }
   if (!json_path.empty()) out << "json: " << json_path << "\n";
   if (!junit_path.empty()) out << "junit: " << junit_path << "\n";
+  if (!report_dir.empty() && !write_report_folder(results, report_dir, command, out, progress)) return kExitBadInput;
   const bool all_passed = std::all_of(results.runs.begin(), results.runs.end(),
                                       [](const RunResult& r) { return r.passed(); });
   return all_passed ? kExitPass : kExitCheckFailed;
@@ -304,11 +343,11 @@ int run_sweep_command(const SweepArgs& args, std::ostream& out, std::ostream& pr
     if (by_job[i].scenario.empty()) continue;  // never started
     results.runs.push_back(std::move(by_job[i]));
   }
-  const int code = finish(results, args.json_path, args.junit_path, "sweep", out);
+  const int code = finish(results, args.json_path, args.junit_path, args.report_dir, "sweep", out, progress_out);
   return started ? code : (code == kExitBadInput ? code : kExitCheckFailed);
 }
 
-int run_merge_command(const MergeArgs& args, std::ostream& out) {
+int run_merge_command(const MergeArgs& args, std::ostream& out, std::ostream& progress) {
   reports::SweepResults merged;
   std::vector<std::string> shards;
   for (const std::string& path : args.inputs) {
@@ -334,7 +373,7 @@ int run_merge_command(const MergeArgs& args, std::ostream& out) {
   });
   out << fmt::format("merge: {} file(s), shards {}, {} run(s)\n", args.inputs.size(), fmt::join(shards, " "),
                      merged.runs.size());
-  return finish(merged, args.json_path, args.junit_path, "merge", out);
+  return finish(merged, args.json_path, args.junit_path, args.report_dir, "merge", out, progress);
 }
 
 }  // namespace alys::harness

@@ -2,7 +2,7 @@
 // sharded over machines.
 //
 //   sweep PATHS... --seeds A..B [--jobs N] [--shard i/N] [--plant NAME]
-//         [--json FILE] [--junit FILE] [--quiet]
+//         [--json FILE] [--junit FILE] [--report DIR] [--quiet]
 //     PATHS are scenario files or folders (every *.toml in them, by name). The jobs are
 //     every (scenario, seed) pair, scenario-major; a shard i/N takes the jobs whose index
 //     is i modulo N, so N machines (a Kubernetes Indexed Job, a Slurm array, a CI matrix)
@@ -10,8 +10,13 @@
 //     crash is a failed run with its last words, not a dead sweep. Prints a progress line
 //     (stderr), then a table per scenario and the failures grouped by checker, each with the
 //     command that replays it. Exit 0 all passed, 1 any failed or crashed, 2 bad input.
-//   merge FILES... [--json FILE] [--junit FILE]
-//     joins shard results (sweep --json) into one: the same table, the same exit codes.
+//     --report DIR writes index.html, results.json, junit.xml and summary.md into DIR
+//     (reports/sweep_report_files.h), prints "reports: 4 files, N KB, T ms" on the progress
+//     stream and "report: DIR/index.html" on the output; a folder it cannot write is exit 2
+//     (after the summary), naming the path.
+//   merge FILES... [--json FILE] [--junit FILE] [--report DIR]
+//     joins shard results (sweep --json) into one: the same table, the same exit codes, the
+//     same --report.
 #pragma once
 
 #include <cstddef>
@@ -42,6 +47,7 @@ struct SweepArgs {
   std::string plant;
   std::string json_path;
   std::string junit_path;
+  std::string report_dir;  // "" = none
   bool progress = true;
   std::string command_line;  // recorded in the JSON
 };
@@ -50,10 +56,13 @@ struct MergeArgs {
   std::vector<std::string> inputs;
   std::string json_path;
   std::string junit_path;
+  std::string report_dir = {};  // "" = none
 };
 
 int run_sweep_command(const SweepArgs& args, std::ostream& out, std::ostream& progress);
-int run_merge_command(const MergeArgs& args, std::ostream& out);
+// `progress` gets the report-writing line; the two-argument form prints it to `out`.
+int run_merge_command(const MergeArgs& args, std::ostream& out, std::ostream& progress);
+inline int run_merge_command(const MergeArgs& args, std::ostream& out) { return run_merge_command(args, out, out); }
 
 // The scenario files PATHS name, sorted, or why not (a missing path, a folder without any).
 Result<std::vector<std::string>> expand_scenario_paths(const std::vector<std::string>& paths);

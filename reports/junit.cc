@@ -2,7 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
+#include <utility>
+#include <vector>
+
+#include "reports/report_text.h"
 
 namespace alys::reports {
 
@@ -70,8 +75,19 @@ std::string junit_xml(const SweepResults& sweep) {
                            xml_escape(r->replay));
       } else {
         std::string body;
+        std::vector<std::pair<std::string, std::size_t>> per_checker;  // checker, violations seen
         for (const RunFailure& rf : r->failures) {
-          body += fmt::format("{} at {}ns: {}\n", rf.checker, rf.at_ns, rf.evidence);
+          auto it = std::find_if(per_checker.begin(), per_checker.end(),
+                                 [&](const auto& c) { return c.first == rf.checker; });
+          if (it == per_checker.end()) it = per_checker.insert(per_checker.end(), {rf.checker, 0});
+          if (++it->second > kJunitViolationsPerChecker) continue;
+          body += fmt::format("{} at {}ns: {}\n", rf.checker, rf.at_ns, truncate_text(rf.evidence, kJunitEvidenceBytesMax));
+        }
+        for (const auto& [checker, seen] : per_checker) {
+          if (seen > kJunitViolationsPerChecker) {
+            body += fmt::format("... and {} more {} violation(s) (results.json lists every one)\n",
+                                seen - kJunitViolationsPerChecker, checker);
+          }
         }
         body += "replay: " + r->replay;
         const std::string first = r->failures.empty() ? "failed" : r->failures.front().checker;

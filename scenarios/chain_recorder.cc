@@ -26,9 +26,63 @@ void ChainRecorder::on_block_imported(NodeId node, const SignedBlock& block, con
   }
   info.importers.insert(node);
   info.proposers.insert(first_signer(block));
+  if (timeline_ != nullptr && info.importers.size() == 1) {
+    const ConsensusBlock& b = block.block;
+    for (const PegInRef& ref : b.pegins) peg_state(pegins_, "pegin", ref.txid, "minted", world_.now());
+    for (const LedgerTx& tx : b.payload.transactions) {
+      if (tx.kind == LedgerTxKind::kPegOut) peg_state(pegouts_, "pegout", ledger_tx_hash(tx), "burned", world_.now());
+    }
+    if (b.pegout_proposal) {
+      for (const Hash256& id : b.pegout_proposal->request_ids) peg_state(pegouts_, "pegout", id, "proposed", world_.now());
+    }
+  }
+}
+
+void ChainRecorder::peg_state(std::map<Hash256, RunTimeline::PegOp>& ops, const char* kind,
+                              const Hash256& id, const char* state, Instant at) {
+  RunTimeline::PegOp& op = ops[id];
+  if (op.kind.empty()) {
+    op.kind = kind;
+    op.id = short_hex(id);
+  }
+  // The first time each state was reached: a block imported again, or a burn proposed
+  // again after a reorg, does not move the operation back.
+  for (const auto& [name, when] : op.states) {
+    if (name == state) return;
+  }
+  op.states.emplace_back(state, to_ns(at));
+}
+
+void ChainRecorder::finish_timeline(const std::vector<Deposit>& deposits,
+                                    const std::vector<PegOutSent>& sent) {
+  if (timeline_ == nullptr) return;
+  for (const Deposit& d : deposits) peg_state(pegins_, "pegin", d.txid, "deposited", d.at);
+  for (const PegOutSent& p : sent) peg_state(pegouts_, "pegout", p.hash, "requested", p.sent_at);
+  std::vector<RunTimeline::PegOp> ops;
+  for (auto* source : {&pegins_, &pegouts_}) {
+    for (auto& [id, op] : *source) {
+      std::stable_sort(op.states.begin(), op.states.end(),
+                       [](const auto& a, const auto& b) { return a.second < b.second; });
+      ops.push_back(std::move(op));
+    }
+    source->clear();
+  }
+  std::stable_sort(ops.begin(), ops.end(), [](const RunTimeline::PegOp& a, const RunTimeline::PegOp& b) {
+    return a.states.front().second < b.states.front().second;
+  });
+  for (auto& op : ops) {
+    if (timeline_->peg_ops.size() >= RunTimeline::kMaxPegOps) {
+      ++timeline_->dropped;
+      continue;
+    }
+    timeline_->peg_ops.push_back(std::move(op));
+  }
 }
 
 void ChainRecorder::on_head(NodeId node, const Hash256& hash, std::uint64_t height) {
+  if (timeline_ != nullptr && height != heads_[node].height) {
+    timeline_->add_height(to_ns(world_.now()), node, height, false);
+  }
   heads_[node] = {hash, height};
   if (highest_growth_.empty() || height > highest_growth_.back().second) {
     highest_growth_.emplace_back(world_.now(), height);
@@ -36,6 +90,9 @@ void ChainRecorder::on_head(NodeId node, const Hash256& hash, std::uint64_t heig
 }
 
 void ChainRecorder::on_finalized(NodeId node, const Hash256& hash, std::uint64_t height) {
+  if (timeline_ != nullptr && height != finalized_[node].height) {
+    timeline_->add_height(to_ns(world_.now()), node, height, true);
+  }
   finalized_[node] = {hash, height};
   // Every ancestor of a finalized block is final.
   for (Hash256 h = hash; final_blocks_.insert(h).second;) {
@@ -45,6 +102,12 @@ void ChainRecorder::on_finalized(NodeId node, const Hash256& hash, std::uint64_t
     for (const PegInRef& ref : b.pegins) final_minted_[ref.to] += ref.amount_sat;
     for (const LedgerTx& tx : b.payload.transactions) {
       if (tx.kind == LedgerTxKind::kPegOut) burn_final_at_.emplace(ledger_tx_hash(tx), world_.now());
+    }
+    if (timeline_ != nullptr) {
+      for (const PegInRef& ref : b.pegins) peg_state(pegins_, "pegin", ref.txid, "final", world_.now());
+      for (const LedgerTx& tx : b.payload.transactions) {
+        if (tx.kind == LedgerTxKind::kPegOut) peg_state(pegouts_, "pegout", ledger_tx_hash(tx), "final", world_.now());
+      }
     }
     h = b.parent_hash;
   }

@@ -18,7 +18,9 @@
 
 #include "core/chain/block_tree.h"
 #include "core/chain/chain_observer.h"
+#include "core/results/run_timeline.h"
 #include "runtime-sim/world.h"
+#include "scenarios/pegin_workload.h"
 #include "scenarios/pegout_workload.h"
 
 namespace alys::scenarios {
@@ -84,6 +86,13 @@ class ChainRecorder final : public ChainObserver {
   // Called after each peg-out signing is recorded (tests crash members from it).
   std::function<void(NodeId, std::uint32_t, const Hash256&)> pegout_signed_hook;
 
+  // Also records heights and peg-operation states into `timeline` (run reports). Set before
+  // the run; recording only reads what the observer calls already carry.
+  void record_timeline(RunTimeline* timeline) { timeline_ = timeline; }
+  // Adds the states only the workloads know (deposit made, peg-out sent) and writes the
+  // peg operations into the timeline, ordered by their first state's time.
+  void finish_timeline(const std::vector<Deposit>& deposits, const std::vector<PegOutSent>& sent);
+
  private:
   sim::World& world_;
   std::map<Hash256, BlockInfo> blocks_;
@@ -106,6 +115,12 @@ class ChainRecorder final : public ChainObserver {
   std::map<EvmAddress, std::int64_t> final_minted_;
   std::map<Hash256, Instant> burn_final_at_;
   std::vector<PegOutCheckInput::Signing> signings_;
+  // Timeline recording (off when null): each peg operation's states by its id.
+  RunTimeline* timeline_ = nullptr;
+  std::map<Hash256, RunTimeline::PegOp> pegins_;
+  std::map<Hash256, RunTimeline::PegOp> pegouts_;
+  void peg_state(std::map<Hash256, RunTimeline::PegOp>& ops, const char* kind, const Hash256& id,
+                 const char* state, Instant at);
 };
 
 // The first 12 hex digits of a hash: enough to find it in a replay's log.

@@ -9,8 +9,11 @@
 #include "core/bitcoin/auxpow.h"
 #include "core/crypto/tagged_hash.h"
 #include "core/execution/ledger.h"
+#include "scenarios/chain_recorder.h"
 #include "scenarios/checkers/checker.h"
+#include "scenarios/fault_timeline.h"
 #include "scenarios/sim_keys.h"
+#include "scenarios/trace_recorder.h"
 
 namespace alys::scenarios {
 
@@ -235,6 +238,23 @@ bool has_clock_fault(const chaos::Schedule& schedule) {
   });
 }
 
+// The run's shape for its report: lane names, the ends, the faults as spans and marks (a
+// late node counts as down until it starts).
+void fill_timeline(const ChainOptions& o, const chaos::Schedule& schedule, Instant end_of_load,
+                   Instant end, RunTimeline& timeline) {
+  const std::size_t total = o.authorities + o.full_nodes;
+  for (std::size_t i = 0; i < total; ++i) {
+    timeline.node_names.push_back(fmt::format("n{} {}", i, i < o.authorities ? "authority" : "full node"));
+  }
+  timeline.end_ns = to_ns(end);
+  timeline.load_end_ns = to_ns(std::min(end, end_of_load));
+  for (NodeId late : o.late_nodes) {
+    timeline.spans.push_back({"down", {late}, 0, to_ns(std::min(end, kTimeZero + o.late_start)),
+                              fmt::format("n{} not started yet", late)});
+  }
+  add_fault_timeline(schedule, total, end, timeline);
+}
+
 }  // namespace
 
 ChainResult run_chain(const ChainOptions& options) {
@@ -248,6 +268,8 @@ ChainResult run_chain(const ChainOptions& options) {
   wc.buggify.enabled = plan.buggify;
   wc.network = options.network;
   wc.planted_bug = options.planted_bug;
+  // Declared before the world: the nodes' actor systems report to it until the world ends.
+  std::unique_ptr<TraceRecorder> tracer;
   sim::World world(wc);
   if (options.log_sink) world.set_log_sink(options.log_sink);
 
@@ -286,6 +308,10 @@ ChainResult run_chain(const ChainOptions& options) {
   }
 
   ChainRecorder recorder(world, total);
+  recorder.record_timeline(options.timeline);
+  if (options.trace_recording != nullptr) {
+    tracer = std::make_unique<TraceRecorder>(world, total, *options.trace_recording);
+  }
   if (options.on_pegout_signed) {
     recorder.pegout_signed_hook = [&world, &options](NodeId node, std::uint32_t member,
                                                       const Hash256& payment) {
@@ -321,6 +347,7 @@ ChainResult run_chain(const ChainOptions& options) {
       };
       config.bridge = std::move(b);
     }
+    if (tracer) config.handle_observer = tracer->observer(static_cast<NodeId>(i));
     world.add_node([config](Env& env) { return std::make_unique<AlysNode>(env, config); });
   }
   for (NodeId late : options.late_nodes) {
@@ -403,6 +430,7 @@ ChainResult run_chain(const ChainOptions& options) {
   const bool early = options.stop_at && kTimeZero + *options.stop_at < stop;
   if (options.trace_sink) world.set_trace_sink(options.trace_sink);
   result.stats = world.run_until(early ? kTimeZero + *options.stop_at : stop);
+  if (tracer) tracer->finish(plan.schedule, world.now(), result.stats.trace_hash, options.seed);
   result.process_exits = world.process_exits();
 
   // --- checks -------------------------------------------------------------------------
@@ -433,6 +461,11 @@ ChainResult run_chain(const ChainOptions& options) {
   result.schedule = plan.schedule;
   result.chaos_kinds = plan.kinds;
   result.buggify = plan.buggify;
+  if (options.timeline != nullptr) {
+    fill_timeline(options, plan.schedule, end_of_load, world.now(), *options.timeline);
+    recorder.finish_timeline(pegin_workload ? pegin_workload->deposits() : std::vector<Deposit>{},
+                             pegout_workload ? pegout_workload->sent() : std::vector<PegOutSent>{});
+  }
 
   // The nodes' bitcoind clients live in their bridges and use the Bitcoin model, which
   // goes before the world does: stop the nodes while both still exist.

@@ -21,6 +21,8 @@
 
 #include "chaos/fault.h"
 #include "chaos/nemesis.h"
+#include "core/results/run_timeline.h"
+#include "core/results/trace_recording.h"
 #include "core/system/alys_node.h"
 #include "runtime-sim/sim_bitcoin.h"
 #include "runtime-sim/world.h"
@@ -51,6 +53,12 @@ struct ChainOptions {
   // Stop the run at this virtual time, before the checks (replay --until): the result has
   // its stats and `stopped_early`, and no check failures.
   std::optional<Duration> stop_at;
+  // Filled with the run's timeline (heights, peg operations, the fault schedule as spans)
+  // for the run report, when set; the run is the same either way.
+  RunTimeline* timeline = nullptr;
+  // Filled with the run's Chrome-trace recording (scenarios/trace_recorder.h: handled
+  // messages, arrows between them, faults) when set; the run is the same either way.
+  TraceRecording* trace_recording = nullptr;
   // Faults. `faults`: a fixed schedule (scenario files, shrunk cases). With `chaos`, the
   // seeded nemesis (chaos/nemesis.h) adds its own schedule during `duration`: the kinds of
   // `nemesis.kinds` (crashes, partitions, clogs by default; clock jumps with

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
 namespace alys::scenarios {
 
 std::string replay_command(const Scenario& scenario, std::uint64_t seed, PlantedBug plant) {
@@ -19,16 +21,35 @@ RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const RunSe
   o.log_sink = settings.log_sink;
   o.trace_sink = settings.trace_sink;
   o.stop_at = settings.stop_at;
+  o.timeline = settings.timeline;
+  o.trace_recording = settings.trace_recording;
   detail = run_chain(o);
+  if (settings.trace_recording != nullptr) settings.trace_recording->scenario = scenario.name;
 
   RunResult r;
   r.scenario = scenario.name;
   r.scenario_file = scenario.file;
   r.seed = seed;
   r.plant = settings.plant == PlantedBug::kNone ? "" : std::string(planted_bug_name(settings.plant));
+  struct Seen {
+    std::size_t count = 0;
+    std::int64_t last_at_ns = 0;
+  };
+  std::map<std::string, Seen> per_checker;
   for (const CheckFailure& f : detail.failures) {
     if (scenario.skip_checks.count(f.checker) != 0) continue;
-    r.failures.push_back(RunFailure{f.checker, to_ns(f.at), f.evidence});
+    Seen& seen = per_checker[f.checker];
+    seen.last_at_ns = to_ns(f.at);
+    if (++seen.count <= kMaxFailuresPerChecker) {
+      r.failures.push_back(RunFailure{f.checker, to_ns(f.at), f.evidence});
+    }
+  }
+  for (const auto& [checker, seen] : per_checker) {
+    const std::size_t count = seen.count;
+    if (count <= kMaxFailuresPerChecker) continue;
+    r.failures.push_back(RunFailure{checker, seen.last_at_ns,
+                                    fmt::format("and {} more {} violations (replay the run to see them all)",
+                                                count - kMaxFailuresPerChecker, checker)});
   }
   r.verdict = r.failures.empty() ? RunVerdict::kPass : RunVerdict::kFail;
   r.trace_hash = detail.stats.trace_hash;

@@ -19,6 +19,8 @@ struct RunSettings {
   sim::LogSink log_sink;
   sim::TraceSink trace_sink;
   std::optional<Duration> stop_at;       // replay --until: stop there, skip the checks
+  RunTimeline* timeline = nullptr;       // filled for the run report when set (same run)
+  TraceRecording* trace_recording = nullptr;  // filled for the Chrome trace when set (same run)
 };
 
 // REQUIRES: the scenario came from the loader (or passed its checks): a schedule that does

@@ -11,6 +11,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   libtomlplusplus-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libcpp-httplib-dev libleveldb-dev libsnappy-dev libsecp256k1-dev libssl-dev libxxhash-dev
+  python3 python3-jsonschema
 )
 if [[ ${1:-} == fuzz || ${1:-} == asan ]]; then
   PACKAGES+=(clang libclang-rt-dev llvm)

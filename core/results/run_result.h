@@ -4,6 +4,7 @@
 // schema.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -22,6 +23,12 @@ enum class RunVerdict : std::uint8_t {
   kFail,     // a checker reported a violation
   kCrashed,  // the run itself died (assertion, signal): a bug in the code under test too
 };
+
+// A bug often trips one checker dozens of times in one run (every block minting one
+// peg-in again): a result keeps the first kMaxFailuresPerChecker violations of each
+// checker and then one more entry of that checker saying how many were left out, so sweep
+// results stay small. Replaying the run prints every one.
+inline constexpr std::size_t kMaxFailuresPerChecker = 10;
 
 struct RunResult {
   std::string scenario;       // its name
