@@ -1,25 +1,11 @@
 #include "reports/html_page.h"
 
+#include "reports/report_text.h"
+
 namespace alys::reports {
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default:
-        // Control characters other than whitespace have no business in a page.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') break;
-        out += c;
-    }
-  }
-  return out;
-}
+// XML's escaping is HTML's too (&apos; is an HTML5 entity).
+std::string html_escape(std::string_view text) { return xml_escape(text); }
 
 namespace {
 constexpr std::string_view kStyle = R"css(

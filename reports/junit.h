@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <string>
 
+#include "reports/report_text.h"  // xml_escape
 #include "reports/results_json.h"
 
 namespace alys::reports {
@@ -21,7 +22,5 @@ inline constexpr std::size_t kJunitEvidenceBytesMax = 500;
 
 std::string junit_xml(const SweepResults& sweep);
 
-// Escapes &, <, >, " and ' and drops the control characters XML 1.0 cannot carry.
-std::string xml_escape(std::string_view text);
 
 }  // namespace alys::reports

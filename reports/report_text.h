@@ -10,6 +10,10 @@
 
 namespace alys::reports {
 
+// Escapes &, <, >, " and ' and drops the control characters XML 1.0 cannot carry: safe
+// inside XML and HTML elements and quoted attributes.
+std::string xml_escape(std::string_view text);
+
 // The mark a cut text ends with (U+2026, three bytes in UTF-8).
 inline constexpr std::string_view kEllipsis = "\xE2\x80\xA6";
 

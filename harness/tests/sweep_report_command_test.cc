@@ -10,6 +10,7 @@
 
 #include "harness/commands.h"
 #include "harness/sweep.h"
+#include "harness/tests/scenario_library_fixture.h"
 #include "reports/results_json.h"
 
 namespace alys::harness {
@@ -17,27 +18,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class SweepReportCommand : public ::testing::Test {
+class SweepReportCommand : public ScenarioLibraryTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("alys_sweep_report_test_" + std::to_string(::getpid()));
-    fs::create_directories(dir_ / "lib");
-    write("lib/a_quiet.toml", "description = \"quiet\"\nduration = \"40s\"\nsettle = \"10s\"\n"
-                              "[nodes]\nauthorities = 3\nfull_nodes = 0\n[workload]\ntx_rate = 1\n");
-    // A node crashed for good: heads cannot converge.
-    write("lib/b_broken.toml", "description = \"broken\"\nduration = \"40s\"\nsettle = \"10s\"\n"
-                               "[nodes]\nauthorities = 3\nfull_nodes = 1\n"
-                               "[[faults]]\nat = \"10s\"\nkind = \"crash\"\nnode = 3\n");
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  static std::string read(const std::string& p) {
-    std::ifstream in(p);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
+  SweepReportCommand() : ScenarioLibraryTest("alys_sweep_report_test_") {}
   SweepArgs sweep_of(const std::string& what) const {
     SweepArgs a;
     a.paths = {path(what)};
@@ -46,7 +29,6 @@ class SweepReportCommand : public ::testing::Test {
     a.progress = false;
     return a;
   }
-  fs::path dir_;
 };
 
 TEST_F(SweepReportCommand, SweepWritesTheFourFilesAndSaysWhere) {

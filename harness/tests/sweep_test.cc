@@ -13,6 +13,7 @@
 #include "harness/commands.h"
 #include "harness/process_pool.h"
 #include "harness/sweep.h"
+#include "harness/tests/scenario_library_fixture.h"
 #include "reports/results_json.h"
 
 namespace alys::harness {
@@ -59,28 +60,9 @@ TEST(Shard, ParsesAndNamesBadInput) {
   EXPECT_NE(parse_shard("a/3").error().message().find("not two numbers"), std::string::npos);
 }
 
-class SweepFiles : public ::testing::Test {
+class SweepFiles : public ScenarioLibraryTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("alys_sweep_test_" + std::to_string(::getpid()));
-    fs::create_directories(dir_ / "lib");
-    write("lib/a_quiet.toml", "description = \"quiet\"\nduration = \"40s\"\nsettle = \"10s\"\n"
-                              "[nodes]\nauthorities = 3\nfull_nodes = 0\n[workload]\ntx_rate = 1\n");
-    // A node crashed for good: heads cannot converge.
-    write("lib/b_broken.toml", "description = \"broken\"\nduration = \"40s\"\nsettle = \"10s\"\n"
-                               "[nodes]\nauthorities = 3\nfull_nodes = 1\n"
-                               "[[faults]]\nat = \"10s\"\nkind = \"crash\"\nnode = 3\n");
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  static std::string read(const std::string& p) {
-    std::ifstream in(p);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-  fs::path dir_;
+  SweepFiles() : ScenarioLibraryTest("alys_sweep_test_") {}
 };
 
 TEST_F(SweepFiles, ShardsMergeIntoTheWholeSweep) {

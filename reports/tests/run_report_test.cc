@@ -82,7 +82,7 @@ TEST(RunReport, MarksEachFailureOncePerChartAndEscapesEvidence) {
   EXPECT_NE(html.find("(and 1 more failures)"), std::string::npos);
   EXPECT_EQ(html.find("<script>"), std::string::npos);
   EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
-  EXPECT_NE(html.find("h10 &quot;a&quot; &amp; &#39;b&#39;"), std::string::npos);
+  EXPECT_NE(html.find("h10 &quot;a&quot; &amp; &apos;b&apos;"), std::string::npos);
 }
 
 TEST(RunReport, CountsPegOperationsByTheirLastState) {

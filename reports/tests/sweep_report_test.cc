@@ -203,7 +203,7 @@ TEST(SweepReport, EscapesEverythingFromRuns) {
   EXPECT_EQ(page.find("<i>plant"), std::string::npos);
   EXPECT_EQ(page.find("</pre><script>"), std::string::npos);
   EXPECT_NE(page.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
-  EXPECT_NE(page.find("evidence &#39;quoted&#39; &amp; &lt;script&gt;"), std::string::npos);
+  EXPECT_NE(page.find("evidence &apos;quoted&apos; &amp; &lt;script&gt;"), std::string::npos);
   EXPECT_NE(page.find("checker&quot;&gt;&lt;img"), std::string::npos);
   EXPECT_NE(page.find("alys-sim sweep &quot;x&quot; &lt;y&gt;"), std::string::npos);
   EXPECT_NE(page.find("&lt;b&gt;kind&lt;/b&gt;"), std::string::npos);  // the table and the chart

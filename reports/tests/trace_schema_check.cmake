@@ -13,14 +13,7 @@
 set(schema ${SOURCE}/docs/reports/trace-event.schema.json)
 set(validate ${SOURCE}/scripts/validate_json_schema.py)
 
-function(validate file expect_rc out_var)
-  execute_process(COMMAND ${PYTHON} ${validate} ${schema} ${file}
-                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL expect_rc)
-    message(FATAL_ERROR "validate ${file}: exit ${rc}, expected ${expect_rc}\n${out}${err}")
-  endif()
-  set(${out_var} "${out}" PARENT_SCOPE)
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/schema_check_common.cmake)
 
 if(MODE STREQUAL "replay")
   file(REMOVE_RECURSE ${OUT})
@@ -36,26 +29,18 @@ if(MODE STREQUAL "replay")
     message(FATAL_ERROR "no 'chrome trace: ... (N slices, N arrows, N fault marks; X MB made in Y ms)' line in:\n${out}")
   endif()
   file(READ ${OUT}/trace.json trace)
-  foreach(want "\"ph\":\"X\"" "\"ph\":\"s\",\"name\":\"message\"" "\"ph\":\"s\",\"name\":\"frame\""
-               "\"ph\":\"f\",\"bp\":\"e\"" "\"s\":\"p\"" "\"s\":\"g\"" "\"name\":\"thread_name\""
-               "\"name\":\"process_name\"")
-    string(FIND "${trace}" "${want}" at)
-    if(at EQUAL -1)
-      message(FATAL_ERROR "${OUT}/trace.json has no ${want}")
-    endif()
-  endforeach()
+  expect_all_in("${trace}" "${OUT}/trace.json"
+                "\"ph\":\"X\"" "\"ph\":\"s\",\"name\":\"message\"" "\"ph\":\"s\",\"name\":\"frame\""
+                "\"ph\":\"f\",\"bp\":\"e\"" "\"s\":\"p\"" "\"s\":\"g\"" "\"name\":\"thread_name\""
+                "\"name\":\"process_name\"")
   validate(${OUT}/trace.json 0 out)
 elseif(MODE STREQUAL "malformed")
   validate(${SOURCE}/reports/tests/data/trace_malformed.json 1 out)
-  foreach(want "traceEvents/1: 'dur' is a required property" "traceEvents/2: 'id' is a required property"
-               "traceEvents/3/args: 'name' is a required property" "traceEvents/4: 's' is a required property"
-               "traceEvents/5/ts: '12.5' is not of type 'number'" "traceEvents/6/pid: '1' is not of type 'integer'"
-               "traceEvents/7: 'bp' is a required property" "traceEvents/8/ph: 'B' is not one of")
-    string(FIND "${out}" "${want}" at)
-    if(at EQUAL -1)
-      message(FATAL_ERROR "the schema check did not report \"${want}\":\n${out}")
-    endif()
-  endforeach()
+  expect_all_in("${out}" "the schema check's report"
+                "traceEvents/1: 'dur' is a required property" "traceEvents/2: 'id' is a required property"
+                "traceEvents/3/args: 'name' is a required property" "traceEvents/4: 's' is a required property"
+                "traceEvents/5/ts: '12.5' is not of type 'number'" "traceEvents/6/pid: '1' is not of type 'integer'"
+                "traceEvents/7: 'bp' is a required property" "traceEvents/8/ph: 'B' is not one of")
 else()
   message(FATAL_ERROR "MODE must be replay or malformed, not '${MODE}'")
 endif()
