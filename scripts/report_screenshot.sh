@@ -33,7 +33,7 @@ if grep -E 'CONSOLE|Uncaught|Failed to load|ERR_FILE_NOT_FOUND|net::ERR' "$work/
   echo "report_screenshot: the page logged errors (above)" >&2
   status=1
 fi
-svgs=$(grep -o '<svg' "$work/dom.html" | wc -l)
+svgs=$({ grep -o '<svg' "$work/dom.html" || true; } | wc -l)
 if ! grep -q '</html>' "$work/dom.html" || ((svgs == 0)); then
   echo "report_screenshot: the page did not render (no document or no chart in the DOM)" >&2
   status=1
