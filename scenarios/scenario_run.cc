@@ -48,7 +48,7 @@ RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const RunSe
     const std::size_t count = seen.count;
     if (count <= kMaxFailuresPerChecker) continue;
     r.failures.push_back(RunFailure{checker, seen.last_at_ns,
-                                    fmt::format("and {} more {} violations (replay the run to see them all)",
+                                    fmt::format("and {} more {} violations (alys-sim replay prints them all)",
                                                 count - kMaxFailuresPerChecker, checker)});
   }
   r.verdict = r.failures.empty() ? RunVerdict::kPass : RunVerdict::kFail;

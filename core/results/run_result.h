@@ -27,7 +27,7 @@ enum class RunVerdict : std::uint8_t {
 // A bug often trips one checker dozens of times in one run (every block minting one
 // peg-in again): a result keeps the first kMaxFailuresPerChecker violations of each
 // checker and then one more entry of that checker saying how many were left out, so sweep
-// results stay small. Replaying the run prints every one.
+// results stay small. `alys-sim replay` prints every one.
 inline constexpr std::size_t kMaxFailuresPerChecker = 10;
 
 struct RunResult {
