@@ -60,3 +60,22 @@ function(alys_test name)
                         rapidcheck rapidcheck_gtest)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 600)
 endfunction()
+
+# alys_fuzz_targets(DIR dir DEPS ...): one libFuzzer executable per dir/fuzz_*.cc, named
+# after its file, compiled and linked with -fsanitize=fuzzer (which adds libFuzzer's main)
+# and DEPS, and added to `alys_fuzzers` (core/fuzz/CMakeLists.txt). Only called when
+# ALYS_FUZZ is ON, i.e. with Clang (cmake/Toolchain.cmake). The code under test needs
+# ALYS_FUZZ_COVERAGE_FLAGS wherever it is compiled, or libFuzzer runs blind there.
+function(alys_fuzz_targets)
+  cmake_parse_arguments(ARG "" "DIR" "DEPS" ${ARGN})
+  file(GLOB srcs CONFIGURE_DEPENDS ${ARG_DIR}/fuzz_*.cc)
+  foreach(src IN LISTS srcs)
+    get_filename_component(name ${src} NAME_WE)
+    add_executable(${name} ${src})
+    alys_apply_defaults(${name})
+    target_compile_options(${name} PRIVATE -fsanitize=fuzzer)
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+    target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+    add_dependencies(alys_fuzzers ${name})
+  endforeach()
+endfunction()

@@ -132,6 +132,12 @@ HttpReply handle(std::string_view body, const MethodTable& methods, const Reques
     return HttpReply{413, error_body(kInvalidRequest, fmt::format("invalid request: body over {} bytes",
                                                                   kMaxBodyBytes))};
   }
+  // The parser stops at a NUL byte as at the end of the input, so "{call}\0anything" would
+  // run the call; JSON text holds no raw NUL anywhere (not even in a string).
+  if (const auto nul = body.find('\0'); nul != std::string_view::npos) {
+    return answer(error_response(
+        nullptr, kParseError, fmt::format("parse error: the body is not JSON (a NUL byte at offset {})", nul)));
+  }
   if (too_deep(body)) {
     return answer(error_response(
         nullptr, kParseError, fmt::format("parse error: JSON nested deeper than {}", kMaxJsonDepth)));

@@ -9,7 +9,8 @@
 // with kInvalidParams.
 //
 // Errors (the standard codes, then the server's own, -32000..-32099):
-//   kParseError      the body is not JSON, or nests deeper than kMaxJsonDepth  (id null)
+//   kParseError      the body is not JSON (a NUL byte anywhere included), or nests deeper
+//                    than kMaxJsonDepth  (id null)
 //   kInvalidRequest  not a request object, jsonrpc != "2.0", method not a string, id not
 //                    a string/number/null, params not an array/object, an empty or too
 //                    big batch, a body over kMaxBodyBytes (HTTP 413)

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <sstream>
 #include <tuple>
 
 #include <fmt/format.h>
 
+#include "core/bitcoin/federation.h"
+#include "core/bitcoin/pow.h"
 #include "core/config/toml_reader.h"
 #include "core/types/hex.h"
 
@@ -61,6 +64,27 @@ std::optional<EvmAddress> parse_address(std::string_view text) {
   std::copy(bytes->begin(), bytes->end(), a.begin());
   return a;
 }
+
+// `text` as a TOML basic string: between double quotes, with quotes, backslashes and control
+// characters escaped (paths and hosts come from operators and may hold any of them); plain
+// text reads as it always did, "spec.toml".
+std::string toml_string(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7f) {
+      out += fmt::format("\\u{:04x}", u);
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string host_port(const real::TcpPeerAddress& a) { return fmt::format("{}:{}", a.host, a.port); }
 
 // Calls visit(reader, index) for each table of the array `key` of `r` (an element that is
 // not a table is an error at its index); each table's unknown keys are reported after.
@@ -173,11 +197,12 @@ Result<real::TcpPeerAddress> parse_host_port(std::string_view text, bool allow_a
   return real::TcpPeerAddress{std::string(text.substr(0, colon)), static_cast<std::uint16_t>(port)};
 }
 
-Result<ChainSpec> load_chain_spec(const std::string& path) {
-  auto doc = config::parse_toml_file(path);
-  if (!doc) return doc.error();
+namespace {
+
+// The chain spec in `doc`, the parsed text of `path`.
+Result<ChainSpec> chain_spec_of(const toml::table& doc, const std::string& path) {
   config::TomlErrors errors(path);
-  config::TomlReader r(errors, *doc, "");
+  config::TomlReader r(errors, doc, "");
   ChainSpec spec;
   r.require("chain_id");
   r.require("slot_ms");
@@ -195,14 +220,29 @@ Result<ChainSpec> load_chain_spec(const std::string& path) {
   }
   if (auto v = r.integer("pow_initial_bits", 1, UINT32_MAX)) {
     spec.retarget.initial_bits = static_cast<std::uint32_t>(*v);
+    // The first AuxPoW is checked against this target: one no hash can meet (negative,
+    // zero, overflowing, above the limit) would leave every block unfinalized.
+    auto target = target_from_bits(spec.retarget.initial_bits, decode_compact(spec.retarget.pow_limit_bits).value);
+    if (!target) r.error("pow_initial_bits", "not a usable target: " + target.error().message());
   }
   if (auto v = r.boolean("pow_no_retargeting")) spec.retarget.pow_no_retargeting = *v;
   if (auto keys = r.strings("authorities")) {
+    // The chain makes its federation of these keys (federation_of, which the chain actor
+    // asserts): refuse here, naming the key, what would stop a node at start.
     if (keys->empty()) r.error("authorities", "at least one authority is required");
+    if (keys->size() > kFederationMembersMax) {
+      r.error("authorities", fmt::format("{} authorities: a federation has at most {}", keys->size(),
+                                         kFederationMembersMax));
+    }
+    std::map<KeyBytes, std::size_t> first_index;
     for (std::size_t i = 0; i < keys->size(); ++i) {
       auto key = XOnlyPublicKey::from_hex((*keys)[i]);
       if (!key) {
         r.error_at_index("authorities", i, "not an x-only public key: " + key.error().message());
+        continue;
+      }
+      if (const auto [first, fresh] = first_index.emplace(key->bytes(), i); !fresh) {
+        r.error_at_index("authorities", i, fmt::format("the same key as authorities[{}]", first->second));
         continue;
       }
       spec.authorities.push_back(key->bytes());
@@ -222,6 +262,20 @@ Result<ChainSpec> load_chain_spec(const std::string& path) {
   r.finish();
   if (!errors.ok()) return errors.status();
   return spec;
+}
+
+}  // namespace
+
+Result<ChainSpec> load_chain_spec(const std::string& path) {
+  auto doc = config::parse_toml_file(path);
+  if (!doc) return doc.error();
+  return chain_spec_of(*doc, path);
+}
+
+Result<ChainSpec> parse_chain_spec(std::string_view text, const std::string& file_name) {
+  auto doc = config::parse_toml(text, file_name);
+  if (!doc) return doc.error();
+  return chain_spec_of(*doc, file_name);
 }
 
 std::string chain_spec_toml(const ChainSpec& spec) {
@@ -244,11 +298,12 @@ std::string chain_spec_toml(const ChainSpec& spec) {
   return out;
 }
 
-Result<NodeFile> load_node_file(const std::string& path) {
-  auto doc = config::parse_toml_file(path);
-  if (!doc) return doc.error();
+namespace {
+
+// The node file in `doc`, the parsed text of `path` (relative paths resolve against its folder).
+Result<NodeFile> node_file_of(const toml::table& doc, const std::string& path) {
   config::TomlErrors errors(path);
-  config::TomlReader r(errors, *doc, "");
+  config::TomlReader r(errors, doc, "");
   NodeFile n;
   for (const char* key : {"id", "key", "spec", "data_dir", "listen"}) r.require(key);
   if (auto v = r.integer("id", 0, kNoNode - 1)) n.id = static_cast<NodeId>(*v);
@@ -309,21 +364,35 @@ Result<NodeFile> load_node_file(const std::string& path) {
   return n;
 }
 
+}  // namespace
+
+Result<NodeFile> load_node_file(const std::string& path) {
+  auto doc = config::parse_toml_file(path);
+  if (!doc) return doc.error();
+  return node_file_of(*doc, path);
+}
+
+Result<NodeFile> parse_node_file(std::string_view text, const std::string& file_name) {
+  auto doc = config::parse_toml(text, file_name);
+  if (!doc) return doc.error();
+  return node_file_of(*doc, file_name);
+}
+
 std::string node_file_toml(const NodeFile& n) {
   std::string out = fmt::format(
       "# Alys node {}: keep this file private (it holds the node's secret key).\n"
-      "id = {}\nkey = \"{}\"\nspec = \"{}\"\ndata_dir = \"{}\"\nlisten = \"{}:{}\"\n"
+      "id = {}\nkey = \"{}\"\nspec = {}\ndata_dir = {}\nlisten = {}\n"
       "log_level = \"{}\"\n",
-      n.id, n.id, to_hex(n.key->view()), n.spec_path, n.data_dir, n.listen.host, n.listen.port,
-      log_level_name(n.log_level));
+      n.id, n.id, to_hex(n.key->view()), toml_string(n.spec_path), toml_string(n.data_dir),
+      toml_string(host_port(n.listen)), log_level_name(n.log_level));
   if (n.profile) out += fmt::format("profile = \"{}\"\n", config::profile_name(*n.profile));
   if (n.rpc_listen) {
-    out += fmt::format("rpc_listen = \"{}:{}\"\nrpc_rate_per_sec = {}\nrpc_burst = {}\n",
-                       n.rpc_listen->host, n.rpc_listen->port, n.rpc_rate_per_sec, n.rpc_burst);
+    out += fmt::format("rpc_listen = {}\nrpc_rate_per_sec = {}\nrpc_burst = {}\n",
+                       toml_string(host_port(*n.rpc_listen)), n.rpc_rate_per_sec, n.rpc_burst);
   }
   if (!n.rpc_token.empty()) out += fmt::format("rpc_token = \"{}\"\n", n.rpc_token);
   for (const auto& [id, a] : n.peers) {
-    out += fmt::format("\n[[peers]]\nid = {}\naddress = \"{}:{}\"\n", id, a.host, a.port);
+    out += fmt::format("\n[[peers]]\nid = {}\naddress = {}\n", id, toml_string(host_port(a)));
   }
   if (!n.limits.empty()) {
     out += "\n[limits]\n";

@@ -5,10 +5,12 @@
 // Chain spec (spec.toml):
 //   chain_id = 212121                      slot_ms = 2000
 //   max_blocks_without_pow = 50000         max_txs_per_block = 1000
-//   bitcoin_network = "regtest"            pow_initial_bits = 0x207fffff   (optional)
+//   bitcoin_network = "regtest"            pow_initial_bits = 0x207fffff   (optional; a
+//                                           usable target: pow.h target_from_bits)
 //   pow_no_retargeting = false             (optional: true keeps pow_initial_bits forever,
 //                                           a devnet's fixed difficulty)
-//   authorities = ["<x-only key hex>", ...]            (federation order, at least one)
+//   authorities = ["<x-only key hex>", ...]            (federation order, at least one,
+//                                                       each once, at most kFederationMembersMax)
 //   [[allocations]]  address = "0x<20 bytes hex>"  wei = "<decimal>"
 //
 // Node file (node.toml):
@@ -41,6 +43,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/bridge/bridge_actor.h"
@@ -56,6 +59,9 @@
 namespace alys::node {
 
 Result<ChainSpec> load_chain_spec(const std::string& path);
+// The same from text in memory; `file_name` names it in errors (what load_chain_spec does
+// once it has read the file).
+Result<ChainSpec> parse_chain_spec(std::string_view text, const std::string& file_name);
 std::string chain_spec_toml(const ChainSpec& spec);
 
 // The JSON-RPC server's per-client rate limit unless the node file sets one.
@@ -102,6 +108,9 @@ struct NodeFile {
 config::NodeLimits limits_of(const NodeFile& node);
 
 Result<NodeFile> load_node_file(const std::string& path);
+// The same from text in memory: `file_name` names it in errors, and relative spec and
+// data_dir paths resolve against its folder, as they would for a file at that path.
+Result<NodeFile> parse_node_file(std::string_view text, const std::string& file_name);
 // The file for `node`, with spec_path and data_dir written as given.
 std::string node_file_toml(const NodeFile& node);
 

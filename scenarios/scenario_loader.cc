@@ -193,12 +193,19 @@ Result<Scenario> load_scenario_file(const std::string& path) {
 
 std::string scenario_to_toml(const Scenario& s) {
   const ChainOptions& o = s.options;
+  // A TOML basic string: quotes and backslashes escaped, and control characters too (TOML
+  // allows none but tab unescaped; a name or description may hold any).
   auto q = [](std::string_view v) {
     std::string out = "\"";
     for (char c : v) {
+      const auto u = static_cast<unsigned char>(c);
       if (c == '"' || c == '\\') out += '\\';
       if (c == '\n') {
         out += "\\n";
+        continue;
+      }
+      if ((u < 0x20 && c != '\t') || u == 0x7f) {
+        out += fmt::format("\\u{:04x}", u);
         continue;
       }
       out += c;

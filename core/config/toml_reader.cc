@@ -25,6 +25,24 @@ std::string_view type_name(const toml::node& n) {
   return "nothing";
 }
 
+// Appends `text` with control characters escaped (\n, \r, \xNN; tabs kept), so that an error that
+// quotes a value or a key holding a newline is still one line: the errors are joined by
+// newlines, and a quoted newline followed by "file:" would read as another error.
+void append_one_line(std::string& out, std::string_view text) {
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if ((u < 0x20 && c != '\t') || u == 0x7f) {
+      out += fmt::format("\\x{:02x}", u);
+    } else {
+      out += c;
+    }
+  }
+}
+
 }  // namespace
 
 void TomlErrors::add_at(const toml::source_region& where, std::string_view path,
@@ -32,8 +50,11 @@ void TomlErrors::add_at(const toml::source_region& where, std::string_view path,
   std::string line = file_;
   if (where.begin.line > 0) line += fmt::format(":{}:{}", where.begin.line, where.begin.column);
   line += ": ";
-  if (!path.empty()) line += fmt::format("{}: ", path);
-  line += why;
+  if (!path.empty()) {
+    append_one_line(line, path);
+    line += ": ";
+  }
+  append_one_line(line, why);
   lines_.push_back(std::move(line));
 }
 

@@ -14,7 +14,8 @@
 // - finish() reports each key present in the table but never asked for (a typo must not be
 //   silently ignored) at its own line.
 // - Errors accumulate in TomlErrors (all of them, in document order of discovery), so one
-//   run over a file reports every mistake, not only the first.
+//   run over a file reports every mistake, not only the first. Each error is one line:
+//   control characters in a key path or a quoted value are escaped (\n, \xNN).
 // - Include only from .cc files: toml++ is a heavy header.
 #pragma once
 

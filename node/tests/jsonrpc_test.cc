@@ -104,6 +104,21 @@ TEST_F(JsonRpcTest, MalformedInputGetsTheStandardErrors) {
   EXPECT_EQ(calls_, 0) << "no malformed call reached a method";
 }
 
+// Regression (fuzz_jsonrpc, node/fuzz/corpus/jsonrpc/crash_nul_after_call): the JSON parser
+// stops at a NUL byte as at the end of the input, so a call followed by a NUL and anything
+// at all ran; a body with a NUL byte is not JSON.
+TEST_F(JsonRpcTest, ABodyWithANulByteIsNotJson) {
+  const std::string call = R"({"jsonrpc":"2.0","id":1,"method":"echo","params":[1]})";
+  json r = post(call + std::string(1, '\0') + "not json at all [[[");
+  EXPECT_EQ(code_of(r), jsonrpc::kParseError);
+  EXPECT_TRUE(r["id"].is_null());
+  EXPECT_NE(r["error"]["message"].get<std::string>().find("NUL byte at offset 53"), std::string::npos)
+      << r.dump();
+  EXPECT_EQ(code_of(post("[" + call + "," + call + "]" + std::string(1, '\0'))), jsonrpc::kParseError);
+  EXPECT_EQ(calls_, 0) << "the call before the NUL did not run";
+  EXPECT_EQ(post(call)["result"], json::array({1}));
+}
+
 TEST_F(JsonRpcTest, OversizedBodiesAreRefusedWith413) {
   const std::string big = R"({"jsonrpc":"2.0","id":1,"method":"echo","params":[")" +
                           std::string(jsonrpc::kMaxBodyBytes, 'a') + R"("]})";

@@ -5,12 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
 
+#include "core/bitcoin/federation.h"
 #include "core/crypto/sha256.h"
 
 namespace alys::node {
@@ -155,6 +157,86 @@ TEST_F(NodeFilesTest, TheEnvironmentThenTheFlagsApplyOverTheFile) {
   bad = {};
   bad.listen = "127.0.0.1:70000";
   EXPECT_NE(apply_overrides(n, bad, "flag").message().find("flag: listen:"), std::string::npos);
+}
+
+// parse_node_file is load_node_file without the file: the same values, paths resolved
+// against the folder of the name it is given, the same errors.
+TEST_F(NodeFilesTest, ParsingTheTextIsLoadingTheFile) {
+  NodeFile n;
+  n.id = 2;
+  n.key = key(2);
+  n.spec_path = "../spec.toml";
+  n.data_dir = "data";
+  n.listen = {"127.0.0.1", 7002};
+  const std::string text = node_file_toml(n);
+  const std::string path = write("n2/node.toml", text);
+  const auto loaded = load_node_file(path);
+  const auto parsed = parse_node_file(text, path);
+  ASSERT_TRUE(loaded && parsed);
+  EXPECT_EQ(parsed->spec_path, loaded->spec_path);
+  EXPECT_EQ(parsed->data_dir, (dir_ / "n2" / "data").string());
+  EXPECT_EQ(parsed->key, loaded->key);
+  const std::string bad = "id = 1\nlisten = \"x\"\n";
+  const auto bad_loaded = load_node_file(write("bad/node.toml", bad));
+  const auto bad_parsed = parse_node_file(bad, (dir_ / "bad" / "node.toml").string());
+  ASSERT_FALSE(bad_loaded || bad_parsed);
+  EXPECT_EQ(bad_parsed.error().message(), bad_loaded.error().message());
+}
+
+// Regression (fuzz_node_file, node/fuzz/corpus/node_file/crash_quoted_path): node_file_toml
+// wrote paths and hosts between quotes unescaped, so a quote, a backslash or a control
+// character in them gave a file that did not load back.
+TEST_F(NodeFilesTest, PathsAndHostsWithQuotesAndBackslashesLoadBackAsWritten) {
+  NodeFile n;
+  n.key = key(5);
+  n.spec_path = "/etc/alys/a\"b.toml";
+  n.data_dir = "C:\\alys\\n0";
+  n.listen = {"h\x01st", 7000};
+  n.rpc_listen = real::TcpPeerAddress{"'r'\\", 8545};
+  n.peers[1] = {"p\"eer\n", 7001};
+  const auto loaded = parse_node_file(node_file_toml(n), "node.toml");
+  ASSERT_TRUE(loaded) << loaded.error().to_string() << "\n" << node_file_toml(n);
+  EXPECT_EQ(loaded->spec_path, n.spec_path);
+  EXPECT_EQ(loaded->data_dir, n.data_dir);
+  EXPECT_EQ(loaded->listen, n.listen);
+  EXPECT_EQ(loaded->rpc_listen, n.rpc_listen);
+  EXPECT_EQ(loaded->peers, n.peers);
+}
+
+// Regression (fuzz_chain_spec, node/fuzz/corpus/chain_spec/crash_*): a spec whose
+// pow_initial_bits no hash can meet loaded (every block would stay unfinalized), and so did
+// one with a key twice or more authorities than a federation takes, whose node then
+// stopped at start on the chain actor's federation assertion. Each is refused by key.
+TEST_F(NodeFilesTest, ASpecIsRefusedIfItsTargetOrItsFederationCannotWork) {
+  const std::string k0 = key(0).xonly_public_key().to_hex();
+  const std::string head = "chain_id = 1\nslot_ms = 2000\n";
+  auto bits = parse_chain_spec(head + "pow_initial_bits = 911858840\nauthorities = [\"" + k0 + "\"]\n", "s.toml");
+  ASSERT_FALSE(bits);
+  EXPECT_EQ(bits.error().message(), "s.toml:3:20: pow_initial_bits: not a usable target: bits 0x3659dc98: overflow");
+  EXPECT_FALSE(parse_chain_spec(head + "pow_initial_bits = 0x04923456\nauthorities = [\"" + k0 + "\"]\n", "s.toml"));
+
+  std::string upper = k0;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  auto twice = parse_chain_spec(head + "authorities = [\"" + k0 + "\", \"" + upper + "\"]\n", "s.toml");
+  ASSERT_FALSE(twice);
+  EXPECT_NE(twice.error().message().find("s.toml:3:"), std::string::npos) << twice.error().message();
+  EXPECT_NE(twice.error().message().find("authorities[1]: the same key as authorities[0]"), std::string::npos)
+      << twice.error().message();
+
+  std::string many = head + "authorities = [";
+  for (std::size_t i = 0; i <= kFederationMembersMax; ++i) {
+    many += "\"" + key(static_cast<int>(i)).xonly_public_key().to_hex() + "\",";
+  }
+  auto too_many = parse_chain_spec(many + "]\n", "s.toml");
+  ASSERT_FALSE(too_many);
+  EXPECT_NE(too_many.error().message().find("authorities: 101 authorities: a federation has at most 100"),
+            std::string::npos)
+      << too_many.error().message();
+
+  // What the loader accepts, the chain can use.
+  auto ok = parse_chain_spec(head + "pow_initial_bits = 0x207fffff\nauthorities = [\"" + k0 + "\"]\n", "s.toml");
+  ASSERT_TRUE(ok) << ok.error().to_string();
+  EXPECT_TRUE(federation_of(*ok));
 }
 
 }  // namespace

@@ -169,5 +169,21 @@ TEST(ScenarioLoader, EveryLibraryScenarioLoads) {
   EXPECT_GE(count, 1u);
 }
 
+// Regression (fuzz_scenario, scenarios/fuzz/corpus/scenario/crash_control_character):
+// scenario_to_toml wrote control characters of a name or description raw, and TOML refuses
+// them, so a shrunk scenario with one did not load back.
+TEST(ScenarioLoader, ControlCharactersInANameOrDescriptionLoadBack) {
+  auto s = parse_scenario("name = \"a\\u0001b\"\ndescription = \"\\r\\n\\t\\u007f\\\"\\\\\"\n", "dir/x.toml");
+  ASSERT_TRUE(s) << s.error().to_string();
+  EXPECT_EQ(s->name, "a\x01" "b");
+  EXPECT_EQ(s->description, "\r\n\t\x7f\"\\");
+  const std::string written = scenario_to_toml(*s);
+  auto again = parse_scenario(written, "dir/x.toml");
+  ASSERT_TRUE(again) << again.error().to_string() << "\n" << written;
+  EXPECT_EQ(again->name, s->name);
+  EXPECT_EQ(again->description, s->description);
+  EXPECT_EQ(scenario_to_toml(*again), written);
+}
+
 }  // namespace
 }  // namespace alys::scenarios

@@ -3,7 +3,8 @@
 # encodings per decoder. Published vectors are the ones core/tests checks against (Bitcoin
 # genesis, mainnet segwit/taproot spends, Namecoin block 19200's AuxPoW, Alys's peg-in
 # fixture, BIP-173/350 and BIP-340 vectors); the rest is built here with the same wire
-# rules (Alys-form AuxPoW, blocks, scripts) or written out (durations, demo frames).
+# rules (Alys-form AuxPoW, blocks, scripts) or written out (durations, demo frames, and the
+# config parsers' text: TOML documents, ALYS_LIMITS strings).
 # Only needed to regenerate the committed files (it replaces every corpus/<target>/ dir):
 #   python3 core/fuzz/corpus/make_corpus.py
 import hashlib
@@ -12,6 +13,46 @@ import shutil
 import struct
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
+
+# TOML documents for fuzz_toml: every value type, nested and array tables, every string form.
+TOML_TABLES = """# a comment
+name = "x"
+duration = "1h30m"
+count = 42
+ratio = 0.5
+on = true
+list = [1, 2, 300]
+words = ["a", "b", 'c']
+mixed = [1, "a", [2], { k = 3 }]
+when = 1979-05-27T07:32:00Z
+day = 1979-05-27
+inline = { a = 1, b.c = "d" }
+
+[nodes]
+authorities = 5
+late = [6]
+
+[nodes.deeper]
+slot = "2s"
+
+[[faults]]
+at = "10m"
+kind = "partition"
+groups = [[0, 1], [2, 3]]
+
+[[faults]]
+at = "20m"
+kind = "heal"
+"""
+TOML_STRINGS = r'''basic = "tab\t quote\" \u00e9 \U0001F600"
+literal = 'C:\path'
+multi = """
+two
+lines"""
+"quoted key" = 1
+a.b.c = -9223372036854775808
+hex = 0xff
+'''
 
 GENESIS_HEADER = (
     "0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a7b12b27a"
@@ -381,6 +422,19 @@ def main():
     write("frame", "goodbye", frame(12, b"\x02"))
     write("frame", "pegout_signatures", frame(13, b"\x07" * 32 + struct.pack("<I", 2) +
                                                compact_size(2) + sig + sig))
+
+    # The config parsers' text (core/config): ALYS_LIMITS / --limit strings, and TOML
+    # documents with every kind of value and table the loaders meet.
+    for i, text in enumerate(["mempool_max=5000",
+                              "mailbox_chain=1024,mailbox_network=2048,tcp_send_queue_bytes_max=65536",
+                              "worker_threads=0,verify_threads=256,sync_range_blocks=1,",
+                              "mempool_max=0", "no_such_key=1", "engine_timeout_ms=1e3", "seen_cache_max"]):
+        write("limit_settings", f"text_{i}", text)
+    write("toml", "tables", TOML_TABLES)
+    write("toml", "strings", TOML_STRINGS)
+    write("toml", "parse_error", "a = 1\nb = [1,\n[c\n")
+    # Found by fuzz_toml: a quoted newline split an error in two (core/tests/config_toml_reader_test.cc).
+    write("toml", "crash_quoted_newline", 'b="""\n\nfuzz.toml"""')
 
 
 if __name__ == "__main__":
