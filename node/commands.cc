@@ -212,6 +212,7 @@ int run_command(const NodeFile& file, const ConfigSource& source) {
   eo.transport.network_id = shared_spec->chain_id;
   eo.transport.max_send_queue_bytes = static_cast<std::size_t>(limits.tcp_send_queue_bytes_max);
   eo.transport.read_pause_frames = static_cast<std::size_t>(limits.tcp_read_pause_frames);
+  eo.transport.max_connections = static_cast<std::size_t>(limits.tcp_connections_max);
   eo.log_level = file.log_level;
   auto env = real::RealEnv::open(pool.context(), eo);
   if (!env) {
@@ -276,7 +277,8 @@ int run_command(const NodeFile& file, const ConfigSource& source) {
     // Through the reloader, so a later reload compares the file with the level in force.
     hooks.set_log_level = [&reloader](LogLevel level) { return reloader.set_log_level(level); };
     hooks.reload = reload_config;
-    auto started = start_rpc_server(file, *node, std::move(hooks));
+    real::TcpTransport* tcp = &(*env)->transport();
+    auto started = start_rpc_server(file, *node, std::move(hooks), [tcp] { return tcp->metrics(); });
     if (!started) return refuse_after_start(started.error());
     rpc = std::move(*started);
     reload_target.set_rpc_rate_setter([&rpc](std::uint32_t per_sec, std::uint32_t burst) {

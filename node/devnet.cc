@@ -65,6 +65,8 @@ Result<LocalNetwork> write_devnet_network(const DevnetOptions& o,
     file.bridge.start_height = 1;
     file.bridge.required_confirmations = o.confirmations;
     file.bridge.poll_interval_ms = 500;
+    file.rpc_rate_per_sec = o.rpc_rate_per_sec;
+    file.rpc_burst = o.rpc_burst;
   }
   if (Status s = write_local_network(o.dir, *net); !s.is_ok()) return s;
   return net;
@@ -83,6 +85,12 @@ Status check(const DevnetOptions& o) {
   if (o.bitcoin_port == 0) return Status::invalid_argument("--bitcoin-port: must be 1..65535");
   if (o.confirmations == 0) return Status::invalid_argument("--confirmations: must be >= 1");
   if (o.mine_interval_ms == 0) return Status::invalid_argument("--mine-interval-ms: must be >= 1");
+  if (o.rpc_rate_per_sec == 0 || o.rpc_rate_per_sec > kMaxRpcRate) {
+    return Status::invalid_argument(fmt::format("--rpc-rate: must be 1..{}", kMaxRpcRate));
+  }
+  if (o.rpc_burst == 0 || o.rpc_burst > kMaxRpcRate) {
+    return Status::invalid_argument(fmt::format("--rpc-burst: must be 1..{}", kMaxRpcRate));
+  }
   return Status::ok();
 }
 

@@ -27,6 +27,7 @@
 #include "core/types/evm_address.h"
 #include "core/types/wei.h"
 #include "node/commands.h"
+#include "node/node_files.h"
 
 namespace alys::node {
 
@@ -45,6 +46,11 @@ struct DevnetOptions {
   std::uint64_t mine_interval_ms = 1000;  // between AuxPoW proofs
   std::uint32_t confirmations = 2;        // peg-in confirmations the bridges wait for
   std::uint64_t seed = 1;                 // the devnet Bitcoin's randomness
+  // Every node's JSON-RPC per-client rate limit (rpc_rate_per_sec / rpc_burst in its node
+  // file). Loopback clients share one IP, so a load test raises them to kMaxRpcRate to
+  // measure the node rather than its limiter.
+  std::uint32_t rpc_rate_per_sec = kDefaultRpcRatePerSec;
+  std::uint32_t rpc_burst = kDefaultRpcBurst;
 };
 
 // The faucet: a fixed, public key (tagged_hash("alys/devnet-faucet")) funded with

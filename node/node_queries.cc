@@ -71,6 +71,16 @@ PendingAnswer<std::vector<net::PeerView>> NodeQueries::ask_peers() const {
       network_, [](auto done) { return net::GetPeers{std::move(done)}; }, "network");
 }
 
+PendingAnswer<chain::ChainStats> NodeQueries::ask_chain_stats() const {
+  return ask_actor<chain::ChainStats>(
+      chain_, [](auto done) { return chain::GetChainStats{std::move(done)}; }, "chain");
+}
+
+PendingAnswer<net::NetworkStats> NodeQueries::ask_network_stats() const {
+  return ask_actor<net::NetworkStats>(
+      network_, [](auto done) { return net::GetNetworkStats{std::move(done)}; }, "network");
+}
+
 PendingAnswer<Result<chain::AuxWork>> NodeQueries::create_aux_block(
     const EvmAddress& fee_recipient) const {
   return ask_actor<Result<chain::AuxWork>>(

@@ -55,6 +55,9 @@ class NodeQueries {
   PendingAnswer<Outcome> submit_tx(const LedgerTx& tx) const;
   PendingAnswer<sync::SyncProgress> ask_sync() const;
   PendingAnswer<std::vector<net::PeerView>> ask_peers() const;
+  // Sizes of the bounded structures and drop counters (/metrics).
+  PendingAnswer<chain::ChainStats> ask_chain_stats() const;
+  PendingAnswer<net::NetworkStats> ask_network_stats() const;
   PendingAnswer<Result<chain::AuxWork>> create_aux_block(const EvmAddress& fee_recipient) const;
   PendingAnswer<Outcome> submit_aux_block(const Hash256& aux_hash, AuxPow auxpow) const;
   // Without a bridge (facts().has_bridge false) these answer kUnavailable at once.

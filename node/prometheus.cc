@@ -75,6 +75,9 @@ void actors(std::string& out, const actor::HealthNode& root) {
                [](const auto& n) { return std::uint64_t{n.mailbox_depth}; });
   actor_family(out, root, "alys_actor_mailbox_max_depth", "gauge",
                "Largest mailbox depth seen.", [](const auto& n) { return n.stats.max_depth; });
+  actor_family(out, root, "alys_actor_mailbox_capacity", "gauge",
+               "The actor's mailbox bound in force.",
+               [](const auto& n) { return std::uint64_t{n.mailbox_capacity}; });
   actor_family(out, root, "alys_actor_messages_enqueued_total", "counter",
                "Messages that entered the mailbox.", [](const auto& n) { return n.stats.enqueued; });
   actor_family(out, root, "alys_actor_messages_handled_total", "counter",
@@ -159,6 +162,56 @@ void pegs(std::string& out, const bridge::BridgeStatus& b) {
       .sample("", b.next_height);
 }
 
+void chain_stats(std::string& out, const chain::ChainStats& c) {
+  Family(out, "alys_mempool_size", "gauge", "Transactions in the mempool.").sample("", c.mempool_size);
+  Family(out, "alys_mempool_max", "gauge", "The mempool's cap.").sample("", c.mempool_max);
+  Family(out, "alys_chain_orphans", "gauge", "Blocks waiting for their parent.").sample("", c.orphans);
+  Family(out, "alys_chain_pending_approvals", "gauge", "Approvals of blocks not yet known.")
+      .sample("", c.pending_approvals);
+  Family q(out, "alys_chain_import_queue", "gauge", "Blocks waiting for the import pipeline.");
+  q.sample(label("origin", "all"), c.import_queue);
+  q.sample(label("origin", "gossip"), c.gossip_blocks_queued);
+  Family(out, "alys_chain_gossip_blocks_dropped_total", "counter",
+         "Gossiped blocks refused with the import queue full.")
+      .sample("", c.gossip_blocks_dropped);
+}
+
+void network_stats(std::string& out, const net::NetworkStats& n) {
+  Family(out, "alys_seen_cache_size", "gauge", "Gossip ids in the seen cache.").sample("", n.seen_cache_size);
+  Family(out, "alys_seen_cache_max", "gauge", "The seen cache's cap.").sample("", n.seen_cache_max);
+  Family(out, "alys_seen_cache_high_water", "gauge", "Largest seen cache size reached.")
+      .sample("", n.seen_cache_high_water);
+  Family(out, "alys_seen_cache_evictions_total", "counter", "Ids evicted from the seen cache.")
+      .sample("", n.seen_cache_evictions);
+  Family(out, "alys_network_peer_records", "gauge", "Peers the network actor keeps a record of.")
+      .sample("", n.peer_records);
+  const net::NetworkMetrics& m = n.metrics;
+  Family f(out, "alys_network_frames_total", "counter", "Frames from peers, by what became of them.");
+  f.sample(label("result", "in"), m.frames_in);
+  f.sample(label("result", "routed"), m.routed);
+  f.sample(label("result", "duplicate"), m.duplicates_dropped);
+  f.sample(label("result", "bad"), m.bad_frames);
+  f.sample(label("result", "rate_limited"), m.rate_limited);
+  f.sample(label("result", "ignored"), m.ignored_frames);
+  Family(out, "alys_network_bans_total", "counter", "Peers banned.").sample("", m.bans);
+  Family(out, "alys_network_hello_failures_total", "counter", "Hellos refused.")
+      .sample("", m.hello_failures);
+}
+
+void transport(std::string& out, const real::TcpTransportMetrics& t) {
+  Family f(out, "alys_tcp_connections_total", "counter", "TCP connections, by event.");
+  f.sample(label("event", "accepted"), t.accepted);
+  f.sample(label("event", "established"), t.established);
+  f.sample(label("event", "refused"), t.connections_refused);
+  f.sample(label("event", "bad_preamble"), t.bad_preambles);
+  f.sample(label("event", "slow_peer"), t.slow_peers_closed);
+  Family(out, "alys_tcp_oversized_frames_total", "counter",
+         "Frames announced above the size cap (their connection dropped).")
+      .sample("", t.oversized_frames);
+  Family(out, "alys_tcp_read_pauses_total", "counter", "Times a connection stopped reading.")
+      .sample("", t.read_pauses);
+}
+
 }  // namespace
 
 std::string render_prometheus(const MetricsSnapshot& s) {
@@ -172,6 +225,9 @@ std::string render_prometheus(const MetricsSnapshot& s) {
   if (s.peers) peers(out, *s.peers);
   if (s.sync) sync_metrics(out, *s.sync);
   if (s.bridge) pegs(out, *s.bridge);
+  if (s.chain_stats) chain_stats(out, *s.chain_stats);
+  if (s.network_stats) network_stats(out, *s.network_stats);
+  if (s.transport) transport(out, *s.transport);
   Family(out, "alys_rpc_requests_total", "counter", "HTTP requests the RPC server took.")
       .sample("", s.rpc_requests);
   Family(out, "alys_rpc_rate_limited_total", "counter", "Requests refused by the rate limit.")

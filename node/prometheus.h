@@ -7,6 +7,7 @@
 //   alys_actor_running{actor}                             gauge  1 iff Running
 //   alys_actor_mailbox_depth{actor}                       gauge  queued, not yet handled, now
 //   alys_actor_mailbox_max_depth{actor}                   gauge  largest depth seen
+//   alys_actor_mailbox_capacity{actor}                    gauge  the bound in force
 //   alys_actor_messages_enqueued_total{actor}             counter
 //   alys_actor_messages_handled_total{actor}              counter
 //   alys_actor_failures_total{actor}                      counter handler errors (crashes)
@@ -24,6 +25,23 @@
 //   alys_sync_blocks_imported_total                       counter
 //   alys_peg_operations{kind,state}                       gauge  (with a bridge)
 //   alys_bridge_bitcoin_next_height                       gauge  (with a bridge)
+//   alys_mempool_size, alys_mempool_max                   gauge  transactions held / cap
+//   alys_chain_orphans, alys_chain_pending_approvals      gauge
+//   alys_chain_import_queue{origin="all|gossip"}          gauge  blocks waiting to import
+//   alys_chain_gossip_blocks_dropped_total                counter import queue full
+//   alys_seen_cache_size, alys_seen_cache_max             gauge  gossip ids held / cap
+//   alys_seen_cache_high_water                            gauge  largest size reached
+//   alys_seen_cache_evictions_total                       counter
+//   alys_network_peer_records                             gauge  peer records (peer_table.h)
+//   alys_network_frames_total{result}                     counter frames from peers: in,
+//                                                                routed, duplicate, bad,
+//                                                                rate_limited, ignored
+//   alys_network_bans_total, alys_network_hello_failures_total   counter
+//   alys_tcp_connections_total{event}                     counter accepted, established,
+//                                                                refused (over the cap),
+//                                                                bad_preamble, slow_peer
+//                                                                (send queue over its cap)
+//   alys_tcp_oversized_frames_total, alys_tcp_read_pauses_total  counter
 //   alys_rpc_requests_total, alys_rpc_rate_limited_total  counter
 //   alys_metrics_source_up{source}                        gauge  0 when an actor did not
 //                                                                answer for this scrape
@@ -43,6 +61,7 @@
 #include "core/bridge/bridge_actor.h"
 #include "core/network/network_actor.h"
 #include "core/sync/sync_actor.h"
+#include "runtime-real/tcp_transport.h"
 
 namespace alys::node {
 
@@ -53,6 +72,9 @@ struct MetricsSnapshot {
   std::optional<StatusMessage> chain;
   std::optional<sync::SyncProgress> sync;
   std::optional<std::vector<net::PeerView>> peers;
+  std::optional<chain::ChainStats> chain_stats;
+  std::optional<net::NetworkStats> network_stats;
+  std::optional<real::TcpTransportMetrics> transport;
   bool has_bridge = false;
   std::optional<bridge::BridgeStatus> bridge;
   std::uint64_t rpc_requests = 0;

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/system/alys_node.h"
+#include "node/bearer_token.h"
 #include "node/node_queries.h"
 #include "node/prometheus.h"
 #include "node/rate_limiter.h"
@@ -25,18 +26,6 @@ constexpr std::size_t kWorkerThreads = 8;
 constexpr std::size_t kKeepAliveMaxRequests = 10'000;
 constexpr std::chrono::seconds kKeepAliveIdle{5};
 
-// Whether `header` is "Bearer <token>", in time independent of where they differ.
-bool bearer_matches(const std::string& header, const std::string& token) {
-  if (token.empty()) return false;
-  const std::string expected = "Bearer " + token;
-  if (header.size() != expected.size()) return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    diff |= static_cast<unsigned char>(header[i] ^ expected[i]);
-  }
-  return diff == 0;
-}
-
 }  // namespace
 
 struct RpcServer::Impl {
@@ -51,6 +40,8 @@ struct RpcServer::Impl {
     auto chain = queries.ask_chain_status();
     auto sync = queries.ask_sync();
     auto peers = queries.ask_peers();
+    auto chain_stats = queries.ask_chain_stats();
+    auto network_stats = queries.ask_network_stats();
     std::optional<PendingAnswer<bridge::BridgeStatus>> bridge;
     if (queries.facts().has_bridge) bridge.emplace(queries.ask_bridge_status());
     MetricsSnapshot s;
@@ -62,6 +53,9 @@ struct RpcServer::Impl {
     if (auto c = chain.wait(until)) s.chain = *c;
     if (auto p = sync.wait(until)) s.sync = *p;
     if (auto p = peers.wait(until)) s.peers = std::move(*p);
+    if (auto c = chain_stats.wait(until)) s.chain_stats = *c;
+    if (auto n = network_stats.wait(until)) s.network_stats = *n;
+    if (options.transport_metrics) s.transport = options.transport_metrics();
     s.has_bridge = queries.facts().has_bridge;
     if (bridge) {
       if (auto b = bridge->wait(until)) s.bridge = std::move(*b);

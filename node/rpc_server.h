@@ -20,6 +20,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -28,6 +29,7 @@
 #include "core/runtime/time.h"
 #include "node/node_files.h"
 #include "node/rpc_methods.h"
+#include "runtime-real/tcp_transport.h"
 
 namespace alys {
 class AlysNode;
@@ -45,6 +47,8 @@ struct RpcServerOptions {
   std::uint32_t rate_per_sec = kDefaultRpcRatePerSec;  // per client (remote IP)
   std::uint32_t burst = kDefaultRpcBurst;              // 0: no rate limit
   Duration ask_timeout = kDefaultAskTimeout;
+  // The node's TCP transport counters for /metrics (any thread); unset: not exported.
+  std::function<real::TcpTransportMetrics()> transport_metrics;
 };
 
 class RpcServer {

@@ -4,6 +4,7 @@
 // started and outliving the server; the hooks thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "core/runtime/status.h"
@@ -12,7 +13,9 @@
 
 namespace alys::node {
 
-Result<std::unique_ptr<RpcServer>> start_rpc_server(const NodeFile& file, AlysNode& node,
-                                                    AdminHooks hooks);
+// `transport_metrics`: the node's TCP counters for /metrics (may be empty).
+Result<std::unique_ptr<RpcServer>> start_rpc_server(
+    const NodeFile& file, AlysNode& node, AdminHooks hooks,
+    std::function<real::TcpTransportMetrics()> transport_metrics = nullptr);
 
 }  // namespace alys::node

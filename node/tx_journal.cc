@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "core/chain/codec.h"
+#include "core/runtime/assert.h"
 
 namespace alys::node {
 
@@ -114,16 +115,25 @@ Status TxJournal::rewrite(const std::vector<LedgerTx>& keep) {
 
 Status TxJournal::compact(const std::function<bool(const LedgerTx&)>& still_pending) {
   std::vector<LedgerTx> snapshot;
+  std::uint64_t generation = 0;
   {
     std::lock_guard lock(mu_);
+    if (compacting_) return Status::ok();
+    compacting_ = true;
     snapshot = entries_;
+    generation = rewrites_;
   }
   std::vector<LedgerTx> keep;
   for (const LedgerTx& tx : snapshot) {
     if (still_pending(tx)) keep.push_back(tx);
   }
   std::lock_guard lock(mu_);
-  // Appends since the snapshot follow it in entries_.
+  compacting_ = false;
+  // Found by the load test (docs/operations/load.md): two RPC threads compacting at once,
+  // the second then spliced past the end of what the first had left.
+  if (rewrites_ != generation) return Status::ok();
+  // Appends since the snapshot follow it in entries_ (only a rewrite removes records).
+  ALYS_ASSERT(entries_.size() >= snapshot.size(), "tx journal: records vanished without a rewrite");
   keep.insert(keep.end(), entries_.begin() + static_cast<std::ptrdiff_t>(snapshot.size()), entries_.end());
   return rewrite_locked(keep);
 }
@@ -150,6 +160,7 @@ Status TxJournal::rewrite_locked(const std::vector<LedgerTx>& keep) {
   ::close(fd_);
   fd_ = fresh;
   entries_ = keep;
+  ++rewrites_;
   compact_at_ = std::max(kTxJournalCompactAt, 2 * entries_.size());
   return Status::ok();
 }

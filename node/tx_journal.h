@@ -52,6 +52,10 @@ class TxJournal {
   Status rewrite(const std::vector<LedgerTx>& keep);
   // Rewrites the journal without the records `still_pending` says are done. The predicate
   // runs without the lock (it may ask the node); records appended meanwhile are kept.
+  // One compaction at a time: a call while another runs returns ok at once (that one does
+  // the work; RPC threads that all find compaction due must not each ask the node about
+  // every record), and one whose snapshot a rewrite() replaced meanwhile changes nothing
+  // (its view is stale; the next due check compacts again).
   Status compact(const std::function<bool(const LedgerTx&)>& still_pending);
   std::size_t records() const;
   bool compaction_due() const;
@@ -67,6 +71,10 @@ class TxJournal {
   int fd_ = -1;
   std::vector<LedgerTx> entries_;  // what the file holds, in order
   std::size_t compact_at_ = kTxJournalCompactAt;
+  // Guarded by mu_ too: whether a compact() is between its snapshot and its rewrite, and
+  // how many rewrites replaced entries_ (a snapshot older than the last is stale).
+  bool compacting_ = false;
+  std::uint64_t rewrites_ = 0;
 };
 
 }  // namespace alys::node

@@ -47,7 +47,7 @@ Preamble make_preamble(std::uint32_t network, NodeId self) {
 struct AtomicMetrics {
   std::atomic<std::uint64_t> dials{0}, accepted{0}, established{0}, bad_preambles{0},
       oversized_frames{0}, duplicates_closed{0}, slow_peers_closed{0}, read_pauses{0},
-      redials_scheduled{0}, frames_in{0}, frames_out{0};
+      redials_scheduled{0}, frames_in{0}, frames_out{0}, connections_refused{0}, frames_started{0};
 };
 
 }  // namespace
@@ -64,7 +64,8 @@ struct Conn {
   Preamble in_preamble{};
   Preamble out_preamble{};
   std::array<std::uint8_t, 4> in_length{};
-  Bytes in_body;
+  Bytes in_body;                  // the frame being read: the bytes received so far
+  std::size_t in_body_length = 0;  // its announced length
   std::array<std::uint8_t, 4> out_length{};
   std::deque<SharedFrame> queue;
   std::size_t queued_bytes = 0;
@@ -144,9 +145,25 @@ struct TcpTransport::State : std::enable_shared_from_this<State> {
     acceptor.async_accept(c->socket, [s = shared_from_this(), c](boost::system::error_code ec) {
       if (ec || s->stopped) return;  // closed
       ++s->metrics.accepted;
-      s->begin_handshake(c);
+      if (s->handshaking.size() + s->active.size() >= s->options.max_connections) {
+        ++s->metrics.connections_refused;
+        c->open = false;
+        boost::system::error_code ignored;
+        c->socket.close(ignored);
+      } else {
+        s->begin_handshake(c);
+      }
       s->start_accept();
     });
+  }
+
+  // Drops the bookkeeping of a peer we neither want nor dial (see the header's Memory
+  // bounds): otherwise every node id that ever dialled us would keep an entry.
+  void forget_idle_dial(NodeId peer) {
+    const auto it = dials.find(peer);
+    if (it == dials.end()) return;
+    const Dial& d = it->second;
+    if (!d.wanted && !d.pending && !d.timer) dials.erase(it);
   }
 
   void start_dial(NodeId peer) {
@@ -241,8 +258,9 @@ struct TcpTransport::State : std::enable_shared_from_this<State> {
     c->handshake_timer.cancel();
     c->established = true;
     ++metrics.established;
-    Dial& d = dials[c->peer];
-    if (d.pending == c) d.pending = nullptr;
+    if (const auto it = dials.find(c->peer); it != dials.end() && it->second.pending == c) {
+      it->second.pending = nullptr;
+    }
     if (const auto it = active.find(c->peer); it != active.end()) {
       ++metrics.duplicates_closed;
       if (!wins_over(*c, *it->second)) {
@@ -255,8 +273,12 @@ struct TcpTransport::State : std::enable_shared_from_this<State> {
     } else {
       active.emplace(c->peer, c);
     }
-    d.attempt = 0;
-    d.cancel_redial();
+    // Looked up only now: fail() above may have dropped an idle entry.
+    if (const auto it = dials.find(c->peer); it != dials.end()) {
+      it->second.attempt = 0;
+      it->second.cancel_redial();
+    }
+    forget_idle_dial(c->peer);
     to_node([c](State& s) {
       std::lock_guard lock(s.node_mu);
       s.up[c->peer] = c;
@@ -286,18 +308,35 @@ struct TcpTransport::State : std::enable_shared_from_this<State> {
             ++s->metrics.oversized_frames;
             return s->fail(c);
           }
-          c->in_body.assign(length, 0);
-          asio::async_read(c->socket, asio::buffer(c->in_body),
-                           [s, c](boost::system::error_code ec2, std::size_t) {
-                             if (ec2 || !c->open) return s->fail(c);
-                             ++s->metrics.frames_in;
-                             ++c->undelivered;
-                             s->to_node([c, frame = share_frame(std::move(c->in_body))](State& st) {
-                               st.deliver(c, frame);
-                             });
-                             s->read_next(c);
-                           });
+          c->in_body = Bytes();
+          c->in_body_length = length;
+          ++s->metrics.frames_started;
+          s->read_body(c);
         });
+  }
+
+  // Reads the rest of the frame body kReadChunkBytes at a time, the buffer growing with
+  // what arrived, then hands the frame to the node.
+  void read_body(const ConnPtr& c) {
+    if (!c->open) return;
+    const std::size_t have = c->in_body.size();
+    if (have == c->in_body_length) {
+      // Growth by doubling may have left up to as much again unused: the node holds the
+      // frame for a while (mailboxes, relays), so keep only its bytes.
+      if (c->in_body.capacity() > have + have / 8) c->in_body.shrink_to_fit();
+      ++metrics.frames_in;
+      ++c->undelivered;
+      to_node([c, frame = share_frame(std::move(c->in_body))](State& st) { st.deliver(c, frame); });
+      c->in_body = Bytes();
+      return read_next(c);
+    }
+    const std::size_t chunk = std::min(kReadChunkBytes, c->in_body_length - have);
+    c->in_body.resize(have + chunk);
+    asio::async_read(c->socket, asio::buffer(c->in_body.data() + have, chunk),
+                     [s = shared_from_this(), c](boost::system::error_code ec, std::size_t) {
+                       if (ec || !c->open) return s->fail(c);
+                       s->read_body(c);
+                     });
   }
 
   void resume(const ConnPtr& c) {
@@ -347,16 +386,19 @@ struct TcpTransport::State : std::enable_shared_from_this<State> {
     c->handshake_timer.cancel();
     c->queue.clear();
     c->queued_bytes = 0;
+    c->in_body = Bytes();
     handshaking.erase(c);
     if (c->peer == kNoNode) return;  // accepted, never identified
     if (const auto it = active.find(c->peer); it != active.end() && it->second == c) {
       active.erase(it);
     }
-    Dial& d = dials[c->peer];
-    if (d.pending == c) d.pending = nullptr;
+    if (const auto it = dials.find(c->peer); it != dials.end() && it->second.pending == c) {
+      it->second.pending = nullptr;
+    }
     // Before the node hears of the end, so whoever handles on_peer_down sees the redial
     // decided (metrics.redials_scheduled).
     schedule_redial(c->peer);
+    forget_idle_dial(c->peer);
     if (c->established) {
       to_node([c](State& s) {
         std::lock_guard lock(s.node_mu);
@@ -369,7 +411,9 @@ struct TcpTransport::State : std::enable_shared_from_this<State> {
   }
 
   void schedule_redial(NodeId peer) {
-    Dial& d = dials[peer];
+    const auto found = dials.find(peer);
+    if (found == dials.end()) return;  // never wanted
+    Dial& d = found->second;
     if (!may_dial(peer, d)) return;
     const std::int64_t base = options.backoff_initial.count();
     const std::int64_t cap = options.backoff_max.count();
@@ -382,9 +426,14 @@ struct TcpTransport::State : std::enable_shared_from_this<State> {
     ++metrics.redials_scheduled;
     d.timer = std::make_shared<asio::steady_timer>(strand, Duration(delay));
     d.timer->async_wait([s = shared_from_this(), peer, t = d.timer](boost::system::error_code ec) {
-      Dial& dial = s->dials[peer];
-      if (dial.timer == t) dial.timer = nullptr;
-      if (!ec) s->start_dial(peer);
+      const auto it = s->dials.find(peer);
+      if (it == s->dials.end()) return;
+      if (it->second.timer == t) it->second.timer = nullptr;
+      if (!ec) {
+        s->start_dial(peer);
+      } else {
+        s->forget_idle_dial(peer);
+      }
     });
   }
 
@@ -427,6 +476,7 @@ TcpTransport::TcpTransport(asio::io_context& io, Executor& node, NodeId self,
   ALYS_ASSERT(options.backoff_initial.count() > 0 && options.backoff_max >= options.backoff_initial,
               "TcpTransport: backoff must be positive and initial <= max");
   ALYS_ASSERT(options.read_pause_frames > 0, "TcpTransport: read_pause_frames must be positive");
+  ALYS_ASSERT(options.max_connections > 0, "TcpTransport: max_connections must be positive");
 }
 
 TcpTransport::~TcpTransport() { close(); }
@@ -467,7 +517,8 @@ TcpTransportMetrics TcpTransport::metrics() const {
                              m.established.load(),     m.bad_preambles.load(),
                              m.oversized_frames.load(), m.duplicates_closed.load(),
                              m.slow_peers_closed.load(), m.read_pauses.load(),
-                             m.redials_scheduled.load(), m.frames_in.load(),
+                             m.redials_scheduled.load(), m.connections_refused.load(),
+                             m.frames_started.load(),   m.frames_in.load(),
                              m.frames_out.load()};
 }
 
@@ -485,11 +536,14 @@ void TcpTransport::connect(NodeId peer) {
 
 void TcpTransport::disconnect(NodeId peer) {
   state_->on_strand([peer](State& s) {
-    State::Dial& d = s.dials[peer];
-    d.wanted = false;
-    d.cancel_redial();
-    if (d.pending) s.fail(d.pending);
+    if (const auto it = s.dials.find(peer); it != s.dials.end()) {
+      State::Dial& d = it->second;
+      d.wanted = false;
+      d.cancel_redial();
+      if (d.pending) s.fail(d.pending);
+    }
     if (const auto it = s.active.find(peer); it != s.active.end()) s.fail(it->second);
+    s.forget_idle_dial(peer);
   });
 }
 

@@ -21,6 +21,15 @@
 // stop while read_pause_frames frames of a connection are posted to the node but not yet
 // handled (the node's executor is the mailbox the frames go to), and resume when it has
 // caught up by half: a fast peer slows to the node's pace instead of growing its queue.
+// A frame's buffer grows as its bytes arrive (kReadChunkBytes at a time), so a peer that
+// announces a large frame and sends little holds only what it sent.
+//
+// Memory bounds (node/memory_budget.h). At most max_connections connections exist at
+// once, both directions and both phases counted: an accepted connection past it is closed
+// at once (connections_refused), so made-up node ids cannot multiply per-connection
+// buffers. Per-peer bookkeeping outlives a connection only while the peer is wanted
+// (connect) or a dial or redial of it is under way; a node id that only ever dialled us
+// leaves nothing behind once its connection ends.
 //
 // Threads. Socket work runs on one Asio strand of the io_context (any number of pool
 // threads). Handler callbacks run on the node's Executor given to the constructor, in the
@@ -56,6 +65,11 @@ struct TcpPeerAddress {
   friend bool operator==(const TcpPeerAddress&, const TcpPeerAddress&) = default;
 };
 
+// Connections at once by default (TcpTransportOptions::max_connections).
+inline constexpr std::size_t kTcpConnectionsMaxDefault = 256;
+// Bytes asked of the socket per read of a frame body (see Flow control).
+inline constexpr std::size_t kReadChunkBytes = std::size_t{64} << 10;
+
 struct TcpTransportOptions {
   std::uint32_t network_id = 0;
   std::size_t max_frame_bytes = Transport::kMaxFrameBytes;
@@ -64,6 +78,7 @@ struct TcpTransportOptions {
   Duration handshake_timeout = std::chrono::seconds(5);
   std::size_t max_send_queue_bytes = std::size_t{64} << 20;
   std::size_t read_pause_frames = 1024;
+  std::size_t max_connections = kTcpConnectionsMaxDefault;  // > 0
 };
 
 // Counters since construction; readable from any thread.
@@ -77,6 +92,8 @@ struct TcpTransportMetrics {
   std::uint64_t slow_peers_closed = 0;   // send queue over max_send_queue_bytes
   std::uint64_t read_pauses = 0;         // times a connection stopped reading (backpressure)
   std::uint64_t redials_scheduled = 0;   // backoff timers armed for a wanted peer
+  std::uint64_t connections_refused = 0; // accepted past max_connections: closed at once
+  std::uint64_t frames_started = 0;     // lengths read within the cap (body being read)
   std::uint64_t frames_in = 0;
   std::uint64_t frames_out = 0;
 };

@@ -80,6 +80,7 @@ HealthNode health_of(CellBase& cell) {
   h.health = cell.last_health();
   h.stats = cell.stats();
   h.mailbox_depth = cell.load();
+  h.mailbox_capacity = cell.mailbox_capacity();
   if (h.supervisor) {
     const auto& children = static_cast<SupervisorCell&>(cell).children();
     const std::uint32_t n = children.size();

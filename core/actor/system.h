@@ -56,6 +56,7 @@ struct HealthNode {
   StatusCode health = StatusCode::kOk;  // of the last health_check()
   ActorStats stats;
   std::uint32_t mailbox_depth = 0;  // messages queued and not yet handled now (CellBase::load)
+  std::uint32_t mailbox_capacity = 0;  // the bound in force (CellBase::mailbox_capacity)
   std::vector<HealthNode> children;
   // True when this actor and every descendant is Running, no breaker is open and no
   // health_check() failed.

@@ -96,6 +96,19 @@ Status ChainActor::receive(ChainMsg& message) {
         else if constexpr (std::is_same_v<T, GetBlockByHeight>) return on_get_block(m);
         else if constexpr (std::is_same_v<T, GetBlockByHash>) return on_get_block(m);
         else if constexpr (std::is_same_v<T, GetAccount>) return on_get_account(m);
+        else if constexpr (std::is_same_v<T, GetChainStats>) {
+          if (!m.done) return Status::ok();
+          ChainStats s;
+          s.mempool_size = mempool_.size();
+          s.mempool_max = config_->mempool_max;
+          s.orphans = orphan_count_;
+          s.pending_approvals = pending_approval_count_;
+          s.import_queue = queue_.size();
+          s.gossip_blocks_queued = queued_gossip_;
+          s.gossip_blocks_dropped = gossip_blocks_dropped_;
+          m.done(s);
+          return Status::ok();
+        }
         else if constexpr (std::is_same_v<T, GetStatus>) {
           if (m.done) m.done(status_message());
           return Status::ok();
@@ -169,6 +182,14 @@ Status ChainActor::on_loaded(actor::Reply<storage::LoadedChain>& r) {
 // --- inbound -------------------------------------------------------------------------
 
 Status ChainActor::on_block(InboundBlock& m) {
+  if (queued_gossip_ >= config_->gossip_queue_max) {
+    // Not the sender's fault (honest peers relay at our pace too): sync brings it back.
+    if (gossip_blocks_dropped_++ % 1024 == 0) {
+      ALYS_LOG(env().log(), kWarn, "chain: import queue holds {} gossiped blocks: dropping more ({} so far)",
+               queued_gossip_, gossip_blocks_dropped_);
+    }
+    return Status::ok();
+  }
   enqueue(Pending{std::move(m.block), Origin::kGossip, m.from, 0});
   pump();
   return Status::ok();
@@ -319,6 +340,7 @@ Status ChainActor::on_get_account(GetAccount& m) {
 // --- the import pipeline ---------------------------------------------------------------
 
 void ChainActor::enqueue(Pending p, bool front) {
+  if (p.origin == Origin::kGossip) ++queued_gossip_;
   if (front) {
     queue_.push_front(std::move(p));
   } else {
@@ -330,6 +352,7 @@ void ChainActor::pump() {
   while (ready_ && !in_flight_ && !queue_.empty()) {
     Pending p = std::move(queue_.front());
     queue_.pop_front();
+    if (p.origin == Origin::kGossip) --queued_gossip_;
     const Hash256 hash = block_hash(p.block.block);
     if (const BlockTree::Entry* known = tree_->get(hash)) {
       (void)known;

@@ -22,6 +22,12 @@
 // into the engine). After an engine restart (its states lost), a kNotFound from the engine
 // makes the actor replay its canonical chain into it and retry.
 // Orphans (parent unknown) wait in a bounded pool and trigger the `behind` route (sync).
+// Memory: every queue is bounded. The import queue takes a gossiped block only while it
+// holds fewer than gossip_queue_max of them (blocks wait there while one import is in
+// flight, e.g. for the engine; a peer flooding blocks then cannot grow it without bound,
+// and a dropped block comes back through sync); synced batches are bounded by the sync
+// actor's buffer, and the stored chain is re-imported once at load. The mempool, orphans
+// and pending approvals have their own caps (ChainConfig).
 #pragma once
 
 #include <algorithm>
@@ -141,6 +147,20 @@ struct GetAccount {
   EvmAddress address{};
   std::function<void(Result<AccountAtHead>)> done;
 };
+// Sizes of the bounded structures and drop counters (the node's /metrics); `done` runs
+// on the chain's strand and must only post or fulfil.
+struct ChainStats {
+  std::size_t mempool_size = 0;
+  std::size_t mempool_max = 0;
+  std::size_t orphans = 0;
+  std::size_t pending_approvals = 0;
+  std::size_t import_queue = 0;           // blocks waiting for the import pipeline
+  std::size_t gossip_blocks_queued = 0;   // of those, from gossip (gossip_queue_max)
+  std::uint64_t gossip_blocks_dropped = 0;  // refused with the import queue full
+};
+struct GetChainStats {
+  std::function<void(ChainStats)> done;
+};
 struct SlotTick {};
 // Retries the import pipeline after a wait (engine stalled, Bitcoin view behind). Not a
 // SlotTick: each SlotTick schedules the next one, so extra ones would multiply.
@@ -155,13 +175,16 @@ using ChainMsg =
                  actor::Reply<bool>, actor::Reply<storage::LoadedChain>,
                  actor::Reply<std::vector<bridge::TrackedPegIn>>,
                  actor::Reply<std::vector<PegInMint>>, actor::Reply<bridge::PegOutWork>,
-                 GetBlockByHeight, GetBlockByHash, GetAccount>;
+                 GetBlockByHeight, GetBlockByHash, GetAccount, GetChainStats>;
 
 // How many blocks may sit above finality before a proposer stops building:
 // max_blocks_without_pow, but never more than limits::kMaxUnfinalizedBlocks.
 inline std::uint64_t production_halt_depth(const ChainSpec& spec) {
   return std::min<std::uint64_t>(spec.max_blocks_without_pow, limits::kMaxUnfinalizedBlocks);
 }
+
+// Gossiped blocks the import queue holds at most (ChainConfig::gossip_queue_max).
+inline constexpr std::size_t kGossipQueueMaxDefault = 1024;
 
 // How the chain actor reaches the network (bound by the node assembly).
 struct ChainRoutes {
@@ -204,6 +227,7 @@ struct ChainConfig {
   std::size_t mempool_max = 20'000;
   std::size_t orphans_max = 512;
   std::size_t pending_approvals_max = 4096;
+  std::size_t gossip_queue_max = kGossipQueueMaxDefault;  // see Memory above
   Duration engine_timeout = 10s;
   Duration storage_timeout = 10s;
   EvmAddress fee_recipient{};
@@ -354,6 +378,8 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   bool ready_ = false;  // the stored chain is loaded
   std::unique_ptr<BlockTree> tree_;
   std::deque<Pending> queue_;
+  std::size_t queued_gossip_ = 0;            // entries of queue_ with Origin::kGossip
+  std::uint64_t gossip_blocks_dropped_ = 0;
   std::unique_ptr<ImportInFlight> in_flight_;
   std::map<Hash256, std::vector<Pending>> orphans_;  // by missing parent
   std::size_t orphan_count_ = 0;

@@ -29,6 +29,7 @@ constexpr std::array kKeys = {
     LimitKey{"tcp_send_queue_bytes_max", &NodeLimits::tcp_send_queue_bytes_max, 1 << 16,
              std::int64_t{1} << 32, false},
     LimitKey{"tcp_read_pause_frames", &NodeLimits::tcp_read_pause_frames, 1, 1 << 20, false},
+    LimitKey{"tcp_connections_max", &NodeLimits::tcp_connections_max, 1, 1 << 16, false},
     LimitKey{"worker_threads", &NodeLimits::worker_threads, 0, 256, false},
     LimitKey{"verify_threads", &NodeLimits::verify_threads, 0, 256, false},
     LimitKey{"mailbox_storage", &NodeLimits::mailbox_storage, 1, kMailboxMax, true},
@@ -116,6 +117,7 @@ NodeLimits profile_limits(std::optional<Profile> profile) {
       l.sync_buffered_blocks_max = 1024;
       l.tcp_send_queue_bytes_max = std::int64_t{16} << 20;
       l.tcp_read_pause_frames = 256;
+      l.tcp_connections_max = 64;
       l.worker_threads = 2;
       l.verify_threads = 1;
       break;

@@ -31,8 +31,10 @@
 //                          5000, seen_cache_max 4096, every mailbox 1024,
 //                          sync_range_blocks 64, sync_parallel_ranges 2,
 //                          sync_buffered_blocks_max 1024, tcp_send_queue_bytes_max 16 MiB,
-//                          tcp_read_pause_frames 256, worker_threads 2, verify_threads 1
+//                          tcp_read_pause_frames 256, tcp_connections_max 64,
+//                          worker_threads 2, verify_threads 1
 //                          (memory and threads bounded; catch-up is slower).
+// What these bounds add up to in bytes: node/memory_budget.h (docs/operations/memory.md).
 // No profile: the defaults below, the values the node has always used.
 #pragma once
 
@@ -64,6 +66,10 @@ struct NodeLimits {
   std::int64_t sync_buffered_blocks_max = 4096;
   std::int64_t tcp_send_queue_bytes_max = std::int64_t{64} << 20;
   std::int64_t tcp_read_pause_frames = 1024;
+  // TCP connections at once, inbound and outbound (runtime-real/tcp_transport.h): past it
+  // an inbound connection is closed at once. Every per-peer buffer is paid this many times
+  // at most, whatever node ids strangers make up.
+  std::int64_t tcp_connections_max = 256;
   std::int64_t worker_threads = 0;  // 0: max(2, the machine's hardware threads)
   // Threads that verify fetched blocks' signatures ahead of the import while syncing
   // (node/pre_verifier.h). 0: one per hardware thread but one, at least 1.

@@ -91,6 +91,9 @@ Status validate(const NetworkConfig& c) {
   if (c.goodbye_linger < Duration::zero()) {
     return Status::invalid_argument("network: goodbye_linger: must be >= 0");
   }
+  if (c.peer_records_max == 0) {
+    return Status::invalid_argument("network: peer_records_max: must be > 0");
+  }
   const Penalties& p = c.penalties;
   if (p.bad_frame <= 0 || p.rate_limited <= 0 || p.before_ready <= 0 || p.hello_timeout <= 0 ||
       p.bad_handshake <= 0) {
@@ -218,6 +221,19 @@ Status NetworkActor::handle(GetPeers& m) {
   return Status::ok();
 }
 
+Status NetworkActor::handle(GetNetworkStats& m) {
+  if (!m.done) return Status::ok();
+  NetworkStats s;
+  s.metrics = metrics_;
+  s.seen_cache_size = seen_.size();
+  s.seen_cache_max = seen_.max_entries();
+  s.seen_cache_high_water = seen_.high_water();
+  s.seen_cache_evictions = seen_.evictions();
+  s.peer_records = table_.size();
+  m.done(s);
+  return Status::ok();
+}
+
 Status NetworkActor::handle(SetPeers& m) {
   std::vector<NodeId> next;
   for (NodeId id : m.peers) {
@@ -322,6 +338,7 @@ Status NetworkActor::handle(TransportPeerDown& m) {
   // The transport redials peers it still wants; a banned or refusing peer must wait for
   // its timer (disconnect without a live connection only stops the redial).
   if (p->banned || p->refused_us) env().transport().disconnect(m.peer);
+  forget_stranger_if_idle(m.peer);
   return Status::ok();
 }
 
@@ -357,7 +374,10 @@ Status NetworkActor::handle(TransportFrame& m) {
   }
   if (p->bucket && !p->bucket->try_take(env().clock().now())) {
     ++metrics_.rate_limited;
-    penalize(id, *p, config_.penalties.rate_limited, "over the frame rate limit");
+    // A configured peer over the rate is most likely relaying someone else's flood (it
+    // re-gossips what it validated, at the rate it arrives): drop the excess, but do not
+    // ban it for that, or one flooder would cut the federation apart for ban_duration.
+    if (!p->configured) penalize(id, *p, config_.penalties.rate_limited, "over the frame rate limit");
     return Status::ok();
   }
   // Gossip already handled is dropped before decoding: in a mesh most gossip frames are
@@ -414,9 +434,12 @@ Status NetworkActor::handle(PingTick& /*m*/) {
 }
 
 Status NetworkActor::handle(DecayTick& /*m*/) {
+  std::vector<NodeId> strangers;
   for (auto& [id, p] : table_.all()) {
     if (!p.banned) p.score.decay(config_.decay_points);
+    if (!p.configured && !p.connected) strangers.push_back(id);
   }
+  for (NodeId id : strangers) forget_stranger_if_idle(id);
   start_timer(config_.decay_interval, DecayTick{});
   return Status::ok();
 }
@@ -428,6 +451,7 @@ Status NetworkActor::handle(Unban& m) {
   p->score.reset();
   ALYS_LOG(env().log(), kInfo, "network: ban of peer {} expired", m.peer);
   if (p->configured && !p->refused_us) env().transport().connect(m.peer);
+  forget_stranger_if_idle(m.peer);
   return Status::ok();
 }
 
@@ -627,6 +651,13 @@ void NetworkActor::ban(NodeId id, Peer& p, std::string_view reason) {
     env().transport().disconnect(id);
   }
   start_timer(config_.ban_duration, Unban{id});
+}
+
+void NetworkActor::forget_stranger_if_idle(NodeId id) {
+  const Peer* p = table_.find(id);
+  if (p == nullptr || p->configured || p->connected || p->close_pending) return;
+  const bool over = table_.size() > config_.peer_records_max;
+  if (over || (!p->banned && p->score.value() == 0)) table_.erase(id);
 }
 
 void NetworkActor::send_hello(NodeId id, Peer& p) {

@@ -61,9 +61,22 @@
 // ban_duration either (it would only refuse us again).
 //
 // Rate limit. Each connection has a token bucket of max_frames_per_sec_per_peer tokens
-// (burst = one second's worth); a frame without a token is dropped and penalized lightly.
+// (burst = one second's worth); a frame without a token is dropped and, from a stranger,
+// penalized lightly. A configured peer's excess is dropped without penalty: an honest
+// authority relaying a flood (it re-gossips valid messages as fast as they come) would
+// otherwise be banned by its peers and the federation split for ban_duration (seen in
+// node/tests/flood_test.cc). Its invalid frames still cost it as anyone's.
 // Frames that arrive while our mailbox is full are lost before the actor sees them (the
 // adapter's tell fails): a bounded mailbox is the backstop under a flood.
+//
+// Memory. A peer's record (peer_table.h) is what lets a score or a ban outlive a
+// connection. A stranger's (a peer not configured: anyone may dial us with a node id of its
+// choosing) is dropped once it is disconnected and there is nothing left to remember (not
+// banned, score back at 0), checked when its connection ends and at every decay tick; and
+// while the table holds more than peer_records_max records, every disconnected stranger's
+// is dropped, ban and score included (a stranger can come back under a new id anyway). So
+// the table holds the configured peers, the connected ones (the transport caps those) and
+// at most peer_records_max others. The seen cache is allocated once (seen_cache.h).
 //
 // Determinism: no wall clock, timers only through start_timer, randomness only through
 // core/runtime/random.h helpers (the epoch), peers iterated in id order.
@@ -96,6 +109,8 @@
 namespace alys::net {
 
 inline constexpr std::size_t kMaxSeenCacheEntries = std::size_t{1} << 24;
+// Peer records kept beyond the configured and connected peers (see Memory above).
+inline constexpr std::size_t kPeerRecordsMaxDefault = 4096;
 
 struct NetworkConfig {
   std::uint32_t chain_id = 0;
@@ -117,6 +132,7 @@ struct NetworkConfig {
   int decay_points = 1;  // >= 0, per decay_interval
   Duration goodbye_linger = 500ms;
   Penalties penalties;
+  std::size_t peer_records_max = kPeerRecordsMaxDefault;  // > 0
 };
 
 // Errors name the field ("network: ban_threshold: must be negative").
@@ -206,11 +222,16 @@ struct PeerView {
 struct GetPeers {
   std::function<void(std::vector<PeerView>)> done;
 };
+// Counters and the sizes of the bounded structures (the node's /metrics).
+struct NetworkStats;
+struct GetNetworkStats {
+  std::function<void(NetworkStats)> done;
+};
 
 using NetworkMsg =
     std::variant<Gossip, SendTo, Penalize, TransportPeerUp, TransportPeerDown, TransportFrame,
                  PingTick, DecayTick, Unban, Redial, HelloTimeout, CloseAfterGoodbye, CrashForTest,
-                 GetPeers, SetPeers>;
+                 GetPeers, SetPeers, GetNetworkStats>;
 
 // --- observation ------------------------------------------------------------------------
 struct NetworkMetrics {
@@ -230,6 +251,15 @@ struct NetworkMetrics {
   std::uint64_t pong_timeouts = 0;  // reconnects after max_missed_pongs
   std::uint64_t bans = 0;
   std::uint64_t goodbyes_received = 0;
+};
+
+struct NetworkStats {
+  NetworkMetrics metrics;
+  std::size_t seen_cache_size = 0;
+  std::size_t seen_cache_max = 0;
+  std::size_t seen_cache_high_water = 0;
+  std::uint64_t seen_cache_evictions = 0;
+  std::size_t peer_records = 0;
 };
 
 class NetworkActor final : public actor::Actor<NetworkMsg> {
@@ -268,6 +298,7 @@ class NetworkActor final : public actor::Actor<NetworkMsg> {
   Status handle(CrashForTest& m);
   Status handle(GetPeers& m);
   Status handle(SetPeers& m);
+  Status handle(GetNetworkStats& m);
 
   // Connection steps.
   void begin_connection(Peer& p);
@@ -285,6 +316,8 @@ class NetworkActor final : public actor::Actor<NetworkMsg> {
   void penalize(NodeId id, Peer& p, int points, std::string_view reason);
   void ban(NodeId id, Peer& p, std::string_view reason);
 
+  // Drops a stranger's record when nothing is left to remember (see Memory above).
+  void forget_stranger_if_idle(NodeId id);
   void send_hello(NodeId id, Peer& p);
   bool send_frame(NodeId id, Peer& p, const SharedFrame& frame);
   bool send_message(NodeId id, Peer& p, const WireMessage& msg);

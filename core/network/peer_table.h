@@ -76,6 +76,8 @@ class PeerTable {
   Peer* find(NodeId id);
   const Peer* find(NodeId id) const;
   Peer& get_or_add(NodeId id) { return peers_[id]; }
+  void erase(NodeId id) { peers_.erase(id); }
+  std::size_t size() const { return peers_.size(); }
   // Ready peers in id order, optionally without `except`.
   std::vector<NodeId> ready(std::optional<NodeId> except = std::nullopt) const;
   const std::map<NodeId, Peer>& all() const { return peers_; }

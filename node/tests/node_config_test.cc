@@ -150,6 +150,7 @@ TEST(NodeLimits, NoProfileIsTheDefaultsOfEveryPartTheLimitsFeed) {
   const real::TcpTransportOptions tcp;
   EXPECT_EQ(NodeLimits{}.tcp_send_queue_bytes_max, static_cast<std::int64_t>(tcp.max_send_queue_bytes));
   EXPECT_EQ(NodeLimits{}.tcp_read_pause_frames, static_cast<std::int64_t>(tcp.read_pause_frames));
+  EXPECT_EQ(NodeLimits{}.tcp_connections_max, static_cast<std::int64_t>(tcp.max_connections));
 }
 
 TEST(NodeLimits, EveryProfileStaysInRangeAndChangesWhatItsCommentSays) {
@@ -176,6 +177,7 @@ TEST(NodeLimits, EveryProfileStaysInRangeAndChangesWhatItsCommentSays) {
   EXPECT_LT(rc.mempool_max, d.mempool_max);
   EXPECT_EQ(rc.worker_threads, 2);
   EXPECT_EQ(rc.verify_threads, 1);
+  EXPECT_LT(rc.tcp_connections_max, d.tcp_connections_max);
   EXPECT_EQ(d.verify_threads, 0);  // 0: node/pre_verifier.h's verify_threads_for default
   EXPECT_FALSE(config::profile_named("High-Throughput"));
 }

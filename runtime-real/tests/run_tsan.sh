@@ -17,9 +17,12 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS="-fsanitize=thread -fno-omit-frame-pointer -Wno-tsan" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread"
 cmake --build "$build" --target runtime_real_tests node_tests -j "$(nproc)"
-# The ten-kill crash, devnet and conformance tests are whole-network process runs of minutes
-# under TSan; they run in the release and ASan trees. Every other node test runs here.
+# The ten-kill crash, devnet, conformance and load-test process tests are whole-network
+# process runs (minutes under TSan; the load test's about 15 s), and the flood test
+# measures alys-node processes' memory (flood_test.cc); they run in the release and ASan
+# trees. Every other node test runs here (the load tool's generator and monitor threads
+# too, against a scripted in-process node: load_generator_test.cc).
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" "$build/runtime-real/runtime_real_tests"
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" "$build/node/node_tests" \
-  --gtest_filter='-Crash.*:Devnet.*:Conformance.*'
+  --gtest_filter='-Crash.*:Devnet.*:Conformance.*:LoadTestProcess.*:Flood.*'
 

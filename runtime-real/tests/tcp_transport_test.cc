@@ -14,9 +14,11 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <fstream>
 #include <functional>
 #include <future>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "runtime-real/asio_executor.h"
@@ -260,6 +262,89 @@ TEST_F(TcpTransportTest, AnOversizedFrameFromAPeerEndsItsConnection) {
   EXPECT_TRUE(raw.closed_by_peer());
   EXPECT_EQ(b.transport->metrics().oversized_frames, 1u);
   EXPECT_EQ(b.recorder.events()[1].frame, (Bytes{'o', 'k', '!'}));
+}
+
+// A frame larger than one read chunk arrives whole: its buffer grows as its bytes come.
+TEST_F(TcpTransportTest, AFrameOfManyReadChunksArrivesWhole) {
+  Node& b = add_node(2);
+  RawClient raw(b.port);
+  raw.write(preamble(kNetwork, 7));
+  ASSERT_TRUE(b.recorder.wait_count(Recorder::Event::kUp, 7, 1));
+  const std::size_t size = 3 * kReadChunkBytes + 123;
+  Bytes frame = numbered(5, size);
+  Bytes wire = {static_cast<std::uint8_t>(size >> 24), static_cast<std::uint8_t>(size >> 16),
+                static_cast<std::uint8_t>(size >> 8), static_cast<std::uint8_t>(size)};
+  wire.insert(wire.end(), frame.begin(), frame.end());
+  // In pieces, so reads end mid-chunk too.
+  for (std::size_t at = 0; at < wire.size(); at += 40'000) {
+    raw.write(Bytes(wire.begin() + static_cast<std::ptrdiff_t>(at),
+                    wire.begin() + static_cast<std::ptrdiff_t>(std::min(wire.size(), at + 40'000))));
+  }
+  ASSERT_TRUE(b.recorder.wait_count(Recorder::Event::kFrame, 7, 1));
+  EXPECT_EQ(b.recorder.events()[1].frame, frame);
+}
+
+std::uint64_t own_rss_bytes() {
+  std::ifstream in("/proc/self/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
+  }
+  return 0;
+}
+
+// A peer that announces a frame near the cap and sends a little of it holds a read chunk,
+// not the frame it announced: stallers cannot make the node allocate what they never send.
+TEST_F(TcpTransportTest, AnAnnouncedFrameHoldsOnlyWhatArrived) {
+  TcpTransportOptions big = test_options();
+  big.max_frame_bytes = Transport::kMaxFrameBytes;
+  Node& b = add_node(2, big);
+  constexpr std::size_t kStallers = 32;  // 512 MiB if each frame were allocated whole
+  const std::uint64_t before = own_rss_bytes();
+  std::vector<std::unique_ptr<RawClient>> stallers;
+  for (std::size_t i = 0; i < kStallers; ++i) {
+    auto raw = std::make_unique<RawClient>(b.port);
+    const NodeId id = static_cast<NodeId>(100 + i);
+    raw->write(preamble(kNetwork, id));
+    ASSERT_TRUE(b.recorder.wait_count(Recorder::Event::kUp, id, 1));
+    const std::uint32_t length = Transport::kMaxFrameBytes - 1;
+    Bytes part = {static_cast<std::uint8_t>(length >> 24), static_cast<std::uint8_t>(length >> 16),
+                  static_cast<std::uint8_t>(length >> 8), static_cast<std::uint8_t>(length)};
+    part.resize(4 + 1000, 0x5a);
+    raw->write(part);
+    stallers.push_back(std::move(raw));
+  }
+  // Every staller's frame length was read, so its buffer exists (the first chunk's).
+  ASSERT_TRUE(poll_until([&] { return b.transport->metrics().frames_started >= kStallers; }, kDeadline));
+  const std::uint64_t after = own_rss_bytes();
+  EXPECT_LT(after - std::min(after, before), std::uint64_t{128} << 20)
+      << "RSS grew from " << before << " to " << after;
+  EXPECT_EQ(Recorder::count(b.recorder.events(), Recorder::Event::kFrame, 100), 0u);
+}
+
+// Past max_connections an accepted connection is closed at once, whatever node id it
+// claims; one that ends makes room for the next.
+TEST_F(TcpTransportTest, ConnectionsPastTheCapAreClosedAtOnce) {
+  TcpTransportOptions capped = test_options();
+  capped.max_connections = 2;
+  Node& b = add_node(2, capped);
+  auto r1 = std::make_unique<RawClient>(b.port);
+  r1->write(preamble(kNetwork, 7));
+  RawClient r2(b.port);
+  r2.write(preamble(kNetwork, 8));
+  ASSERT_TRUE(b.recorder.wait_count(Recorder::Event::kUp, 7, 1));
+  ASSERT_TRUE(b.recorder.wait_count(Recorder::Event::kUp, 8, 1));
+  {
+    RawClient r3(b.port);
+    EXPECT_TRUE(r3.closed_by_peer());
+  }
+  EXPECT_EQ(b.transport->metrics().connections_refused, 1u);
+  EXPECT_EQ(Recorder::count(b.recorder.events(), Recorder::Event::kUp, 9), 0u);
+  r1.reset();  // closes: room for one more
+  ASSERT_TRUE(b.recorder.wait_count(Recorder::Event::kDown, 7, 1));
+  RawClient r4(b.port);
+  r4.write(preamble(kNetwork, 9));
+  ASSERT_TRUE(b.recorder.wait_count(Recorder::Event::kUp, 9, 1));
+  EXPECT_EQ(b.transport->metrics().connections_refused, 1u);
 }
 
 // Two connections to one peer (simultaneous dials, or a peer that reconnected before we saw

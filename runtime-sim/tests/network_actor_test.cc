@@ -505,6 +505,77 @@ TEST(NetworkActorSim, AFloodOverTheRateLimitIsDroppedAndPenalized) {
   EXPECT_EQ(raw.goodbyes, 1);
 }
 
+// A configured peer is one the operator chose, and over the rate it is most likely relaying
+// someone else's flood: its excess frames are dropped, but it is not banned for them.
+TEST(NetworkActorSim, AConfiguredPeerOverTheRateLimitLosesTheExcessButIsNotBanned) {
+  RawStats raw;
+  std::deque<Recorder> recs(1);
+  World w(testing::config_with_seed(6));
+  NetworkConfig c = base_config(0, {1});
+  c.max_frames_per_sec_per_peer = 50;
+  w.add_node(net_node(c, &recs[0]));
+  w.add_node(script(raw_peer(0, &raw)));
+  w.run_until(at(2s));
+  ASSERT_EQ(state_of(w, 0, 1), PeerState::kReady);
+  for (std::uint64_t k = 0; k < 300; ++k) send_raw(w, 1, 0, encode_frame(approval(1000 + k)));
+  w.run_for(1s);
+  const auto& m = net_of(w, 0).metrics();
+  EXPECT_LE(recs[0].messages_from(1), 52u);
+  EXPECT_GE(m.rate_limited, 240u);
+  EXPECT_EQ(m.bans, 0u);
+  EXPECT_EQ(net_of(w, 0).peer(1)->score, 0);
+  EXPECT_EQ(state_of(w, 0, 1), PeerState::kReady);
+  EXPECT_EQ(raw.goodbyes, 0);
+}
+
+// Anyone may dial a node under a node id of its choosing: a stranger's record goes once it
+// left and its score decayed back to 0, so ids made up one after another leave nothing.
+TEST(NetworkActorSim, AStrangersRecordGoesOnceItLeftAndItsScoreDecayed) {
+  RawStats raw;
+  std::deque<Recorder> recs(1);
+  World w(testing::config_with_seed(31));
+  w.add_node(net_node(base_config(0, {}), &recs[0]));
+  w.add_node(script(raw_peer(0, &raw)));
+  w.run_until(at(2s));
+  ASSERT_EQ(state_of(w, 0, 1), PeerState::kReady);
+  send_raw(w, 1, 0, as_bytes("garbage"));
+  w.run_for(100ms);
+  ASSERT_EQ(net_of(w, 0).peer(1)->score, -net::Penalties{}.bad_frame);
+  prog(w, 1).env().transport().disconnect(0);
+  w.run_for(2s);
+  // Left with a grudge held against it: remembered while the score decays (1 a second).
+  ASSERT_TRUE(net_of(w, 0).peer(1).has_value());
+  EXPECT_LT(net_of(w, 0).peer(1)->score, 0);
+  w.run_for(30s);
+  EXPECT_FALSE(net_of(w, 0).peer(1).has_value());
+  EXPECT_TRUE(net_of(w, 0).peers().empty());
+}
+
+// Past peer_records_max records, disconnected strangers are forgotten, grudges and all,
+// until the table is back at the cap.
+TEST(NetworkActorSim, PastTheRecordCapDisconnectedStrangersAreForgotten) {
+  RawStats raw1, raw2;
+  std::deque<Recorder> recs(1);
+  World w(testing::config_with_seed(32));
+  NetworkConfig c = base_config(0, {});
+  c.peer_records_max = 1;
+  c.decay_points = 0;  // the grudges never fade by themselves
+  w.add_node(net_node(c, &recs[0]));
+  w.add_node(script(raw_peer(0, &raw1)));
+  w.add_node(script(raw_peer(0, &raw2)));
+  w.run_until(at(2s));
+  ASSERT_EQ(state_of(w, 0, 1), PeerState::kReady);
+  ASSERT_EQ(state_of(w, 0, 2), PeerState::kReady);
+  for (NodeId stranger : {1, 2}) {
+    send_raw(w, stranger, 0, as_bytes("garbage"));
+    w.run_for(100ms);
+    prog(w, stranger).env().transport().disconnect(0);
+  }
+  w.run_for(3s);
+  // Both were penalized and left; only the cap's worth of them is still remembered.
+  EXPECT_EQ(net_of(w, 0).peers().size(), 1u);
+}
+
 TEST(NetworkActorSim, APeerThatStopsAnsweringPingsIsReconnected) {
   RawStats raw;
   std::deque<Recorder> recs(1);
