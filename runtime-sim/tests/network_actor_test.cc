@@ -482,18 +482,31 @@ TEST(NetworkActorSim, FramesBeforeTheHandshakeArePenalizedAndDropped) {
   EXPECT_TRUE(recs[0].ready_count.empty());
 }
 
-TEST(NetworkActorSim, AFloodOverTheRateLimitIsDroppedAndPenalized) {
+// Node 0 (50 frames/s per peer; `configured` its configured peers) and a raw peer 1 that,
+// once ready, sends 300 approvals at once; the world has run 1 s past the flood.
+struct RateFlood {
+  explicit RateFlood(std::vector<NodeId> configured) : w(testing::config_with_seed(6)) {
+    NetworkConfig c = base_config(0, std::move(configured));
+    c.max_frames_per_sec_per_peer = 50;
+    w.add_node(net_node(c, &recs[0]));
+    w.add_node(script(raw_peer(0, &raw)));
+    w.run_until(at(2s));
+    ready_before = state_of(w, 0, 1) == PeerState::kReady;
+    for (std::uint64_t k = 0; k < 300; ++k) send_raw(w, 1, 0, encode_frame(approval(1000 + k)));
+    w.run_for(1s);
+  }
   RawStats raw;
-  std::deque<Recorder> recs(1);
-  World w(testing::config_with_seed(6));
-  NetworkConfig c = base_config(0, {});
-  c.max_frames_per_sec_per_peer = 50;
-  w.add_node(net_node(c, &recs[0]));
-  w.add_node(script(raw_peer(0, &raw)));
-  w.run_until(at(2s));
-  ASSERT_EQ(state_of(w, 0, 1), PeerState::kReady);
-  for (std::uint64_t k = 0; k < 300; ++k) send_raw(w, 1, 0, encode_frame(approval(1000 + k)));
-  w.run_for(1s);
+  std::deque<Recorder> recs = std::deque<Recorder>(1);
+  World w;
+  bool ready_before = false;
+};
+
+TEST(NetworkActorSim, AFloodOverTheRateLimitIsDroppedAndPenalized) {
+  RateFlood f({});
+  ASSERT_TRUE(f.ready_before);
+  World& w = f.w;
+  const auto& recs = f.recs;
+  const RawStats& raw = f.raw;
   const auto& m = net_of(w, 0).metrics();
   // About a bucket's worth (50 tokens) got through; each excess frame cost 1 point until
   // the 100th reached the ban threshold; the rest were ignored as a banned peer's.
@@ -508,17 +521,11 @@ TEST(NetworkActorSim, AFloodOverTheRateLimitIsDroppedAndPenalized) {
 // A configured peer is one the operator chose, and over the rate it is most likely relaying
 // someone else's flood: its excess frames are dropped, but it is not banned for them.
 TEST(NetworkActorSim, AConfiguredPeerOverTheRateLimitLosesTheExcessButIsNotBanned) {
-  RawStats raw;
-  std::deque<Recorder> recs(1);
-  World w(testing::config_with_seed(6));
-  NetworkConfig c = base_config(0, {1});
-  c.max_frames_per_sec_per_peer = 50;
-  w.add_node(net_node(c, &recs[0]));
-  w.add_node(script(raw_peer(0, &raw)));
-  w.run_until(at(2s));
-  ASSERT_EQ(state_of(w, 0, 1), PeerState::kReady);
-  for (std::uint64_t k = 0; k < 300; ++k) send_raw(w, 1, 0, encode_frame(approval(1000 + k)));
-  w.run_for(1s);
+  RateFlood f({1});
+  ASSERT_TRUE(f.ready_before);
+  World& w = f.w;
+  const auto& recs = f.recs;
+  const RawStats& raw = f.raw;
   const auto& m = net_of(w, 0).metrics();
   EXPECT_LE(recs[0].messages_from(1), 52u);
   EXPECT_GE(m.rate_limited, 240u);
