@@ -110,11 +110,6 @@ TEST_F(TxJournalTest, AnUnwritablePathIsAnIoErrorNamingIt) {
   EXPECT_NE(j.error().message().find("missing-dir"), std::string::npos);
 }
 
-}  // namespace
-}  // namespace alys::node
-
-namespace alys::node {
-namespace {
 
 TEST_F(TxJournalTest, CompactDropsWhatIsDoneAndKeepsTheRest) {
   auto j = TxJournal::open(path_);
@@ -125,11 +120,6 @@ TEST_F(TxJournalTest, CompactDropsWhatIsDoneAndKeepsTheRest) {
   EXPECT_EQ(nonces_after_reopen(), (std::vector<std::uint64_t>{3, 4}));
 }
 
-}  // namespace
-}  // namespace alys::node
-
-namespace alys::node {
-namespace {
 
 // Compaction is due at kTxJournalCompactAt records, or at twice what the last compaction
 // kept: a journal full of still-pending transactions is not compacted at every append.
@@ -147,11 +137,6 @@ TEST_F(TxJournalTest, CompactionIsDueAtTheThresholdOrTwiceWhatTheLastOneKept) {
   EXPECT_TRUE((*again)->compaction_due());
 }
 
-}  // namespace
-}  // namespace alys::node
-
-namespace alys::node {
-namespace {
 
 // Regression (found by `alys-node loadtest` at 800 transfers/s: a few acknowledgements
 // answered "internal error: vector::_M_range_insert"): every RPC thread that finds
