@@ -45,9 +45,10 @@ PendingAnswer<std::optional<chain::BlockView>> NodeQueries::ask_block(const Hash
       "chain");
 }
 
-PendingAnswer<Result<chain::AccountAtHead>> NodeQueries::ask_account(const EvmAddress& address) const {
+PendingAnswer<Result<chain::AccountAtHead>> NodeQueries::ask_account(const EvmAddress& address,
+                                                                     chain::StateAt at) const {
   return ask_actor<Result<chain::AccountAtHead>>(
-      chain_, [&address](auto done) { return chain::GetAccount{address, std::move(done)}; },
+      chain_, [&address, at](auto done) { return chain::GetAccount{address, std::move(done), at}; },
       "chain");
 }
 

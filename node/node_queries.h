@@ -50,7 +50,8 @@ class NodeQueries {
   PendingAnswer<StatusMessage> ask_chain_status() const;
   PendingAnswer<std::optional<chain::BlockView>> ask_block(std::uint64_t height) const;
   PendingAnswer<std::optional<chain::BlockView>> ask_block(const Hash256& hash) const;
-  PendingAnswer<Result<chain::AccountAtHead>> ask_account(const EvmAddress& address) const;
+  PendingAnswer<Result<chain::AccountAtHead>> ask_account(
+      const EvmAddress& address, chain::StateAt at = chain::StateAt::kHead) const;
   // `done` gets whether the mempool took the transaction (chain::InboundTx::done).
   PendingAnswer<Outcome> submit_tx(const LedgerTx& tx) const;
   PendingAnswer<sync::SyncProgress> ask_sync() const;

@@ -11,10 +11,10 @@ namespace {
 
 constexpr auto kAskTimeout = std::chrono::seconds(10);
 
-// False once the node's head has the sender past this nonce; true when unsure.
+// False once the node's finalized state has the sender past this nonce; true when unsure.
 bool still_pending(const NodeQueries& queries, const LedgerTx& tx) {
   const auto until = std::chrono::steady_clock::now() + kAskTimeout;
-  auto answer = queries.ask_account(account_address(tx.sender_key)).wait(until);
+  auto answer = queries.ask_account(account_address(tx.sender_key), chain::StateAt::kFinalized).wait(until);
   if (!answer || !answer->has_value()) return true;
   return tx.nonce >= answer->value().account.nonce;
 }

@@ -1,9 +1,12 @@
 // The node's side of the transaction journal (node/tx_journal.h): at start, every
 // transaction it acknowledged and that has not applied yet goes back into its mempool; while
 // it runs, each acknowledgement is recorded and the journal is compacted as it grows.
-// "Applied" = the sender's nonce at the head is past the transaction's (asked of the node,
-// so only the node's own view counts; a transaction kept too long is harmless: the mempool
-// drops a stale nonce at its next build).
+// "Applied" = the sender's nonce in the finalized state is past the transaction's (asked
+// of the node, so only its own view counts). Not the head's: a restarted node's head may
+// be its own block that never reached anyone, which the network then reorgs away; had
+// its transactions left the journal then, a second crash before the node proposed again
+// lost them (the crash test, CI). A transaction kept too long is harmless: the mempool
+// drops a stale nonce at its next build.
 #pragma once
 
 #include <memory>

@@ -236,7 +236,11 @@ Status ChainActor::on_tx(InboundTx& m) {
     // hold asks us to announce it again: our first gossip may have reached no proposer (we
     // were cut off, or they crashed since), and a follower never includes it itself. Peers
     // that saw it drop the copy by their seen cache. From a peer it is just a duplicate.
-    if (!m.from && routes_.gossip) routes_.gossip(WireMessage{NewTx{m.tx}}, std::nullopt, nullptr);
+    // Held because a peer sent it, it is local now: this node answered for it.
+    if (!m.from) {
+      (void)mempool_.add(m.tx, hash, TxSource::kLocal);
+      if (routes_.gossip) routes_.gossip(WireMessage{NewTx{m.tx}}, std::nullopt, nullptr);
+    }
     if (m.done) m.done(Status::ok());
     return Status::ok();
   }
@@ -245,9 +249,10 @@ Status ChainActor::on_tx(InboundTx& m) {
     if (m.done) m.done(Status::invalid_argument("tx: bad signature"));
     return Status::ok();
   }
-  mempool_.add(m.tx, hash);
-  if (routes_.gossip) routes_.gossip(WireMessage{NewTx{m.tx}}, m.from, m.frame);
-  if (m.done) m.done(Status::ok());
+  // Refused (a pool full of local transactions): not relayed either, since not held.
+  const Status added = mempool_.add(m.tx, hash, m.from ? TxSource::kPeer : TxSource::kLocal);
+  if (added.is_ok() && routes_.gossip) routes_.gossip(WireMessage{NewTx{m.tx}}, m.from, m.frame);
+  if (m.done) m.done(added);
   return Status::ok();
 }
 
@@ -326,7 +331,8 @@ Status ChainActor::on_get_block(GetBlockByHash& m) {
 
 Status ChainActor::on_get_account(GetAccount& m) {
   if (!m.done) return Status::ok();
-  const ChainPoint head{tree_->head().hash, tree_->head_height()};
+  const ChainPoint head = m.at == StateAt::kFinalized ? tree_->finalized()
+                                                      : ChainPoint{tree_->head().hash, tree_->head_height()};
   // The engine answers on its own executor; the head travels with the answer.
   (void)tell(engine_, execution::GetAccount{
                           head.hash, m.address,
@@ -717,7 +723,9 @@ void ChainActor::on_head_change(const HeadChange& change, bool persist_it) {
   for (const Hash256& h : change.abandoned) {
     if (const BlockTree::Entry* e = tree_->get(h)) {
       for (const LedgerTx& tx : e->block.block.payload.transactions) {
-        mempool_.add(tx, ledger_tx_hash(tx));
+        // Kept like a local one: it was on this node's chain, so a client may have seen it
+        // land, and a flood of gossip must not push it out while it waits to land again.
+        (void)mempool_.add(tx, ledger_tx_hash(tx), TxSource::kLocal);
       }
     }
   }

@@ -138,14 +138,18 @@ struct GetBlockByHash {
   std::function<void(std::optional<BlockView>)> done;
 };
 struct AccountAtHead {
-  ChainPoint head;  // the state the account was read from
+  ChainPoint head;  // the block whose state the account was read from
   Account account;
 };
-// The account in the state after the head, as the engine holds it. Errors: the engine's
-// (kUnavailable during an outage, kNotFound if it lost that state after a restart).
+// Which state GetAccount reads: after the head, or after the finalized block (what no
+// reorg can take back: the transaction journal drops a record only once that passed it).
+enum class StateAt : std::uint8_t { kHead, kFinalized };
+// The account in that state, as the engine holds it. Errors: the engine's (kUnavailable
+// during an outage, kNotFound if it lost that state after a restart).
 struct GetAccount {
   EvmAddress address{};
   std::function<void(Result<AccountAtHead>)> done;
+  StateAt at = StateAt::kHead;
 };
 // Sizes of the bounded structures and drop counters (the node's /metrics); `done` runs
 // on the chain's strand and must only post or fulfil.

@@ -31,6 +31,8 @@ TEST(ChainQueries, BlocksAccountsPeersAndTxAdmissionAnswerByMessage) {
   std::optional<chain::BlockView> unknown;
   std::optional<Result<chain::AccountAtHead>> account;
   std::optional<Result<chain::AccountAtHead>> account_later;
+  std::optional<Result<chain::AccountAtHead>> account_finalized;
+  std::optional<StatusMessage> status_later;
   std::optional<std::vector<net::PeerView>> peers;
   std::vector<Status> admissions;
 
@@ -69,8 +71,11 @@ TEST(ChainQueries, BlocksAccountsPeersAndTxAdmissionAnswerByMessage) {
       }
     });
     world.schedule_at(Instant{} + 55s, sim::EventKind::kCustom, 1, [&] {
-      (void)node_of(world, 0)->chain().tell(
-          chain::GetAccount{workload_address(0), [&](auto a) { account_later = a; }});
+      auto chain = node_of(world, 0)->chain();
+      (void)chain.tell(chain::GetAccount{workload_address(0), [&](auto a) { account_later = a; }});
+      (void)chain.tell(chain::GetStatus{[&](StatusMessage s) { status_later = s; }});
+      (void)chain.tell(chain::GetAccount{workload_address(0), [&](auto a) { account_finalized = a; },
+                                         chain::StateAt::kFinalized});
     });
   };
   const ChainResult r = run_chain(o);
@@ -114,6 +119,14 @@ TEST(ChainQueries, BlocksAccountsPeersAndTxAdmissionAnswerByMessage) {
   ASSERT_TRUE(account_later->has_value());
   EXPECT_EQ((*account_later)->account.nonce, 1u);
   EXPECT_EQ((*account_later)->account.balance, workload_initial_balance());
+  // Read at the finalized block instead: that block, below the head.
+  ASSERT_TRUE(status_later.has_value());
+  ASSERT_TRUE(account_finalized.has_value());
+  ASSERT_TRUE(account_finalized->has_value()) << account_finalized->error().to_string();
+  EXPECT_EQ((*account_finalized)->head.hash, status_later->finalized_hash);
+  EXPECT_EQ((*account_finalized)->head.height, status_later->finalized_height);
+  EXPECT_GT(status_later->finalized_height, 0u);
+  EXPECT_LT(status_later->finalized_height, (*account_later)->head.height);
 }
 
 TEST(ChainQueries, TheBridgeAnswersStatusAndPegOperationsByCallback) {
