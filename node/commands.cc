@@ -26,6 +26,7 @@
 #include "node/node_reload_target.h"
 #include "node/pre_verifier.h"
 #include "node/rpc_setup.h"
+#include "node/tx_journal_compactor.h"
 #include "node/tx_journal_replay.h"
 #include "runtime-real/asio_executor.h"
 #include "runtime-real/real_env.h"
@@ -258,10 +259,12 @@ int run_command(const NodeFile& file, const ConfigSource& source) {
   // waits on a stopping tree).
   std::unique_ptr<RpcServer> rpc;
   std::unique_ptr<TxJournal> journal;
+  std::unique_ptr<JournalCompactor> compactor;  // stopped before the node's actors
   // The HTTP API failed to start (a port taken, a journal that cannot be opened): the node
   // already runs, so stop it as on a signal before exiting.
   const auto refuse_after_start = [&](const Status& why) {
     std::cerr << "alys-node run: " << why.message() << "\n";
+    if (compactor) compactor->stop();
     (void)stop_actors(*node, std::chrono::seconds(30));
     pool.stop();
     return 2;
@@ -273,7 +276,13 @@ int run_command(const NodeFile& file, const ConfigSource& source) {
     std::cerr << fmt::format("alys-node: node {}: tx journal: {} acknowledged transactions found, {} still pending\n",
                              file.id, opened->found, journal->records());
     AdminHooks hooks;
-    hooks.record_acknowledged = [&journal, &node](const LedgerTx& tx) { return record_acknowledged(*journal, *node, tx); };
+    Log& log = (*env)->env().log();
+    compactor = std::make_unique<JournalCompactor>(
+        *journal, [&node](const LedgerTx& tx) { return still_pending_in(*node, tx); },
+        [&log](const Status& s) { ALYS_LOG(log, kWarn, "tx journal: compaction failed: {}", s.message()); });
+    hooks.record_acknowledged = [&journal, &compactor](const LedgerTx& tx) {
+      return record_acknowledged(*journal, *compactor, tx);
+    };
     // Through the reloader, so a later reload compares the file with the level in force.
     hooks.set_log_level = [&reloader](LogLevel level) { return reloader.set_log_level(level); };
     hooks.reload = reload_config;
@@ -299,6 +308,7 @@ int run_command(const NodeFile& file, const ConfigSource& source) {
     reload_target.set_rpc_rate_setter(nullptr);
     rpc->stop();
   }
+  if (compactor) compactor->stop();  // it asks the node: before the actors stop
   (void)stop_actors(*node, std::chrono::seconds(30));  // past that, the pool stops them anyway
   pool.stop();
   pre_verifier->stop();

@@ -41,14 +41,9 @@ Result<RecoveredJournal> open_tx_journal(const NodeFile& file, AlysNode& node) {
   return RecoveredJournal{std::move(*journal), found.size()};
 }
 
-Status record_acknowledged(TxJournal& journal, AlysNode& node, const LedgerTx& tx) {
-  if (journal.compaction_due()) {
-    const NodeQueries queries(node);
-    if (Status s = journal.compact([&](const LedgerTx& t) { return still_pending(queries, t); }); !s.is_ok()) {
-      return s;
-    }
-  }
-  return journal.append(tx);
+bool still_pending_in(AlysNode& node, const LedgerTx& tx) {
+  const NodeQueries queries(node);
+  return still_pending(queries, tx);
 }
 
 }  // namespace alys::node

@@ -1,6 +1,7 @@
 // The node's side of the transaction journal (node/tx_journal.h): at start, every
 // transaction it acknowledged and that has not applied yet goes back into its mempool; while
-// it runs, each acknowledgement is recorded and the journal is compacted as it grows.
+// it runs, each acknowledgement is recorded and a JournalCompactor compacts the journal as
+// it grows, by still_pending_in.
 // "Applied" = the sender's nonce in the finalized state is past the transaction's (asked
 // of the node, so only its own view counts). Not the head's: a restarted node's head may
 // be its own block that never reached anyone, which the network then reorgs away; had
@@ -29,7 +30,9 @@ struct RecoveredJournal {
 // compacts the journal. REQUIRES: the node started. Errors: the journal's (named).
 Result<RecoveredJournal> open_tx_journal(const NodeFile& file, AlysNode& node);
 
-// Appends `tx` (durably); compacts first when the journal says it is due.
-Status record_acknowledged(TxJournal& journal, AlysNode& node, const LedgerTx& tx);
+// Whether `tx` has not applied yet in `node`'s finalized state (true when unsure): the
+// predicate a JournalCompactor (node/tx_journal_compactor.h) compacts a node's journal by.
+// REQUIRES: the node started. Threading: not an actor strand (it waits for the answer).
+bool still_pending_in(AlysNode& node, const LedgerTx& tx);
 
 }  // namespace alys::node
