@@ -4,14 +4,13 @@
 // on_error; stop() finishes and joins.
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
 #include <set>
 
+#include "node/tests/journal_test_util.h"
 #include "node/tx_journal_compactor.h"
 
 namespace alys::node {
@@ -19,14 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-LedgerTx tx_with_nonce(std::uint64_t nonce) {
-  LedgerTx tx;
-  tx.nonce = nonce;
-  tx.to[0] = static_cast<std::uint8_t>(nonce);
-  tx.value = Wei::from_u64(nonce * 10);
-  tx.signature[0] = 0xbb;
-  return tx;
-}
+using test::tx_with_nonce;
 
 std::set<std::uint64_t> nonces_of(const TxJournal& j) {
   std::set<std::uint64_t> out;
@@ -34,15 +26,8 @@ std::set<std::uint64_t> nonces_of(const TxJournal& j) {
   return out;
 }
 
-class JournalCompactorTest : public ::testing::Test {
+class JournalCompactorTest : public test::JournalDirTest {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "alys-compactor-XXXXXX").string();
-    dir_ = ::mkdtemp(pattern.data());
-    path_ = (dir_ / "txs.journal").string();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   // A journal holding nonces 0..kTxJournalCompactAt-1, reopened so that compaction is due.
   std::unique_ptr<TxJournal> due_journal() {
     {
@@ -57,9 +42,6 @@ class JournalCompactorTest : public ::testing::Test {
     EXPECT_TRUE((*j)->compaction_due());
     return std::move(*j);
   }
-
-  fs::path dir_;
-  std::string path_;
 };
 
 TEST_F(JournalCompactorTest, ADueJournalIsCompactedOnItsThreadWhileAppendsGoOn) {

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <thread>
 
+#include "node/tests/journal_test_util.h"
 #include "node/tx_journal.h"
 
 namespace alys::node {
@@ -19,24 +20,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-LedgerTx tx_with_nonce(std::uint64_t nonce) {
-  LedgerTx tx;
-  tx.nonce = nonce;
-  tx.to[0] = static_cast<std::uint8_t>(nonce);
-  tx.value = Wei::from_u64(nonce * 10);
-  tx.fee = Wei::from_u64(1);
-  tx.signature[0] = 0xaa;
-  return tx;
-}
+using test::tx_with_nonce;
 
-class TxJournalTest : public ::testing::Test {
+class TxJournalTest : public test::JournalDirTest {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "alys-journal-XXXXXX").string();
-    dir_ = ::mkdtemp(pattern.data());
-    path_ = (dir_ / "txs.journal").string();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   std::vector<std::uint64_t> nonces_after_reopen() {
     auto j = TxJournal::open(path_);
     EXPECT_TRUE(j.has_value());
@@ -44,8 +31,6 @@ class TxJournalTest : public ::testing::Test {
     for (const auto& tx : (*j)->entries()) out.push_back(tx.nonce);
     return out;
   }
-  fs::path dir_;
-  std::string path_;
 };
 
 TEST_F(TxJournalTest, RecordsComeBackInOrderAfterAReopen) {
