@@ -118,7 +118,16 @@ MemoryBudget memory_budget(const config::NodeLimits& l, std::size_t peers, const
   add("verify cache", memo * (map_node(sizeof(Hash256) + 8) + 8 + sizeof(Hash256)));
   add("chain import queue",
       (chain_defaults.gossip_queue_max + static_cast<u64>(l.sync_buffered_blocks_max)) * (block + 32));
-  add("chain orphans", chain_defaults.orphans_max * (block + 32 + map_node(sizeof(Hash256) + 24)));
+  // Bounded by count and by wire bytes (OrphanPool): the heap of all of them together is
+  // at most the byte bound's worth of decoded bytes, on top of each one's fixed part.
+  // Fixed part of one: its entry (the block, the import's origin, sender and batch, and the
+  // pool's seq, height and size) with a vector's doubling slack, two order slots (dead ones
+  // are compacted at 2x live + 64), and a map node if it is its parent's only child.
+  const u64 orphan_fixed = 2 * (sizeof(SignedBlock) + 32 + 24) + 2 * (8 + sizeof(Hash256)) +
+                           map_node(sizeof(Hash256) + 24);
+  const u64 orphan_heap = std::min<u64>(chain_defaults.orphans_max * b.block_heap_bytes,
+                                        chain_defaults.orphans_bytes_max * kDecodedBytesPerWireByteMax);
+  add("chain orphans", chain_defaults.orphans_max * orphan_fixed + orphan_heap);
   add("chain pending approvals",
       chain_defaults.pending_approvals_max * (sizeof(Approval) + map_node(sizeof(Hash256) + 24)));
   add("sync buffer", static_cast<u64>(l.sync_buffered_blocks_max) * (block + map_node(8)));

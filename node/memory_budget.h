@@ -21,7 +21,9 @@
 //                          sizes it) × (table node + bucket + FIFO slot)
 //   chain import queue     gossip_queue_max gossiped blocks × B, plus one batch of synced
 //                          blocks (at most sync_buffered_blocks_max) × B
-//   chain orphans          orphans_max × B
+//   chain orphans          orphans_max × (sizeof(SignedBlock) + entry, order slot and map
+//                          node) + min(orphans_max × block heap, orphans_bytes_max ×
+//                          kDecodedBytesPerWireByteMax): the pool bounds their wire bytes
 //   chain pending approvals pending_approvals_max × (Approval in a vector + map node)
 //   sync buffer            sync_buffered_blocks_max × B (the reorder buffer)
 //   pre-verifier queue     PreVerifier::kQueuedBlocksMax copies × B

@@ -166,6 +166,11 @@ void chain_stats(std::string& out, const chain::ChainStats& c) {
   Family(out, "alys_mempool_size", "gauge", "Transactions in the mempool.").sample("", c.mempool_size);
   Family(out, "alys_mempool_max", "gauge", "The mempool's cap.").sample("", c.mempool_max);
   Family(out, "alys_chain_orphans", "gauge", "Blocks waiting for their parent.").sample("", c.orphans);
+  Family(out, "alys_chain_orphan_bytes", "gauge", "Wire bytes of the blocks waiting for their parent.")
+      .sample("", c.orphan_bytes);
+  Family(out, "alys_chain_orphans_evicted_total", "counter",
+         "Orphan blocks dropped, oldest first, to make room for newer ones.")
+      .sample("", c.orphans_evicted);
   Family(out, "alys_chain_pending_approvals", "gauge", "Approvals of blocks not yet known.")
       .sample("", c.pending_approvals);
   Family q(out, "alys_chain_import_queue", "gauge", "Blocks waiting for the import pipeline.");

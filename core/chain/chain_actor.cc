@@ -8,6 +8,7 @@
 #include "core/bitcoin/auxpow.h"
 #include "core/chain/approval.h"
 #include "core/chain/block_validation.h"
+#include "core/chain/codec.h"
 #include "core/chain/limits.h"
 #include "core/execution/embedded_engine.h"
 #include "core/runtime/env.h"
@@ -58,6 +59,7 @@ ChainActor::ChainActor(std::shared_ptr<const ChainConfig> config, ChainRoutes ro
       federation_actor_(std::move(federation)),
       federation_(spec_federation(spec_)),
       pegout_rules_{&federation_, spec_.bitcoin_network},
+      orphans_(config_->orphans_max, config_->orphans_bytes_max),
       mempool_(config_->mempool_max, Hash256Hasher{config_->hash_salt}),
       pegout_books_(0, Hash256Hasher{config_->hash_salt}) {
   ALYS_ASSERT(!spec_.authorities.empty(), "ChainActor: no authorities");
@@ -101,7 +103,9 @@ Status ChainActor::receive(ChainMsg& message) {
           ChainStats s;
           s.mempool_size = mempool_.size();
           s.mempool_max = config_->mempool_max;
-          s.orphans = orphan_count_;
+          s.orphans = orphans_.size();
+          s.orphan_bytes = orphans_.bytes();
+          s.orphans_evicted = orphans_.evicted();
           s.pending_approvals = pending_approval_count_;
           s.import_queue = queue_.size();
           s.gossip_blocks_queued = queued_gossip_;
@@ -381,15 +385,15 @@ void ChainActor::pump() {
     }
     if (!parent_known) {
       if (p.from && routes_.behind) routes_.behind(*p.from);
-      if (orphan_count_ < config_->orphans_max && p.origin != Origin::kLoad) {
+      const std::uint64_t batch = p.batch;
+      // At or below finality it can never join the canonical chain: not worth keeping.
+      if (p.origin != Origin::kLoad && p.block.block.height > tree_->finalized().height) {
         const Hash256 parent = p.block.block.parent_hash;
-        const std::uint64_t batch = p.batch;
-        orphans_[parent].push_back(std::move(p));
-        ++orphan_count_;
-        complete_batch(batch, Status::not_found("chain: block parent unknown"));
-      } else {
-        complete_batch(p.batch, Status::not_found("chain: block parent unknown"));
+        const std::uint64_t height = p.block.block.height;
+        const std::uint64_t bytes = encode_signed_block(p.block).size();
+        (void)orphans_.add(parent, height, bytes, std::move(p));
       }
+      complete_batch(batch, Status::not_found("chain: block parent unknown"));
       continue;
     }
     if (Status s = validate(p, hash); !s) {
@@ -748,6 +752,7 @@ void ChainActor::apply_finality_from(const HeadChange& change) {
     if (header->height > tree_->finalized().height) {
       const std::uint64_t finalized_before = tree_->finalized().height;
       tree_->set_finalized(ChainPoint{header->range_end, header->height});
+      (void)orphans_.drop_at_or_below(header->height);
       tell_bridge_finalized(finalized_before + 1, header->height);
       ALYS_LOG(env().log(), kInfo, "chain: finalized h{} {} (header in h{})", header->height,
                header->range_end.to_hex().substr(0, 12), e->block.block.height);
@@ -784,11 +789,7 @@ void ChainActor::persist_head(const HeadChange& change, bool finality_moved) {
 }
 
 void ChainActor::release_orphans(const Hash256& parent) {
-  auto it = orphans_.find(parent);
-  if (it == orphans_.end()) return;
-  std::vector<Pending> children = std::move(it->second);
-  orphans_.erase(it);
-  orphan_count_ -= children.size();
+  std::vector<Pending> children = orphans_.take_children(parent);
   for (auto c = children.rbegin(); c != children.rend(); ++c) enqueue(std::move(*c), true);
 }
 

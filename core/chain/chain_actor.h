@@ -21,7 +21,9 @@
 // Startup: loads the stored canonical chain and re-imports it (re-validating, re-executing
 // into the engine). After an engine restart (its states lost), a kNotFound from the engine
 // makes the actor replay its canonical chain into it and retry.
-// Orphans (parent unknown) wait in a bounded pool and trigger the `behind` route (sync).
+// Orphans (parent unknown) wait in a pool bounded by count and bytes (OrphanPool: oldest
+// dropped first, those at or below finality dropped as it moves) and trigger the `behind`
+// route (sync).
 // Memory: every queue is bounded. The import queue takes a gossiped block only while it
 // holds fewer than gossip_queue_max of them (blocks wait there while one import is in
 // flight, e.g. for the engine; a peer flooding blocks then cannot grow it without bound,
@@ -52,6 +54,7 @@
 #include "core/chain/chain_spec.h"
 #include "core/chain/limits.h"
 #include "core/chain/mempool.h"
+#include "core/chain/orphan_pool.h"
 #include "core/chain/pegout_book.h"
 #include "core/crypto/verify_cache.h"
 #include "core/execution/engine_actor.h"
@@ -157,6 +160,8 @@ struct ChainStats {
   std::size_t mempool_size = 0;
   std::size_t mempool_max = 0;
   std::size_t orphans = 0;
+  std::uint64_t orphan_bytes = 0;    // their wire size (orphans_bytes_max)
+  std::uint64_t orphans_evicted = 0;  // dropped for room, oldest first
   std::size_t pending_approvals = 0;
   std::size_t import_queue = 0;           // blocks waiting for the import pipeline
   std::size_t gossip_blocks_queued = 0;   // of those, from gossip (gossip_queue_max)
@@ -189,6 +194,9 @@ inline std::uint64_t production_halt_depth(const ChainSpec& spec) {
 
 // Gossiped blocks the import queue holds at most (ChainConfig::gossip_queue_max).
 inline constexpr std::size_t kGossipQueueMaxDefault = 1024;
+// Wire bytes of the orphans kept at most (ChainConfig::orphans_bytes_max): 16 blocks at
+// the codec's 4 MiB cap, thousands of real ones.
+inline constexpr std::uint64_t kOrphanBytesMaxDefault = 64ull << 20;
 
 // How the chain actor reaches the network (bound by the node assembly).
 struct ChainRoutes {
@@ -230,6 +238,7 @@ struct ChainConfig {
   std::optional<SecretKey> authority_key;        // REQUIRES: set iff authority_index is
   std::size_t mempool_max = 20'000;
   std::size_t orphans_max = 512;
+  std::uint64_t orphans_bytes_max = kOrphanBytesMaxDefault;  // wire bytes
   std::size_t pending_approvals_max = 4096;
   std::size_t gossip_queue_max = kGossipQueueMaxDefault;  // see Memory above
   Duration engine_timeout = 10s;
@@ -385,8 +394,7 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   std::size_t queued_gossip_ = 0;            // entries of queue_ with Origin::kGossip
   std::uint64_t gossip_blocks_dropped_ = 0;
   std::unique_ptr<ImportInFlight> in_flight_;
-  std::map<Hash256, std::vector<Pending>> orphans_;  // by missing parent
-  std::size_t orphan_count_ = 0;
+  OrphanPool<Pending> orphans_;  // by missing parent
   std::map<Hash256, std::vector<Approval>> pending_approvals_;
   std::size_t pending_approval_count_ = 0;
   std::map<std::uint64_t, SigRequest> sig_requests_;  // by ask correlation id

@@ -13,6 +13,8 @@
 // Random choices come from a seeded generator (printed); waits are polls with deadlines.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <iostream>
 
 #include <netinet/in.h>
@@ -193,13 +195,24 @@ TEST(Crash, AnAuthorityKilledTenTimesUnderLoadLosesNothingAndNeverDoubleSigns) {
   load.join();
   // Every acknowledged transfer is applied everywhere (the faucet's nonce passed it).
   ASSERT_GT(acked, 20u) << "too little load to mean anything";
-  ASSERT_TRUE(eventually([&] {
+  const bool all_applied = eventually([&] {
     for (int i = 0; i < kNodes; ++i) {
       auto a = rpc[i]->call("alys_getAccount", nlohmann::json::array({evm_address_hex(devnet_faucet_address())}));
       if (!a || (*a)["nonce"].get<std::uint64_t>() < acked) return false;
     }
     return true;
-  })) << "an acknowledged transfer was lost (" << acked << " acknowledged)";
+  });
+  if (!all_applied) {
+    // What a failure in CI must say, since its directory is gone: where each node stands.
+    std::string where;
+    for (int i = 0; i < kNodes; ++i) {
+      auto a = rpc[i]->call("alys_getAccount", nlohmann::json::array({evm_address_hex(devnet_faucet_address())}));
+      auto s = rpc[i]->call("alys_status");
+      where += fmt::format("\n  node {}: faucet nonce {}, status {}", i, a ? (*a)["nonce"].dump() : "unreadable",
+                           s ? s->dump() : "unreadable");
+    }
+    FAIL() << "an acknowledged transfer was lost (" << acked << " acknowledged); see " << dir.string() << where;
+  }
   for (std::uint64_t n = 0; n < acked; n += 7) {
     const LedgerTx tx = transfer_for(n);
     for (int i = 0; i < kNodes; ++i) {

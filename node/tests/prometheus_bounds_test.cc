@@ -23,6 +23,8 @@ TEST(PrometheusBounds, RendersTheSizesOfTheBoundedStructuresAndTheDropCounters) 
   c.mempool_size = 4999;
   c.mempool_max = 5000;
   c.orphans = 2;
+  c.orphan_bytes = 3000;
+  c.orphans_evicted = 13;
   c.pending_approvals = 7;
   c.import_queue = 9;
   c.gossip_blocks_queued = 8;
@@ -50,6 +52,8 @@ TEST(PrometheusBounds, RendersTheSizesOfTheBoundedStructuresAndTheDropCounters) 
   EXPECT_TRUE(has_line(text, "alys_mempool_size 4999"));
   EXPECT_TRUE(has_line(text, "alys_mempool_max 5000"));
   EXPECT_TRUE(has_line(text, "alys_chain_orphans 2"));
+  EXPECT_TRUE(has_line(text, "alys_chain_orphan_bytes 3000"));
+  EXPECT_TRUE(has_line(text, "alys_chain_orphans_evicted_total 13"));
   EXPECT_TRUE(has_line(text, "alys_chain_pending_approvals 7"));
   EXPECT_TRUE(has_line(text, "alys_chain_import_queue{origin=\"all\"} 9"));
   EXPECT_TRUE(has_line(text, "alys_chain_import_queue{origin=\"gossip\"} 8"));
