@@ -131,7 +131,7 @@ MemoryBudget memory_budget(const config::NodeLimits& l, std::size_t peers, const
   add("chain pending approvals",
       chain_defaults.pending_approvals_max * (sizeof(Approval) + map_node(sizeof(Hash256) + 24)));
   add("sync buffer", static_cast<u64>(l.sync_buffered_blocks_max) * (block + map_node(8)));
-  add("pre-verifier queue", PreVerifier::kQueuedBlocksMax * block);
+  add("pre-verifier queue", pre_verifier_queue_max(ahead) * block);
 
   const u64 peer_message = b.message_heap_bytes + frame;
   add("mailbox storage", mailbox<storage::StorageMsg>(l.mailbox_storage, b.block_heap_bytes));

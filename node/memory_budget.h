@@ -26,7 +26,7 @@
 //                          kDecodedBytesPerWireByteMax): the pool bounds their wire bytes
 //   chain pending approvals pending_approvals_max × (Approval in a vector + map node)
 //   sync buffer            sync_buffered_blocks_max × B (the reorder buffer)
-//   pre-verifier queue     PreVerifier::kQueuedBlocksMax copies × B
+//   pre-verifier queue     pre_verifier_queue_max(sync blocks ahead) copies × B
 //   mailbox <actor>        for each actor (bridge and federation only with a bridge): the
 //                          ring (the next power of two >= 2 × its capacity: sends are
 //                          admitted below the capacity, but the actor's own timer firings

@@ -11,8 +11,9 @@
 namespace alys::node {
 
 PreVerifier::PreVerifier(std::shared_ptr<const ChainSpec> spec, std::shared_ptr<VerifyCache> cache,
-                         unsigned threads)
-    : spec_(std::move(spec)), cache_(std::move(cache)), threads_(threads) {
+                         unsigned threads, std::size_t max_queued_blocks)
+    : spec_(std::move(spec)), cache_(std::move(cache)), threads_(threads), max_queued_blocks_(max_queued_blocks) {
+  ALYS_ASSERT(max_queued_blocks_ >= 1, "PreVerifier: max_queued_blocks must be >= 1");
   ALYS_ASSERT(spec_ != nullptr, "PreVerifier: no chain spec");
   ALYS_ASSERT(cache_ != nullptr && cache_->threading() == VerifyCache::Threading::kShared,
               "PreVerifier: the memo must be a kShared VerifyCache");
@@ -39,7 +40,7 @@ void PreVerifier::submit(std::span<const SignedBlock> blocks) {
       queue_.push_back(Chunk{copy, begin, end});
       queued_blocks_ += end - begin;
     }
-    while (queued_blocks_ > kQueuedBlocksMax) {
+    while (queued_blocks_ > max_queued_blocks_) {
       const Chunk& oldest = queue_.front();
       queued_blocks_ -= oldest.end - oldest.begin;
       dropped_.fetch_add(oldest.end - oldest.begin, std::memory_order_relaxed);
@@ -113,6 +114,10 @@ unsigned verify_threads_for(std::int64_t limit) {
   return cores > 1 ? cores - 1 : 1;
 }
 
+std::size_t pre_verifier_queue_max(std::size_t ahead_blocks) {
+  return std::clamp(ahead_blocks, PreVerifier::kChunkBlocks, PreVerifier::kQueuedBlocksMax);
+}
+
 std::shared_ptr<PreVerifier> install_pre_verifier(NodeConfig& config, unsigned threads) {
   ALYS_ASSERT(config.spec != nullptr && config.node_key.has_value(),
               "install_pre_verifier: the config has no spec or node key");
@@ -126,7 +131,7 @@ std::shared_ptr<PreVerifier> install_pre_verifier(NodeConfig& config, unsigned t
       std::max(VerifyCache::kDefaultCapacity, ahead_blocks * kMemoEntriesPerBlockAhead);
   auto cache = std::make_shared<VerifyCache>(
       capacity, derive_hash_salt(*config.node_key, "shared-verify"), VerifyCache::Threading::kShared);
-  auto verifier = std::make_shared<PreVerifier>(config.spec, cache, threads);
+  auto verifier = std::make_shared<PreVerifier>(config.spec, cache, threads, pre_verifier_queue_max(ahead_blocks));
   config.chain_verify_cache = cache;
   config.engine_verify_cache = cache;
   // A weak reference: the node (which keeps this hook) must not keep the workers alive.

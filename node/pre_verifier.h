@@ -16,8 +16,9 @@
 // them in chunks of kChunkBlocks. Workers take the NEWEST chunk first: the import works
 // from the oldest, so the two meet instead of racing over the same blocks, and each
 // signature is looked up before it is verified, so a chunk the import already passed costs
-// hashing only. At most kQueuedBlocksMax blocks wait; beyond that the oldest chunks are
-// dropped (the ones the import reaches first, and verifies anyway).
+// hashing only. At most max_queued_blocks wait (a node's: pre_verifier_queue_max, what its
+// sync actor may hold ahead); beyond that the oldest chunks are dropped (the ones the
+// import reaches first, and verifies anyway).
 //
 // install_pre_verifier(config, threads) is how a real node gets one: it makes the shared
 // memo (salted from the node key; large enough to hold kMemoEntriesPerBlockAhead results
@@ -54,8 +55,8 @@ class PreVerifier {
   // Blocks per unit of work: small enough that workers share a range, large enough that
   // taking one is cheap next to its ~11 verifications per block.
   static constexpr std::size_t kChunkBlocks = 16;
-  // Blocks waiting at most (~2.5 KB each with 10 transfers: ~20 MB); well above the sync
-  // actor's default reorder buffer (4096 blocks), so normally nothing is dropped.
+  // Blocks waiting at most, whatever the sync limits (~2.5 KB each with 10 transfers:
+  // ~20 MB). A node's own bound is pre_verifier_queue_max of its sync limits.
   static constexpr std::size_t kQueuedBlocksMax = 8192;
 
   struct Stats {
@@ -64,9 +65,10 @@ class PreVerifier {
     std::uint64_t blocks_dropped = 0;  // the queue was full, or submitted after stop()
   };
 
-  // REQUIRES: spec and cache (kShared) set; threads >= 1. Starts the workers.
+  // REQUIRES: spec and cache (kShared) set; threads >= 1; max_queued_blocks >= 1. Starts
+  // the workers.
   PreVerifier(std::shared_ptr<const ChainSpec> spec, std::shared_ptr<VerifyCache> cache,
-              unsigned threads);
+              unsigned threads, std::size_t max_queued_blocks = kQueuedBlocksMax);
   ~PreVerifier();
   PreVerifier(const PreVerifier&) = delete;
   PreVerifier& operator=(const PreVerifier&) = delete;
@@ -91,6 +93,7 @@ class PreVerifier {
   const std::shared_ptr<const ChainSpec> spec_;
   const std::shared_ptr<VerifyCache> cache_;
   const unsigned threads_;
+  const std::size_t max_queued_blocks_;
   std::mutex mu_;
   std::condition_variable wake_;
   std::deque<Chunk> queue_;  // oldest at the front
@@ -110,6 +113,11 @@ unsigned verify_threads_for(std::int64_t limit);
 // transfers and one approval, twice over (the import's own misses share the FIFO). Blocks
 // with more signatures only lose some results before use: cost, not outcome.
 inline constexpr std::size_t kMemoEntriesPerBlockAhead = 24;
+
+// The blocks a node's pre-verifier keeps queued at most: what the sync actor may hold
+// ahead of the import (buffered + in flight: `ahead_blocks`), no more, since the import
+// verifies whatever it finds unchecked; within [kChunkBlocks, kQueuedBlocksMax].
+std::size_t pre_verifier_queue_max(std::size_t ahead_blocks);
 
 std::shared_ptr<PreVerifier> install_pre_verifier(NodeConfig& config, unsigned threads);
 

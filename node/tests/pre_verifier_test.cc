@@ -164,6 +164,19 @@ TEST(PreVerifier, TheQueueKeepsAtMostItsBoundDroppingTheOldestAndStopDropsTheRes
   verifier.stop();  // idempotent
 }
 
+TEST(PreVerifier, ANodesQueueHoldsWhatItsSyncMayHoldAheadNoMore) {
+  EXPECT_EQ(pre_verifier_queue_max(1024 + 2 * 64), 1152u);  // resource-conservative
+  EXPECT_EQ(pre_verifier_queue_max(16'384 + 8 * 512), PreVerifier::kQueuedBlocksMax);
+  EXPECT_EQ(pre_verifier_queue_max(1), PreVerifier::kChunkBlocks);
+  const Chain c = make_chain(8);
+  std::vector<SignedBlock> many;
+  while (many.size() < 10 * PreVerifier::kChunkBlocks) many.push_back(c.chain.blocks[many.size() % 8]);
+  PreVerifier verifier(c.net.spec, shared_cache(), 1, 4 * PreVerifier::kChunkBlocks);
+  verifier.submit(many);
+  EXPECT_EQ(verifier.stats().blocks_dropped, 6 * PreVerifier::kChunkBlocks);
+  verifier.stop();
+}
+
 TEST(PreVerifier, InstallSharesOneSynchronizedMemoAndHooksTheSync) {
   const Chain c = make_chain(3);
   NodeConfig config;
