@@ -159,6 +159,18 @@ Reply Methods::send_raw_transaction(const json& params) const {
                              "height {} is {}, the transaction has {}",
                              sender->head.height, sender->account.nonce, tx->nonce)};
   }
+  // The mempool keeps what this node acknowledged until it applies (chain/mempool.h), so
+  // a transfer its sender cannot pay for now must not be acknowledged: anyone could
+  // otherwise park unfunded transactions from fresh keys, with nonces ahead, until the
+  // pool is full of them and refuses every honest one.
+  const std::optional<Wei> cost = tx->value.checked_add(tx->fee);
+  if (!cost || sender->account.balance < *cost) {
+    return Error{jsonrpc::kRefused,
+                 fmt::format("transaction refused: balance: the sender holds {} wei at height {}, "
+                             "the transaction moves {} wei and pays a fee of {}",
+                             sender->account.balance.to_string(), sender->head.height,
+                             tx->value.to_string(), tx->fee.to_string())};
+  }
   auto admitted = node_.submit_tx(*tx).wait(until);
   if (!admitted) return rpc_error_of(admitted.error());
   if (!admitted->status.is_ok()) {

@@ -284,6 +284,11 @@ TEST_F(RpcServerTest, ATransferSentOverRpcShowsInTheRecipientsBalance) {
   const json stale = rpc(port(), "alys_sendRawTransaction", {transfer_hex(funded_, 0, to, Wei::from_u64(1))});
   EXPECT_EQ(error_code(stale), jsonrpc::kRefused) << stale.dump();
   EXPECT_NE(error_message(stale).find("nonce"), std::string::npos) << stale.dump();
+  // A transfer its sender cannot pay for now is refused, naming the balance.
+  const json broke = rpc(port(), "alys_sendRawTransaction",
+                         {transfer_hex(test_key("nobody"), 0, to, Wei::from_u64(1))});
+  EXPECT_EQ(error_code(broke), jsonrpc::kRefused) << broke.dump();
+  EXPECT_NE(error_message(broke).find("balance: the sender holds 0 wei"), std::string::npos) << broke.dump();
   // A bad signature: the mempool refuses it and says why.
   Bytes forged = from_hex(transfer_hex(funded_, 1, to, Wei::from_u64(1))).value();
   forged.back() ^= 1;
