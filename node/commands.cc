@@ -259,6 +259,7 @@ int run_command(const NodeFile& file, const ConfigSource& source) {
   // waits on a stopping tree).
   std::unique_ptr<RpcServer> rpc;
   std::unique_ptr<TxJournal> journal;
+  std::optional<NodeQueries> journal_queries;   // what the compactor asks; outlives it
   std::unique_ptr<JournalCompactor> compactor;  // stopped before the node's actors
   // The HTTP API failed to start (a port taken, a journal that cannot be opened): the node
   // already runs, so stop it as on a signal before exiting.
@@ -277,8 +278,9 @@ int run_command(const NodeFile& file, const ConfigSource& source) {
                              file.id, opened->found, journal->records());
     AdminHooks hooks;
     Log& log = (*env)->env().log();
+    journal_queries.emplace(*node);
     compactor = std::make_unique<JournalCompactor>(
-        *journal, [&node](const LedgerTx& tx) { return still_pending_in(*node, tx); },
+        *journal, [&journal_queries](const LedgerTx& tx) { return still_pending(*journal_queries, tx); },
         [&log](const Status& s) { ALYS_LOG(log, kWarn, "tx journal: compaction failed: {}", s.message()); });
     hooks.record_acknowledged = [&journal, &compactor](const LedgerTx& tx) {
       return record_acknowledged(*journal, *compactor, tx);

@@ -47,7 +47,7 @@ void JournalCompactor::loop() {
     wake_.wait(lock, [&] { return stopping_ || requested_ > served_upto_; });
     if (stopping_) return;
     // One run serves every request made before it starts.
-    serving_ = requested_;
+    const std::uint64_t serving = requested_;
     lock.unlock();
     // Appends during a run request another; the run may have made that one needless.
     const bool due = journal_.compaction_due();
@@ -57,7 +57,7 @@ void JournalCompactor::loop() {
     }
     lock.lock();
     if (due) ++runs_;
-    served_upto_ = serving_;
+    served_upto_ = serving;
     served_.notify_all();
   }
 }

@@ -53,9 +53,8 @@ class JournalCompactor {
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::condition_variable served_;
-  std::uint64_t requested_ = 0;  // requests made
-  std::uint64_t serving_ = 0;    // requests covered by the run in progress or done
-  std::uint64_t served_upto_ = 0;
+  std::uint64_t requested_ = 0;    // requests made
+  std::uint64_t served_upto_ = 0;  // requests covered by a finished run
   std::uint64_t runs_ = 0;
   bool stopping_ = false;
   std::thread thread_;

@@ -11,6 +11,8 @@ namespace {
 
 constexpr auto kAskTimeout = std::chrono::seconds(10);
 
+}  // namespace
+
 // False once the node's finalized state has the sender past this nonce; true when unsure.
 bool still_pending(const NodeQueries& queries, const LedgerTx& tx) {
   const auto until = std::chrono::steady_clock::now() + kAskTimeout;
@@ -18,8 +20,6 @@ bool still_pending(const NodeQueries& queries, const LedgerTx& tx) {
   if (!answer || !answer->has_value()) return true;
   return tx.nonce >= answer->value().account.nonce;
 }
-
-}  // namespace
 
 Result<RecoveredJournal> open_tx_journal(const NodeFile& file, AlysNode& node) {
   auto journal = TxJournal::open((std::filesystem::path(file.data_dir) / kTxJournalFile).string());
@@ -33,17 +33,12 @@ Result<RecoveredJournal> open_tx_journal(const NodeFile& file, AlysNode& node) {
     (void)queries.submit_tx(tx).wait(std::chrono::steady_clock::now() + kAskTimeout);
   }
   // Asked again, not remembered from above: the node is still loading its chain at start,
-  // and by now its head has moved past more of these nonces.
+  // and by now its finalized block has moved past more of these nonces.
   if (Status s = (*journal)->compact([&](const LedgerTx& tx) { return still_pending(queries, tx); });
       !s.is_ok()) {
     return s;
   }
   return RecoveredJournal{std::move(*journal), found.size()};
-}
-
-bool still_pending_in(AlysNode& node, const LedgerTx& tx) {
-  const NodeQueries queries(node);
-  return still_pending(queries, tx);
 }
 
 }  // namespace alys::node

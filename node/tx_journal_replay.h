@@ -16,6 +16,7 @@
 #include "core/runtime/status.h"
 #include "core/system/alys_node.h"
 #include "node/node_files.h"
+#include "node/node_queries.h"
 #include "node/tx_journal.h"
 
 namespace alys::node {
@@ -30,9 +31,10 @@ struct RecoveredJournal {
 // compacts the journal. REQUIRES: the node started. Errors: the journal's (named).
 Result<RecoveredJournal> open_tx_journal(const NodeFile& file, AlysNode& node);
 
-// Whether `tx` has not applied yet in `node`'s finalized state (true when unsure): the
+// Whether `tx` has not applied yet in the node's finalized state (true when unsure): the
 // predicate a JournalCompactor (node/tx_journal_compactor.h) compacts a node's journal by.
-// REQUIRES: the node started. Threading: not an actor strand (it waits for the answer).
-bool still_pending_in(AlysNode& node, const LedgerTx& tx);
+// Takes the caller's NodeQueries: making one per record would derive the node key's
+// public key each time. Threading: not an actor strand (it waits for the answer).
+bool still_pending(const NodeQueries& queries, const LedgerTx& tx);
 
 }  // namespace alys::node
