@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/bitcoin/pow.h"
+#include "core/chain/codec.h"
 #include "core/execution/ledger_tx.h"
 #include "core/types/hex.h"
 
@@ -67,6 +68,34 @@ Parsed<Bytes> param_hex(const json& params, std::size_t index, std::string_view 
   auto bytes = from_hex(digits);
   if (!bytes) return invalid_param(index, name, "not hex: " + bytes.error().message());
   return std::move(bytes).value();
+}
+
+Parsed<LedgerTx> param_ledger_tx(const json& params, std::size_t index, std::string_view name) {
+  Parsed<Bytes> bytes = param_hex(params, index, name, kMaxTxParamBytes);
+  if (auto* e = error_in(bytes)) return *e;
+  const Bytes& raw = std::get<Bytes>(bytes);
+  auto tx = decode_ledger_tx(ByteView(raw.data(), raw.size()));
+  if (!tx) return invalid_param(index, name, "not a ledger transaction: " + tx.error().message());
+  return std::move(tx).value();
+}
+
+Parsed<AuxPow> param_auxpow(const json& params, std::size_t index, std::string_view name) {
+  Parsed<Bytes> bytes = param_hex(params, index, name, jsonrpc::kMaxBodyBytes / 2);
+  if (auto* e = error_in(bytes)) return *e;
+  const Bytes& raw = std::get<Bytes>(bytes);
+  auto auxpow = parse_auxpow(ByteView(raw.data(), raw.size()));
+  if (!auxpow) return invalid_param(index, name, "not an AuxPoW: " + auxpow.error().message());
+  return std::move(auxpow).value();
+}
+
+Parsed<LogLevel> param_log_level(const json& params, std::size_t index, std::string_view name) {
+  Parsed<std::string> text = param_string(params, index, name);
+  if (auto* e = error_in(text)) return *e;
+  LogLevel level = LogLevel::kInfo;
+  if (!parse_log_level(std::get<std::string>(text), level)) {
+    return invalid_param(index, name, "expected trace|debug|info|warn|error|off");
+  }
+  return level;
 }
 
 Parsed<Hash256> param_hash(const json& params, std::size_t index, std::string_view name) {

@@ -15,15 +15,6 @@ namespace {
 using jsonrpc::Error;
 using jsonrpc::Reply;
 
-// A ledger transaction's encoding is a few hundred bytes; this bounds the hex we decode.
-constexpr std::size_t kMaxTxParamBytes = 4096;
-// An AuxPoW is dominated by its parent coinbase; the body cap bounds it anyway.
-constexpr std::size_t kMaxAuxPowParamBytes = jsonrpc::kMaxBodyBytes / 2;
-
-template <typename T>
-const Error* error_in(const Parsed<T>& p) {
-  return std::get_if<Error>(&p);
-}
 
 class Methods {
  public:
@@ -143,11 +134,9 @@ Reply Methods::account(const json& params) const {
 
 Reply Methods::send_raw_transaction(const json& params) const {
   if (auto e = expect_params(params, 1)) return *e;
-  auto bytes = param_hex(params, 0, "tx", kMaxTxParamBytes);
-  if (auto* e = error_in(bytes)) return *e;
-  const Bytes& raw = std::get<Bytes>(bytes);
-  auto tx = decode_ledger_tx(ByteView(raw.data(), raw.size()));
-  if (!tx) return jsonrpc::invalid_param(0, "tx", "not a ledger transaction: " + tx.error().message());
+  Parsed<LedgerTx> parsed = param_ledger_tx(params, 0, "tx");
+  if (auto* e = error_in(parsed)) return *e;
+  const LedgerTx* tx = &std::get<LedgerTx>(parsed);
   const Deadline until = deadline();
   // A nonce the sender already used can never apply; refuse it here rather than let the
   // mempool hold it until a build drops it, silently to the sender.
@@ -213,12 +202,9 @@ Reply Methods::submit_aux_block(const json& params) const {
   if (auto e = expect_params(params, 2)) return *e;
   auto hash = param_hash(params, 0, "hash");
   if (auto* e = error_in(hash)) return *e;
-  auto bytes = param_hex(params, 1, "auxpow", kMaxAuxPowParamBytes);
-  if (auto* e = error_in(bytes)) return *e;
-  const Bytes& raw = std::get<Bytes>(bytes);
-  auto auxpow = parse_auxpow(ByteView(raw.data(), raw.size()));
-  if (!auxpow) return jsonrpc::invalid_param(1, "auxpow", "not an AuxPoW: " + auxpow.error().message());
-  auto done = node_.submit_aux_block(std::get<Hash256>(hash), std::move(*auxpow)).wait(deadline());
+  auto auxpow = param_auxpow(params, 1, "auxpow");
+  if (auto* e = error_in(auxpow)) return *e;
+  auto done = node_.submit_aux_block(std::get<Hash256>(hash), std::move(std::get<AuxPow>(auxpow))).wait(deadline());
   if (!done) return rpc_error_of(done.error());
   if (!done->status.is_ok()) return Error{jsonrpc::kRefused, done->status.message()};
   return true;
@@ -226,12 +212,9 @@ Reply Methods::submit_aux_block(const json& params) const {
 
 Reply Methods::set_log_level(const json& params) const {
   if (auto e = expect_params(params, 1)) return *e;
-  auto text = param_string(params, 0, "level");
-  if (auto* e = error_in(text)) return *e;
-  LogLevel level = LogLevel::kInfo;
-  if (!parse_log_level(std::get<std::string>(text), level)) {
-    return jsonrpc::invalid_param(0, "level", "expected trace|debug|info|warn|error|off");
-  }
+  auto parsed = param_log_level(params, 0, "level");
+  if (auto* e = error_in(parsed)) return *e;
+  const LogLevel level = std::get<LogLevel>(parsed);
   if (!hooks_.set_log_level) return Error{jsonrpc::kUnavailable, "admin_setLogLevel: not wired on this node"};
   if (Status s = hooks_.set_log_level(level); !s.is_ok()) return rpc_error_of(s);
   return true;

@@ -44,12 +44,6 @@ using jsonrpc::Error;
 using jsonrpc::Reply;
 
 constexpr std::size_t kAdmittedExtraCalls = 20;
-constexpr std::size_t kMaxTxParamBytes = 4096;  // as node/rpc_methods.cc
-
-template <typename T>
-const Error* error_in(const Parsed<T>& p) {
-  return std::get_if<Error>(&p);
-}
 
 jsonrpc::MethodTable fake_methods() {
   jsonrpc::MethodTable t;
@@ -79,34 +73,24 @@ jsonrpc::MethodTable fake_methods() {
   t["alys_sendRawTransaction"] = {
       false, "[tx]", [](const json& params) -> Reply {
         if (auto e = expect_params(params, 1)) return *e;
-        auto bytes = param_hex(params, 0, "tx", kMaxTxParamBytes);
-        if (auto* e = error_in(bytes)) return *e;
-        const Bytes& raw = std::get<Bytes>(bytes);
-        auto tx = decode_ledger_tx(ByteView(raw.data(), raw.size()));
-        if (!tx) return jsonrpc::invalid_param(0, "tx", "not a ledger transaction: " + tx.error().message());
-        if (tx->nonce == 0) return Error{jsonrpc::kRefused, "transaction refused: nonce: too low"};
-        return ledger_tx_hash(*tx).to_hex();
+        Parsed<LedgerTx> tx = param_ledger_tx(params, 0, "tx");
+        if (auto* e = error_in(tx)) return *e;
+        if (std::get<LedgerTx>(tx).nonce == 0) return Error{jsonrpc::kRefused, "transaction refused: nonce: too low"};
+        return ledger_tx_hash(std::get<LedgerTx>(tx)).to_hex();
       }};
   t["submitauxblock"] = {
       false, "[hash, auxpow]", [](const json& params) -> Reply {
         if (auto e = expect_params(params, 2)) return *e;
         auto hash = param_hash(params, 0, "hash");
         if (auto* e = error_in(hash)) return *e;
-        auto bytes = param_hex(params, 1, "auxpow", jsonrpc::kMaxBodyBytes / 2);
-        if (auto* e = error_in(bytes)) return *e;
-        const Bytes& raw = std::get<Bytes>(bytes);
-        auto auxpow = parse_auxpow(ByteView(raw.data(), raw.size()));
-        if (!auxpow) return jsonrpc::invalid_param(1, "auxpow", "not an AuxPoW: " + auxpow.error().message());
+        auto auxpow = param_auxpow(params, 1, "auxpow");
+        if (auto* e = error_in(auxpow)) return *e;
         return Error{jsonrpc::kRefused, "unknown aux hash"};
       }};
   t["admin_setLogLevel"] = {true, "[level]", [](const json& params) -> Reply {
                               if (auto e = expect_params(params, 1)) return *e;
-                              auto text = param_string(params, 0, "level");
-                              if (auto* e = error_in(text)) return *e;
-                              LogLevel level = LogLevel::kInfo;
-                              if (!parse_log_level(std::get<std::string>(text), level)) {
-                                return jsonrpc::invalid_param(0, "level", "expected trace|debug|info|warn|error|off");
-                              }
+                              auto level = param_log_level(params, 0, "level");
+                              if (auto* e = error_in(level)) return *e;
                               return true;
                             }};
   t["fake_echo"] = {false, "[...]", [](const json& params) -> Reply { return params; }};
