@@ -892,6 +892,7 @@ void ChainActor::propose(std::uint64_t slot) {
   std::optional<AuxPowHeader> pow = pow_for(head.hash);
   if (pow) request.fee_recipient = pow->fee_recipient;
   building_slot_ = slot;
+  build_parent_ = head.hash;
   build_ask_ = ask_build(head.hash, std::move(request));
 }
 
@@ -907,12 +908,32 @@ Status ChainActor::on_built(actor::Reply<execution::BuiltPayload>& r) {
              r.result.error().message());
     return Status::ok();
   }
+  const BlockTree::Entry& head = tree_->head();
+  if (head.hash != build_parent_) {
+    // The head moved while the engine built (an import or a reorg): the payload's state is
+    // the old head's, so it cannot go on the new one, and neither can its verdicts on the
+    // candidates. "Stale nonce" on a head since abandoned means "in a block the chain just
+    // dropped": dropping that transaction now would lose it, since the reorg already put
+    // it back in the pool (runtime-sim/tests/chain_build_race_test.cc). Our slot may still
+    // be running: build again, on the new head.
+    building_slot_.reset();
+    if (local_slot() == slot) propose(slot);
+    return Status::ok();
+  }
   // Candidates that did not apply leave the mempool (stale nonces would otherwise crowd its
   // front forever), but for early nonces, which wait at its back (see Mempool).
+  for (const TxReceipt& skipped : r.result.value().skipped_txs) {
+    // A local one leaving is normal (a journaled transaction resubmitted after it landed)
+    // (debug: a restart resubmits hundreds) but is the one event to look for when an
+    // acknowledged transfer goes missing.
+    if (skipped.status.code() != StatusCode::kFailedPrecondition && mempool_.is_local(skipped.tx_hash)) {
+      ALYS_LOG(env().log(), kDebug, "chain: mempool dropped local tx {} building on h{}: {}",
+               skipped.tx_hash.to_hex().substr(0, 12), head.block.block.height, skipped.status.message());
+    }
+  }
   mempool_.settle_build(r.result.value().skipped_txs);
-  const BlockTree::Entry& head = tree_->head();
   if (local_slot() != slot || head.block.block.slot >= slot) {
-    building_slot_.reset();  // too late, or someone else's block arrived meanwhile
+    building_slot_.reset();  // too late
     return Status::ok();
   }
   SignedBlock block;

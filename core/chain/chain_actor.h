@@ -10,7 +10,8 @@
 // Proposing: at each slot boundary (node wall clock, Aura), the slot's proposer builds on
 // its head unless it already signed that slot, its head is already at that slot, or
 // production_halt_depth blocks sit above finality (production halts, as in Alys, but also
-// before the engine's state table would fill).
+// before the engine's state table would fill). A build answered after the head moved is
+// dropped, verdicts and all, and the slot builds again on the new head.
 // Double-sign guard: before any signature (proposal or approval) leaves the actor, the
 // StorageActor syncs (slot -> hash) and refuses a different hash for a signed slot, so a
 // restarted authority never signs two blocks for one slot.
@@ -101,6 +102,7 @@ struct SyncedBlocks {
 struct ServeStatus {
   NodeId peer;
 };
+
 struct ServeBlocksByRange {
   NodeId peer;
   BlocksByRangeRequest request;
@@ -405,6 +407,7 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   bool repair_asked_ = false;                          // this incarnation repaired the store
   std::optional<std::uint64_t> building_slot_;
   std::optional<std::uint64_t> build_ask_;
+  Hash256 build_parent_{};  // the head build_ask_ built on: its verdicts hold for it only
   std::optional<std::uint64_t> load_ask_;
   std::uint64_t next_batch_ = 1;
   std::map<std::uint64_t, std::pair<std::size_t, std::function<void(Result<std::uint64_t>)>>>

@@ -56,6 +56,10 @@ class Mempool {
   std::size_t local_count() const { return local_count_; }
   bool empty() const { return by_hash_.empty(); }
   bool contains(const Hash256& hash) const { return by_hash_.count(hash) != 0; }
+  bool is_local(const Hash256& hash) const {
+    auto it = by_hash_.find(hash);
+    return it != by_hash_.end() && it->second.local;
+  }
 
   // hash = ledger_tx_hash(tx). A transaction already held keeps its place (and becomes
   // local if submitted locally now). Errors: kUnavailable "mempool full" (see above).
