@@ -93,6 +93,7 @@ Status ChainActor::receive(ChainMsg& message) {
         else if constexpr (std::is_same_v<T, InboundPow>) return on_pow(m);
         else if constexpr (std::is_same_v<T, SyncedBlocks>) return on_synced(m);
         else if constexpr (std::is_same_v<T, ServeStatus>) return on_serve_status(m);
+        else if constexpr (std::is_same_v<T, PeerJoined>) return on_peer_joined(m);
         else if constexpr (std::is_same_v<T, ServeBlocksByRange>) return on_serve_range(m);
         else if constexpr (std::is_same_v<T, GetAuxWork>) return on_aux_work(m);
         else if constexpr (std::is_same_v<T, GetBlockByHeight>) return on_get_block(m);
@@ -282,6 +283,21 @@ Status ChainActor::on_pow(InboundPow& m) {
 
 Status ChainActor::on_serve_status(const ServeStatus& m) {
   if (routes_.send) routes_.send(m.peer, WireMessage{status_message()});
+  return Status::ok();
+}
+
+Status ChainActor::on_peer_joined(const PeerJoined& m) {
+  // Transaction gossip goes once, to the peers connected then. A transfer acknowledged by a
+  // node whose peers were not connected yet stayed in that node alone, and every later
+  // nonce of its sender then waited for that node's slots, a few per slot: the crash test
+  // saw an authority still dialling at start hold nonces 33-37 alone, and the backlog of
+  // 700 transfers outlasted its 90 s deadline. Peers that already hold one drop the copy
+  // by their seen cache; one a peer dropped stays dropped (its predecessors' holders
+  // include them in turn).
+  if (!routes_.send) return Status::ok();
+  for (LedgerTx& tx : mempool_.local_txs(kPeerJoinedTxsMax)) {
+    routes_.send(m.peer, WireMessage{NewTx{std::move(tx)}});
+  }
   return Status::ok();
 }
 

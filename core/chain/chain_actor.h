@@ -12,6 +12,8 @@
 // production_halt_depth blocks sit above finality (production halts, as in Alys, but also
 // before the engine's state table would fill). A build answered after the head moved is
 // dropped, verdicts and all, and the slot builds again on the new head.
+// Transactions: gossiped once, to the peers connected then; a peer that completes a
+// handshake later gets this node's local ones (PeerJoined, at most kPeerJoinedTxsMax).
 // Double-sign guard: before any signature (proposal or approval) leaves the actor, the
 // StorageActor syncs (slot -> hash) and refuses a different hash for a signed slot, so a
 // restarted authority never signs two blocks for one slot.
@@ -102,7 +104,11 @@ struct SyncedBlocks {
 struct ServeStatus {
   NodeId peer;
 };
-
+// A peer finished its handshake (it was down, cut off, or not dialled yet): it missed our
+// gossip meanwhile, so it gets the transactions this node answered for (on_peer_joined).
+struct PeerJoined {
+  NodeId peer;
+};
 struct ServeBlocksByRange {
   NodeId peer;
   BlocksByRangeRequest request;
@@ -186,13 +192,18 @@ using ChainMsg =
                  actor::Reply<bool>, actor::Reply<storage::LoadedChain>,
                  actor::Reply<std::vector<bridge::TrackedPegIn>>,
                  actor::Reply<std::vector<PegInMint>>, actor::Reply<bridge::PegOutWork>,
-                 GetBlockByHeight, GetBlockByHash, GetAccount, GetChainStats>;
+                 GetBlockByHeight, GetBlockByHash, GetAccount, GetChainStats, PeerJoined>;
 
 // How many blocks may sit above finality before a proposer stops building:
 // max_blocks_without_pow, but never more than limits::kMaxUnfinalizedBlocks.
 inline std::uint64_t production_halt_depth(const ChainSpec& spec) {
   return std::min<std::uint64_t>(spec.max_blocks_without_pow, limits::kMaxUnfinalizedBlocks);
 }
+
+// Local transactions a node hands a peer that joins (PeerJoined), oldest first: the ones
+// likeliest to hold up their senders' later nonces, and a bound on what a reconnecting
+// peer can make a node send.
+inline constexpr std::size_t kPeerJoinedTxsMax = 1024;
 
 // Gossiped blocks the import queue holds at most (ChainConfig::gossip_queue_max).
 inline constexpr std::size_t kGossipQueueMaxDefault = 1024;
@@ -303,6 +314,7 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   Status on_pow(InboundPow& m);
   Status on_synced(SyncedBlocks& m);
   Status on_serve_status(const ServeStatus& m);
+  Status on_peer_joined(const PeerJoined& m);
   Status on_serve_range(const ServeBlocksByRange& m);
   Status on_aux_work(GetAuxWork& m);
   Status on_get_block(GetBlockByHeight& m);

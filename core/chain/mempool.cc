@@ -114,6 +114,17 @@ std::vector<LedgerTx> Mempool::candidates(std::size_t max) const {
   return out;
 }
 
+std::vector<LedgerTx> Mempool::local_txs(std::size_t max) const {
+  std::vector<LedgerTx> out;
+  out.reserve(std::min(max, local_count_));
+  for (const Slot& s : order_) {
+    if (out.size() >= max || out.size() == local_count_) break;
+    auto it = by_hash_.find(s.hash);
+    if (it != by_hash_.end() && it->second.seq == s.seq && it->second.local) out.push_back(it->second.tx);
+  }
+  return out;
+}
+
 void Mempool::settle_build(std::span<const TxReceipt> skipped) {
   for (const TxReceipt& r : skipped) {
     auto it = by_hash_.find(r.tx_hash);

@@ -69,6 +69,8 @@ class Mempool {
   void remove_included(std::span<const LedgerTx> txs);
 
   std::vector<LedgerTx> candidates(std::size_t max) const;
+  // Up to `max` local transactions, oldest first (in candidates' order).
+  std::vector<LedgerTx> local_txs(std::size_t max) const;
   void settle_build(std::span<const TxReceipt> skipped);
 
  private:

@@ -220,7 +220,10 @@ void AlysNode::build_tree() {
   net_config.live_peers = live_peers_;
   net_config.seen_cache_max = config_.seen_cache_max;
   net::InboundRoutes inbound;
-  inbound.on_peer_ready = [refs](NodeId p) { (void)refs->sync.tell(sync::PeerReady{p}); };
+  inbound.on_peer_ready = [refs](NodeId p) {
+    (void)refs->sync.tell(sync::PeerReady{p});
+    (void)refs->chain.tell(chain::PeerJoined{p});
+  };
   inbound.on_peer_gone = [refs](NodeId p) { (void)refs->sync.tell(sync::PeerGone{p}); };
   inbound.on_message = [refs](NodeId from, WireMessage msg, const SharedFrame& frame) {
     std::visit(

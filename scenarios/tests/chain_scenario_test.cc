@@ -6,6 +6,7 @@
 
 #include "core/chain/chain_actor.h"
 #include "core/chain/limits.h"
+#include "runtime-sim/sim_network.h"
 #include "scenarios/chain_scenario.h"
 
 namespace alys::scenarios {
@@ -148,6 +149,47 @@ TEST(ChainScenario, AnEarlyNonceWaitsInTheMempoolForItsPredecessor) {
   ASSERT_TRUE(first_at.has_value());
   ASSERT_TRUE(second_at.has_value()) << "the early transfer never landed";
   EXPECT_GE(*second_at, *first_at);
+}
+
+// A full node that acknowledges a transfer while cut off from every peer gossips it to no
+// one, and as a full node never includes it itself: it must hand it to its peers once they
+// connect (ChainActor PeerJoined). Before, the transfer never landed.
+TEST(ChainScenario, ATransferAFullNodeTookWhileCutOffLandsOnceItConnects) {
+  ChainOptions o;
+  o.seed = 7;
+  o.duration = 2min;
+  constexpr NodeId kCutOff = 6;  // full node
+  LedgerTx tx;
+  tx.nonce = 0;
+  tx.to = workload_address(1);
+  tx.value = Wei::from_sat(1234);
+  sign_ledger_tx(tx, workload_key(1), Hash256{});
+  bool held_while_cut_off = false;
+  std::optional<std::uint64_t> landed_at;
+  o.setup = [&](sim::World& world) {
+    world.network().partition({{0, 1, 2, 3, 4, 5}});  // node 6 in no group: alone
+    world.schedule_at(Instant{} + 10s, sim::EventKind::kCustom, 1, [&] {
+      auto* program = dynamic_cast<AlysNode*>(world.program(kCutOff));
+      ASSERT_NE(program, nullptr);
+      (void)program->chain().tell(chain::InboundTx{std::nullopt, tx});
+    });
+    world.schedule_at(Instant{} + 30s, sim::EventKind::kCustom, 1, [&] {
+      held_while_cut_off = chain_actor_of(world, kCutOff)->mempool().contains(ledger_tx_hash(tx));
+      world.network().heal();
+    });
+    world.schedule_at(Instant{} + 110s, sim::EventKind::kCustom, 1, [&] {
+      const BlockTree* tree = chain_actor_of(world, 0)->tree();
+      for (std::uint64_t h = 1; h <= tree->head_height(); ++h) {
+        for (const LedgerTx& t : tree->get(*tree->canonical_at(h))->block.block.payload.transactions) {
+          if (t == tx) landed_at = h;
+        }
+      }
+    });
+  };
+  const ChainResult r = run_chain(o);
+  EXPECT_TRUE(r.ok()) << describe(r);
+  EXPECT_TRUE(held_while_cut_off);
+  ASSERT_TRUE(landed_at.has_value()) << "the cut-off full node's transfer never landed";
 }
 
 // Alys halts block production once max_blocks_without_pow blocks sit above finality, and
