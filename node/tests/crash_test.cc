@@ -195,6 +195,9 @@ TEST(Crash, AnAuthorityKilledTenTimesUnderLoadLosesNothingAndNeverDoubleSigns) {
   load.join();
   // Every acknowledged transfer is applied everywhere (the faucet's nonce passed it).
   ASSERT_GT(acked, 20u) << "too little load to mean anything";
+  std::string heads_before_wait;
+  for (int i = 0; i < kNodes; ++i) heads_before_wait += fmt::format(" h{}", head_of(i));
+  const auto wait_started = std::chrono::steady_clock::now();
   const bool all_applied = eventually([&] {
     for (int i = 0; i < kNodes; ++i) {
       auto a = rpc[i]->call("alys_getAccount", nlohmann::json::array({evm_address_hex(devnet_faucet_address())}));
@@ -202,6 +205,8 @@ TEST(Crash, AnAuthorityKilledTenTimesUnderLoadLosesNothingAndNeverDoubleSigns) {
     }
     return true;
   });
+  const auto drained_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - wait_started).count();
   if (!all_applied) {
     // What a failure in CI must say, since its directory is gone: where each node stands.
     std::string where;
@@ -211,7 +216,8 @@ TEST(Crash, AnAuthorityKilledTenTimesUnderLoadLosesNothingAndNeverDoubleSigns) {
       where += fmt::format("\n  node {}: faucet nonce {}, status {}", i, a ? (*a)["nonce"].dump() : "unreadable",
                            s ? s->dump() : "unreadable");
     }
-    FAIL() << "an acknowledged transfer was lost (" << acked << " acknowledged); see " << dir.string() << where;
+    FAIL() << "an acknowledged transfer was lost (" << acked << " acknowledged; heads before the "
+           << kDeadline.count() << " s wait:" << heads_before_wait << "); see " << dir.string() << where;
   }
   for (std::uint64_t n = 0; n < acked; n += 7) {
     const LedgerTx tx = transfer_for(n);
@@ -230,7 +236,8 @@ TEST(Crash, AnAuthorityKilledTenTimesUnderLoadLosesNothingAndNeverDoubleSigns) {
       if (std::regex_search(line, m, pending)) resubmitted += std::stoul(m[1].str());
     }
   }
-  std::cout << "crash test: " << acked << " transfers acknowledged, " << finalized.size()
+  std::cout << "crash test: " << acked << " transfers acknowledged (all applied everywhere " << drained_ms
+            << " ms after the load stopped), " << finalized.size()
             << " finalized heights observed, " << resubmitted << " journaled transfers resubmitted by restarts\n";
   // Every finalized block ever reported is the block at its height on every node.
   for (int i = 0; i < kNodes; ++i) observe(i);
