@@ -53,17 +53,18 @@ std::string junit_xml(const SweepResults& sweep) {
       }
       out += ">\n";
       if (r->verdict == RunVerdict::kCrashed) {
-        out += fmt::format("      <error message=\"{}\">replay: {}</error>\n", xml_escape(r->crash),
-                           xml_escape(r->replay));
+        out += fmt::format("      <error message=\"{}\">replay: {}</error>\n",
+                           xml_escape(truncate_text(r->crash, kJunitEvidenceBytesMax)), xml_escape(r->replay));
       } else {
         std::string body;
         std::vector<std::pair<std::string, std::size_t>> per_checker;  // checker, violations seen
+        EvidenceCutter cut(kJunitEvidence);
         for (const RunFailure& rf : r->failures) {
           auto it = std::find_if(per_checker.begin(), per_checker.end(),
                                  [&](const auto& c) { return c.first == rf.checker; });
           if (it == per_checker.end()) it = per_checker.insert(per_checker.end(), {rf.checker, 0});
           if (++it->second > kJunitViolationsPerChecker) continue;
-          body += fmt::format("{} at {}ns: {}\n", rf.checker, rf.at_ns, truncate_text(rf.evidence, kJunitEvidenceBytesMax));
+          body += fmt::format("{} at {}ns: {}\n", rf.checker, rf.at_ns, cut.next(rf.evidence));
         }
         for (const auto& [checker, seen] : per_checker) {
           if (seen > kJunitViolationsPerChecker) {

@@ -1,8 +1,11 @@
 #include "reports/results_json.h"
 
 #include <cstdio>
+#include <optional>
 
 #include <nlohmann/json.hpp>
+
+#include "reports/report_text.h"
 
 namespace alys::reports {
 
@@ -13,10 +16,13 @@ using nlohmann::json;
 constexpr std::string_view kRunSchema = "alys-sim/run/1";
 constexpr std::string_view kSweepSchema = "alys-sim/sweep/1";
 
-json run_json(const RunResult& r) {
+json run_json(const RunResult& r, const EvidenceBudget* budget) {
   json failures = json::array();
+  std::optional<EvidenceCutter> cut;
+  if (budget) cut.emplace(*budget);
   for (const auto& f : r.failures) {
-    failures.push_back({{"checker", f.checker}, {"at_ns", f.at_ns}, {"evidence", f.evidence}});
+    failures.push_back(
+        {{"checker", f.checker}, {"at_ns", f.at_ns}, {"evidence", cut ? cut->next(f.evidence) : f.evidence}});
   }
   return json{
       {"schema", kRunSchema},
@@ -26,7 +32,7 @@ json run_json(const RunResult& r) {
       {"plant", r.plant},
       {"verdict", verdict_name(r.verdict)},
       {"failures", failures},
-      {"crash", r.crash},
+      {"crash", budget ? truncate_text(r.crash, budget->per_failure) : r.crash},
       {"trace_hash", hex64(r.trace_hash)},
       {"events", r.events},
       {"virtual_ns", r.virtual_ns},
@@ -134,7 +140,7 @@ std::string_view verdict_name(RunVerdict v) {
   return "?";
 }
 
-std::string run_to_json(const RunResult& run, int indent) { return run_json(run).dump(indent); }
+std::string run_to_json(const RunResult& run, int indent) { return run_json(run, nullptr).dump(indent); }
 
 Result<RunResult> run_from_json(std::string_view text) {
   auto j = parse(text);
@@ -142,9 +148,9 @@ Result<RunResult> run_from_json(std::string_view text) {
   return run_from(*j, "");
 }
 
-std::string sweep_to_json(const SweepResults& sweep, int indent) {
+std::string sweep_to_json(const SweepResults& sweep, int indent, const EvidenceBudget* evidence) {
   json runs = json::array();
-  for (const RunResult& r : sweep.runs) runs.push_back(run_json(r));
+  for (const RunResult& r : sweep.runs) runs.push_back(run_json(r, evidence));
   json j{{"schema", kSweepSchema}, {"command", sweep.command}, {"shard", sweep.shard}, {"runs", runs}};
   return j.dump(indent);
 }

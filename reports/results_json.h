@@ -21,6 +21,7 @@
 
 #include "core/results/run_result.h"
 #include "core/runtime/status.h"
+#include "reports/evidence_budget.h"
 
 namespace alys::reports {
 
@@ -30,13 +31,19 @@ struct SweepResults {
   std::vector<RunResult> runs;
 };
 
+// A report's results.json: 512 bytes of one failure's evidence, 1.5 KB of one run's.
+inline constexpr EvidenceBudget kReportResultsEvidence{512, 1536};
+
 std::string hex64(std::uint64_t value);  // "0x0123456789abcdef"
 std::string_view verdict_name(RunVerdict v);
 
 std::string run_to_json(const RunResult& run, int indent = 2);
 Result<RunResult> run_from_json(std::string_view text);
 
-std::string sweep_to_json(const SweepResults& sweep, int indent = 1);
+// With `evidence`, each run's failure evidence is cut to that budget (reports/evidence_budget.h):
+// the report folder's copy (kReportResultsEvidence), which a failing 1,000-run sweep must
+// not blow up. Without, every byte (`alys-sim sweep --json`).
+std::string sweep_to_json(const SweepResults& sweep, int indent = 1, const EvidenceBudget* evidence = nullptr);
 // Errors name what is wrong ("runs[3].seed: expected an unsigned integer").
 Result<SweepResults> sweep_from_json(std::string_view text);
 

@@ -19,7 +19,7 @@ Result<ReportFilesWritten> write_sweep_report(const std::string& dir, const Swee
     return s;
   };
   if (Status s = write(kSweepReportIndex, sweep_report_html(sweep, options)); !s.is_ok()) return s;
-  if (Status s = write("results.json", sweep_to_json(sweep) + "\n"); !s.is_ok()) return s;
+  if (Status s = write("results.json", sweep_to_json(sweep, 1, &kReportResultsEvidence) + "\n"); !s.is_ok()) return s;
   if (Status s = write("junit.xml", junit_xml(sweep)); !s.is_ok()) return s;
   if (Status s = write("summary.md", markdown_summary(sweep)); !s.is_ok()) return s;
   return written;
