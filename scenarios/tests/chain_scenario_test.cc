@@ -8,6 +8,7 @@
 #include "core/chain/limits.h"
 #include "runtime-sim/sim_network.h"
 #include "scenarios/chain_scenario.h"
+#include "scenarios/tests/tx_landing.h"
 
 namespace alys::scenarios {
 namespace {
@@ -134,13 +135,8 @@ TEST(ChainScenario, AnEarlyNonceWaitsInTheMempoolForItsPredecessor) {
       submit(world, 0, first);
     });
     world.schedule_at(Instant{} + 110s, sim::EventKind::kCustom, 1, [&] {
-      const BlockTree* tree = chain_actor_of(world, 6)->tree();
-      for (std::uint64_t h = 1; h <= tree->head_height(); ++h) {
-        for (const LedgerTx& tx : tree->get(*tree->canonical_at(h))->block.block.payload.transactions) {
-          if (tx == first) first_at = h;
-          if (tx == second) second_at = h;
-        }
-      }
+      first_at = testing::landed_at(*chain_actor_of(world, 6)->tree(), first);
+      second_at = testing::landed_at(*chain_actor_of(world, 6)->tree(), second);
     });
   };
   const ChainResult r = run_chain(o);
@@ -177,14 +173,8 @@ TEST(ChainScenario, ATransferAFullNodeTookWhileCutOffLandsOnceItConnects) {
       held_while_cut_off = chain_actor_of(world, kCutOff)->mempool().contains(ledger_tx_hash(tx));
       world.network().heal();
     });
-    world.schedule_at(Instant{} + 110s, sim::EventKind::kCustom, 1, [&] {
-      const BlockTree* tree = chain_actor_of(world, 0)->tree();
-      for (std::uint64_t h = 1; h <= tree->head_height(); ++h) {
-        for (const LedgerTx& t : tree->get(*tree->canonical_at(h))->block.block.payload.transactions) {
-          if (t == tx) landed_at = h;
-        }
-      }
-    });
+    world.schedule_at(Instant{} + 110s, sim::EventKind::kCustom, 1,
+                      [&] { landed_at = testing::landed_at(*chain_actor_of(world, 0)->tree(), tx); });
   };
   const ChainResult r = run_chain(o);
   EXPECT_TRUE(r.ok()) << describe(r);

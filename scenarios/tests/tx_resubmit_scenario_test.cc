@@ -6,6 +6,7 @@
 #include "core/chain/chain_actor.h"
 #include "runtime-sim/sim_network.h"
 #include "scenarios/chain_scenario.h"
+#include "scenarios/tests/tx_landing.h"
 
 namespace alys::scenarios {
 namespace {
@@ -45,14 +46,7 @@ TEST(TxResubmitScenario, ResendToAFollowerThatHoldsTheTransferReachesTheProposer
       }
       submit(world);  // the wallet's resend, to the node it used before
     });
-    at(110s, [&] {
-      const BlockTree* tree = chain_actor_of(world, 0)->tree();
-      for (std::uint64_t h = 1; h <= tree->head_height(); ++h) {
-        for (const LedgerTx& t : tree->get(*tree->canonical_at(h))->block.block.payload.transactions) {
-          if (t == tx) landed_at = h;
-        }
-      }
-    });
+    at(110s, [&] { landed_at = testing::landed_at(*chain_actor_of(world, 0)->tree(), tx); });
   };
   const ChainResult r = run_chain(o);
   EXPECT_TRUE(r.ok()) << describe_failures(r);
