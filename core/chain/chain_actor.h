@@ -202,8 +202,10 @@ inline std::uint64_t production_halt_depth(const ChainSpec& spec) {
 
 // Local transactions a node hands a peer that joins (PeerJoined), oldest first: the ones
 // likeliest to hold up their senders' later nonces, and a bound on what a reconnecting
-// peer can make a node send.
-inline constexpr std::size_t kPeerJoinedTxsMax = 1024;
+// peer can make a node send. A quarter of the default per-peer frame budget
+// (NetworkConfig::max_frames_per_sec_per_peer, 1,000 a second): a peer drops frames over
+// it, and penalizes the sender if it is not one of its configured peers.
+inline constexpr std::size_t kPeerJoinedTxsMax = 256;
 
 // Gossiped blocks the import queue holds at most (ChainConfig::gossip_queue_max).
 inline constexpr std::size_t kGossipQueueMaxDefault = 1024;
