@@ -909,6 +909,7 @@ void ChainActor::propose(std::uint64_t slot) {
   if (pow) request.fee_recipient = pow->fee_recipient;
   building_slot_ = slot;
   build_parent_ = head.hash;
+  build_pow_ = pow;
   build_ask_ = ask_build(head.hash, std::move(request));
 }
 
@@ -962,7 +963,7 @@ Status ChainActor::on_built(actor::Reply<execution::BuiltPayload>& r) {
     block.block.pegins.push_back(
         PegInRef{m.txid, building_pegin_blocks_.at(m.txid), m.to, m.amount_sat});
   }
-  block.block.auxpow_header = pow_for(head.hash);
+  block.block.auxpow_header = build_pow_;
   add_pegouts(block.block, pegout_book(head.hash));
   const Hash256 hash = block_hash(block.block);
   pending_proposal_ = std::move(block);

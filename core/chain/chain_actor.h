@@ -11,7 +11,8 @@
 // its head unless it already signed that slot, its head is already at that slot, or
 // production_halt_depth blocks sit above finality (production halts, as in Alys, but also
 // before the engine's state table would fill). A build answered after the head moved is
-// dropped, verdicts and all, and the slot builds again on the new head.
+// dropped, verdicts and all, and the slot builds again on the new head; the block carries
+// the AuxPoW header the payload was built with, not one queued meanwhile.
 // Transactions: gossiped once, to the peers connected then; a peer that completes a
 // handshake later gets this node's local ones (PeerJoined, at most kPeerJoinedTxsMax).
 // Double-sign guard: before any signature (proposal or approval) leaves the actor, the
@@ -422,6 +423,9 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   std::optional<std::uint64_t> building_slot_;
   std::optional<std::uint64_t> build_ask_;
   Hash256 build_parent_{};  // the head build_ask_ built on: its verdicts hold for it only
+  // The AuxPoW header the payload was built with (its fee recipient is in the state): the
+  // block carries this one, not one queued while the engine built.
+  std::optional<AuxPowHeader> build_pow_;
   std::optional<std::uint64_t> load_ask_;
   std::uint64_t next_batch_ = 1;
   std::map<std::uint64_t, std::pair<std::size_t, std::function<void(Result<std::uint64_t>)>>>

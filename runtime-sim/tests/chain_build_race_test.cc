@@ -1,3 +1,6 @@
+// Also: an AuxPoW header that arrives while the engine builds must not go into the block,
+// whose payload was built without it (its fee recipient changes the state).
+//
 // A proposer's build that the head outruns (core/chain/chain_actor.cc, on_built): the
 // authority asks the engine for a payload on its head X, and before the answer an approval
 // makes a sibling Y the head, abandoning X. The answer's verdicts are about X: a
@@ -15,6 +18,7 @@
 
 #include "core/actor/system.h"
 #include "core/chain/approval.h"
+#include "core/bitcoin/auxpow.h"
 #include "core/chain/chain_actor.h"
 #include "core/crypto/sha256.h"
 #include "core/execution/block_execution.h"
@@ -215,6 +219,98 @@ TEST(ChainBuildRace, ABuildTheHeadOutranIsDroppedAndLosesNoTransaction) {
   const SignedBlock& ours = node.actor().tree()->get(on_y[0])->block;
   EXPECT_EQ(ours.block.slot, slot_mine);
   EXPECT_EQ(ours.block.payload.transactions, std::vector<LedgerTx>{t});
+}
+
+
+// The build on X is asked with no AuxPoW queued (fees stay in the pot); a header arrives
+// before the answer. The block must carry what the payload was built with: with the new
+// header (and so its fee recipient) the state differs, and our own import rejected the
+// block ("state_root: expected ..., got ..."): a lost slot, seen in the crash test's logs.
+TEST(ChainBuildRace, AnAuxPowArrivingDuringTheBuildStaysOutOfThatBlock) {
+  const SecretKey me = key_of("a");
+  const SecretKey b = key_of("b");
+  const SecretKey c = key_of("c");
+  const SecretKey sender = key_of("sender");
+  ChainSpec spec;
+  spec.slot_duration_ms = kSlotMs;
+  spec.retarget.initial_bits = 0x207fffff;  // regtest work: the test mines its header
+  spec.retarget.pow_no_retargeting = true;
+  for (const SecretKey* k : {&me, &b, &c}) spec.authorities.push_back(k->xonly_public_key().bytes());
+  spec.allocations.push_back(GenesisAllocation{account_address(sender.xonly_public_key()), Wei::from_sat(1'000'000)});
+  const Ledger genesis_state = std::move(*Ledger::from_genesis(spec.allocations));
+  const Hash256 genesis_hash = block_hash(make_genesis(spec, genesis_state.state_root()).block);
+  auto config = std::make_shared<chain::ChainConfig>();
+  config->spec = spec;
+  config->genesis_state_root = genesis_state.state_root();
+  config->authority_index = 0;
+  config->authority_key = me;
+  config->verify_cache = std::make_shared<VerifyCache>();
+  auto gate = std::make_shared<BuildGate>();
+
+  World w(testing::config_with_seed(12));
+  const std::uint64_t first_slot = aura_slot(spec, w.config().clocks.epoch_unix_ms);
+  auto slot_start = [&](std::uint64_t slot) {
+    return kTimeZero + std::chrono::milliseconds(slot * kSlotMs - static_cast<std::uint64_t>(w.config().clocks.epoch_unix_ms));
+  };
+  auto next_slot_of = [&](std::uint32_t who, std::uint64_t from) {
+    while (aura_proposer(spec, from) != who) ++from;
+    return from;
+  };
+  const std::uint64_t slot_x = next_slot_of(1, first_slot);
+  const std::uint64_t slot_mine = next_slot_of(0, slot_x + 1);
+
+  // X: B's empty block at h1, approved by B and C.
+  SignedBlock x;
+  x.block.parent_hash = genesis_hash;
+  x.block.height = 1;
+  x.block.slot = slot_x;
+  x.block.payload.state_root = genesis_state.state_root();
+  const Hash256 x_hash = block_hash(x.block);
+  x.approvals.push_back(sign_approval(SchnorrSigner(b), 1, x_hash, Hash256{}));
+  x.approvals.push_back(sign_approval(SchnorrSigner(c), 2, x_hash, Hash256{}));
+  // A transfer with a fee: where the fee goes is what the header changes.
+  const LedgerTx t = signed_transfer(sender, 0, EvmAddress{}, Wei::from_u64(1000), Wei::from_u64(5000));
+  // The header finalizing X, paying fees to `miner`.
+  AuxPowHeader header;
+  header.range_start = x_hash;
+  header.range_end = x_hash;
+  header.bits = spec.retarget.initial_bits;
+  header.chain_id = spec.chain_id;
+  header.height = 1;
+  header.fee_recipient[0] = 0xfe;
+  AuxPowBuildParams mining;
+  mining.aux_hash = auxpow_aggregate_hash(std::vector<Hash256>{x_hash});
+  mining.chain_id = spec.chain_id;
+  mining.bits = header.bits;
+  auto mined = build_auxpow(mining);
+  ASSERT_TRUE(mined.has_value()) << mined.error().to_string();
+  header.auxpow = *mined;
+
+  w.add_node([config, genesis_hash, gate](Env& env) {
+    return std::make_unique<ChainNode>(env, config, genesis_hash, gate);
+  });
+  w.run_until(slot_start(slot_x) + 100ms);
+  auto& node = static_cast<ChainNode&>(*w.program(0));
+  ASSERT_TRUE(node.chain().tell(chain::InboundBlock{kPeer, x}).is_ok());
+  ASSERT_TRUE(node.chain().tell(chain::InboundTx{std::nullopt, t}).is_ok());
+  w.run_for(100ms);
+  ASSERT_EQ(node.actor().tree()->head().hash, x_hash);
+
+  gate->closed = true;
+  w.run_until(slot_start(slot_mine) + 100ms);
+  ASSERT_EQ(gate->held.size(), 1u) << "no build was asked in our slot";
+  ASSERT_TRUE(node.chain().tell(chain::InboundPow{kPeer, header}).is_ok());
+  w.run_for(50ms);
+  gate->release();
+  w.run_for(200ms);
+
+  // Our block is in the tree (valid: our own import accepted it), with T and no header.
+  const std::vector<Hash256>& on_x = node.actor().tree()->children(x_hash);
+  ASSERT_EQ(on_x.size(), 1u) << "our block was rejected by our own import";
+  const SignedBlock& ours = node.actor().tree()->get(on_x[0])->block;
+  EXPECT_EQ(ours.block.slot, slot_mine);
+  EXPECT_EQ(ours.block.payload.transactions, std::vector<LedgerTx>{t});
+  EXPECT_FALSE(ours.block.auxpow_header.has_value());
 }
 
 }  // namespace
