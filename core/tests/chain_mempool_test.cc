@@ -120,6 +120,26 @@ TEST(Mempool, APeersTransactionSubmittedLocallyBecomesLocalInPlace) {
   EXPECT_EQ(nonces(m.candidates(10)), (std::vector<std::uint64_t>{1, 3}));
 }
 
+// What a node hands a peer that joins (ChainActor PeerJoined): its local transactions only,
+// in candidates' order, at most `max`; one that became local counts, one that left does not.
+TEST(Mempool, LocalTransactionsComeOldestFirstWithoutPeersOnes) {
+  Mempool m(10, Hash256Hasher{7});
+  ASSERT_TRUE(add(m, 1, TxSource::kLocal).is_ok());
+  ASSERT_TRUE(add(m, 2).is_ok());
+  ASSERT_TRUE(add(m, 3, TxSource::kLocal).is_ok());
+  ASSERT_TRUE(add(m, 4).is_ok());
+  ASSERT_TRUE(add(m, 5, TxSource::kLocal).is_ok());
+  EXPECT_EQ(nonces(m.local_txs(10)), (std::vector<std::uint64_t>{1, 3, 5}));
+  EXPECT_EQ(nonces(m.local_txs(2)), (std::vector<std::uint64_t>{1, 3}));
+  EXPECT_TRUE(m.is_local(ledger_tx_hash(tx_n(3))));
+  EXPECT_FALSE(m.is_local(ledger_tx_hash(tx_n(4))));
+  ASSERT_TRUE(add(m, 4, TxSource::kLocal).is_ok());  // a peer's, resubmitted here
+  const std::vector<LedgerTx> block{tx_n(1)};
+  m.remove_included(block);
+  EXPECT_EQ(nonces(m.local_txs(10)), (std::vector<std::uint64_t>{3, 4, 5}));
+  EXPECT_FALSE(m.is_local(ledger_tx_hash(tx_n(1))));
+}
+
 TEST(Mempool, ALocalEarlyNonceWaitsForItsPredecessorWithoutLimit) {
   Mempool m = pool_of(10, {1}, TxSource::kLocal);
   const std::vector<TxReceipt> skipped{early(1)};
