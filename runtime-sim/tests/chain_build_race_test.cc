@@ -117,48 +117,38 @@ class ChainNode final : public NodeProgram {
   actor::ActorRef<chain::ChainMsg> chain_;
 };
 
-TEST(ChainBuildRace, ABuildTheHeadOutranIsDroppedAndLosesNoTransaction) {
-  const SecretKey me = key_of("a");  // authority 0: the node under test
-  const SecretKey b = key_of("b");
-  const SecretKey c = key_of("c");
-  const SecretKey sender = key_of("sender");
-  const EvmAddress sender_address = account_address(sender.xonly_public_key());
-  ChainSpec spec;
-  spec.slot_duration_ms = kSlotMs;
-  for (const SecretKey* k : {&me, &b, &c}) spec.authorities.push_back(k->xonly_public_key().bytes());
-  spec.allocations.push_back(GenesisAllocation{sender_address, Wei::from_sat(1'000'000)});
-  const Ledger genesis_state = std::move(*Ledger::from_genesis(spec.allocations));
-  const SignedBlock genesis = make_genesis(spec, genesis_state.state_root());
-  const Hash256 genesis_hash = block_hash(genesis.block);
+// Three authorities A (index 0: the node under test), B and C, whose keys the test holds to
+// make the others' blocks and approvals, and a funded sender; A runs over a GatedEngine.
+struct ThreeAuthorities {
+  ThreeAuthorities(std::uint64_t seed, const std::function<void(ChainSpec&)>& tweak_spec = {})
+      : w(testing::config_with_seed(seed)) {
+    spec.slot_duration_ms = kSlotMs;
+    if (tweak_spec) tweak_spec(spec);
+    for (const SecretKey* k : {&me, &b, &c}) spec.authorities.push_back(k->xonly_public_key().bytes());
+    spec.allocations.push_back(GenesisAllocation{account_address(sender.xonly_public_key()), Wei::from_sat(1'000'000)});
+    genesis_state = std::move(*Ledger::from_genesis(spec.allocations));
+    genesis_hash = block_hash(make_genesis(spec, genesis_state.state_root()).block);
+    auto cfg = std::make_shared<chain::ChainConfig>();
+    cfg->spec = spec;
+    cfg->genesis_state_root = genesis_state.state_root();
+    cfg->authority_index = 0;
+    cfg->authority_key = me;
+    cfg->verify_cache = std::make_shared<VerifyCache>();
+    config = std::move(cfg);
+  }
 
-  auto config = std::make_shared<chain::ChainConfig>();
-  config->spec = spec;
-  config->genesis_state_root = genesis_state.state_root();
-  config->authority_index = 0;
-  config->authority_key = me;
-  config->verify_cache = std::make_shared<VerifyCache>();
-  auto gate = std::make_shared<BuildGate>();
-
-  World w(testing::config_with_seed(11));
-  const std::uint64_t first_slot = aura_slot(spec, w.config().clocks.epoch_unix_ms);
-  auto slot_start = [&](std::uint64_t slot) {
-    return kTimeZero + std::chrono::milliseconds(slot * kSlotMs - static_cast<std::uint64_t>(w.config().clocks.epoch_unix_ms));
-  };
-  // The first slot of each authority at or after the start.
-  auto next_slot_of = [&](std::uint32_t who, std::uint64_t from) {
-    while (aura_proposer(spec, from) != who) ++from;
-    return from;
-  };
-  const std::uint64_t slot_x = next_slot_of(1, first_slot);    // B proposes X
-  const std::uint64_t slot_mine = next_slot_of(0, slot_x + 1);  // then we build on X
-  const std::uint64_t slot_y = slot_x - 2;                      // C's earlier slot: Y wins ties
-  ASSERT_EQ(aura_proposer(spec, slot_y), 2u);
-
-  // X (by B, approved by B and C) holds the sender's transfer T; Y (by C, approved by C
-  // only, so not yet the head) holds nothing. Same height: once both are approved, Y's
-  // lower slot makes it the head.
-  const LedgerTx t = signed_transfer(sender, 0, EvmAddress{}, Wei::from_u64(1000), Wei::from_u64(0));
-  auto block_on_genesis = [&](std::uint64_t slot, std::vector<LedgerTx> txs) {
+  Instant slot_start(std::uint64_t slot) const {
+    const auto epoch_ms = static_cast<std::uint64_t>(w.config().clocks.epoch_unix_ms);
+    return kTimeZero + std::chrono::milliseconds(slot * kSlotMs - epoch_ms);
+  }
+  // The first slot of `who` at or after `from` (default: the start).
+  std::uint64_t next_slot_of(std::uint32_t who, std::optional<std::uint64_t> from = std::nullopt) const {
+    std::uint64_t slot = from.value_or(aura_slot(spec, w.config().clocks.epoch_unix_ms));
+    while (aura_proposer(spec, slot) != who) ++slot;
+    return slot;
+  }
+  // An unapproved block at height 1 holding `txs`, with its true state root.
+  SignedBlock block_on_genesis(std::uint64_t slot, std::vector<LedgerTx> txs) const {
     SignedBlock blk;
     blk.block.parent_hash = genesis_hash;
     blk.block.height = 1;
@@ -168,20 +158,52 @@ TEST(ChainBuildRace, ABuildTheHeadOutranIsDroppedAndLosesNoTransaction) {
     blk.block.payload.state_root = executed->state_root;
     blk.block.payload.transactions = std::move(txs);
     return blk;
-  };
-  SignedBlock x = block_on_genesis(slot_x, {t});
-  SignedBlock y = block_on_genesis(slot_y, {});
+  }
+  // Starts A and runs until `until` (past its load of the empty stored chain).
+  ChainNode& start(Instant until) {
+    w.add_node([config = config, genesis = genesis_hash, gate = gate](Env& env) {
+      return std::make_unique<ChainNode>(env, config, genesis, gate);
+    });
+    w.run_until(until);
+    return static_cast<ChainNode&>(*w.program(0));
+  }
+
+  const SecretKey me = key_of("a");
+  const SecretKey b = key_of("b");
+  const SecretKey c = key_of("c");
+  const SecretKey sender = key_of("sender");
+  ChainSpec spec;
+  Ledger genesis_state;
+  Hash256 genesis_hash;
+  std::shared_ptr<const chain::ChainConfig> config;
+  std::shared_ptr<BuildGate> gate = std::make_shared<BuildGate>();
+  World w;
+};
+
+TEST(ChainBuildRace, ABuildTheHeadOutranIsDroppedAndLosesNoTransaction) {
+  ThreeAuthorities net(11);
+  World& w = net.w;
+  auto& gate = net.gate;
+  const SecretKey& b = net.b;
+  const SecretKey& c = net.c;
+  const std::uint64_t slot_x = net.next_slot_of(1);              // B proposes X
+  const std::uint64_t slot_mine = net.next_slot_of(0, slot_x + 1);  // then we build on X
+  const std::uint64_t slot_y = slot_x - 2;                          // C's earlier slot: Y wins ties
+  ASSERT_EQ(aura_proposer(net.spec, slot_y), 2u);
+
+  // X (by B, approved by B and C) holds the sender's transfer T; Y (by C, approved by C
+  // only, so not yet the head) holds nothing. Same height: once both are approved, Y's
+  // lower slot makes it the head.
+  const LedgerTx t = signed_transfer(net.sender, 0, EvmAddress{}, Wei::from_u64(1000), Wei::from_u64(0));
+  SignedBlock x = net.block_on_genesis(slot_x, {t});
+  SignedBlock y = net.block_on_genesis(slot_y, {});
   const Hash256 x_hash = block_hash(x.block);
   const Hash256 y_hash = block_hash(y.block);
   x.approvals.push_back(sign_approval(SchnorrSigner(b), 1, x_hash, Hash256{}));
   x.approvals.push_back(sign_approval(SchnorrSigner(c), 2, x_hash, Hash256{}));
   y.approvals.push_back(sign_approval(SchnorrSigner(c), 2, y_hash, Hash256{}));
 
-  w.add_node([config, genesis_hash, gate](Env& env) {
-    return std::make_unique<ChainNode>(env, config, genesis_hash, gate);
-  });
-  w.run_until(slot_start(slot_x) + 100ms);  // the stored (empty) chain is loaded
-  auto& node = static_cast<ChainNode&>(*w.program(0));
+  ChainNode& node = net.start(net.slot_start(slot_x) + 100ms);
   ASSERT_TRUE(node.chain().tell(chain::InboundBlock{kPeer, x}).is_ok());
   w.run_for(100ms);
   ASSERT_TRUE(node.chain().tell(chain::InboundBlock{kPeer, y}).is_ok());
@@ -195,7 +217,7 @@ TEST(ChainBuildRace, ABuildTheHeadOutranIsDroppedAndLosesNoTransaction) {
 
   // Our slot: the build on X is asked, and its answer held.
   gate->closed = true;
-  w.run_until(slot_start(slot_mine) + 100ms);
+  w.run_until(net.slot_start(slot_mine) + 100ms);
   ASSERT_EQ(gate->held.size(), 1u) << "no build was asked in our slot";
   ASSERT_EQ(gate->candidates.back(), std::vector<LedgerTx>{t});
   // B's approval of Y: Y is approved, and the head (lower slot), abandoning X and its T.
@@ -227,49 +249,23 @@ TEST(ChainBuildRace, ABuildTheHeadOutranIsDroppedAndLosesNoTransaction) {
 // header (and so its fee recipient) the state differs, and our own import rejected the
 // block ("state_root: expected ..., got ..."): a lost slot, seen in the crash test's logs.
 TEST(ChainBuildRace, AnAuxPowArrivingDuringTheBuildStaysOutOfThatBlock) {
-  const SecretKey me = key_of("a");
-  const SecretKey b = key_of("b");
-  const SecretKey c = key_of("c");
-  const SecretKey sender = key_of("sender");
-  ChainSpec spec;
-  spec.slot_duration_ms = kSlotMs;
-  spec.retarget.initial_bits = 0x207fffff;  // regtest work: the test mines its header
-  spec.retarget.pow_no_retargeting = true;
-  for (const SecretKey* k : {&me, &b, &c}) spec.authorities.push_back(k->xonly_public_key().bytes());
-  spec.allocations.push_back(GenesisAllocation{account_address(sender.xonly_public_key()), Wei::from_sat(1'000'000)});
-  const Ledger genesis_state = std::move(*Ledger::from_genesis(spec.allocations));
-  const Hash256 genesis_hash = block_hash(make_genesis(spec, genesis_state.state_root()).block);
-  auto config = std::make_shared<chain::ChainConfig>();
-  config->spec = spec;
-  config->genesis_state_root = genesis_state.state_root();
-  config->authority_index = 0;
-  config->authority_key = me;
-  config->verify_cache = std::make_shared<VerifyCache>();
-  auto gate = std::make_shared<BuildGate>();
-
-  World w(testing::config_with_seed(12));
-  const std::uint64_t first_slot = aura_slot(spec, w.config().clocks.epoch_unix_ms);
-  auto slot_start = [&](std::uint64_t slot) {
-    return kTimeZero + std::chrono::milliseconds(slot * kSlotMs - static_cast<std::uint64_t>(w.config().clocks.epoch_unix_ms));
-  };
-  auto next_slot_of = [&](std::uint32_t who, std::uint64_t from) {
-    while (aura_proposer(spec, from) != who) ++from;
-    return from;
-  };
-  const std::uint64_t slot_x = next_slot_of(1, first_slot);
-  const std::uint64_t slot_mine = next_slot_of(0, slot_x + 1);
+  ThreeAuthorities net(12, [](ChainSpec& spec) {
+    spec.retarget.initial_bits = 0x207fffff;  // regtest work: the test mines its header
+    spec.retarget.pow_no_retargeting = true;
+  });
+  World& w = net.w;
+  auto& gate = net.gate;
+  const ChainSpec& spec = net.spec;
+  const std::uint64_t slot_x = net.next_slot_of(1);
+  const std::uint64_t slot_mine = net.next_slot_of(0, slot_x + 1);
 
   // X: B's empty block at h1, approved by B and C.
-  SignedBlock x;
-  x.block.parent_hash = genesis_hash;
-  x.block.height = 1;
-  x.block.slot = slot_x;
-  x.block.payload.state_root = genesis_state.state_root();
+  SignedBlock x = net.block_on_genesis(slot_x, {});
   const Hash256 x_hash = block_hash(x.block);
-  x.approvals.push_back(sign_approval(SchnorrSigner(b), 1, x_hash, Hash256{}));
-  x.approvals.push_back(sign_approval(SchnorrSigner(c), 2, x_hash, Hash256{}));
+  x.approvals.push_back(sign_approval(SchnorrSigner(net.b), 1, x_hash, Hash256{}));
+  x.approvals.push_back(sign_approval(SchnorrSigner(net.c), 2, x_hash, Hash256{}));
   // A transfer with a fee: where the fee goes is what the header changes.
-  const LedgerTx t = signed_transfer(sender, 0, EvmAddress{}, Wei::from_u64(1000), Wei::from_u64(5000));
+  const LedgerTx t = signed_transfer(net.sender, 0, EvmAddress{}, Wei::from_u64(1000), Wei::from_u64(5000));
   // The header finalizing X, paying fees to `miner`.
   AuxPowHeader header;
   header.range_start = x_hash;
@@ -286,18 +282,14 @@ TEST(ChainBuildRace, AnAuxPowArrivingDuringTheBuildStaysOutOfThatBlock) {
   ASSERT_TRUE(mined.has_value()) << mined.error().to_string();
   header.auxpow = *mined;
 
-  w.add_node([config, genesis_hash, gate](Env& env) {
-    return std::make_unique<ChainNode>(env, config, genesis_hash, gate);
-  });
-  w.run_until(slot_start(slot_x) + 100ms);
-  auto& node = static_cast<ChainNode&>(*w.program(0));
+  ChainNode& node = net.start(net.slot_start(slot_x) + 100ms);
   ASSERT_TRUE(node.chain().tell(chain::InboundBlock{kPeer, x}).is_ok());
   ASSERT_TRUE(node.chain().tell(chain::InboundTx{std::nullopt, t}).is_ok());
   w.run_for(100ms);
   ASSERT_EQ(node.actor().tree()->head().hash, x_hash);
 
   gate->closed = true;
-  w.run_until(slot_start(slot_mine) + 100ms);
+  w.run_until(net.slot_start(slot_mine) + 100ms);
   ASSERT_EQ(gate->held.size(), 1u) << "no build was asked in our slot";
   ASSERT_TRUE(node.chain().tell(chain::InboundPow{kPeer, header}).is_ok());
   w.run_for(50ms);
