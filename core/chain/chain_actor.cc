@@ -8,6 +8,7 @@
 #include "core/bitcoin/auxpow.h"
 #include "core/chain/approval.h"
 #include "core/chain/block_validation.h"
+#include "core/chain/build_order.h"
 #include "core/chain/codec.h"
 #include "core/chain/limits.h"
 #include "core/execution/embedded_engine.h"
@@ -897,7 +898,7 @@ void ChainActor::propose(std::uint64_t slot) {
   }
   execution::BuildRequest request;
   request.height = head.block.block.height + 1;
-  request.candidates = mempool_.candidates(spec_.max_txs_per_block * 2);
+  request.candidates = in_nonce_order(mempool_.candidates(spec_.max_txs_per_block * 2));
   building_pegin_blocks_.clear();
   for (const bridge::TrackedPegIn& t : mintable_) {
     if (request.mints.size() >= limits::kMaxPegInsPerBlock) break;

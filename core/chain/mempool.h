@@ -11,6 +11,8 @@
 //   "mempool full" (its sender retries), a peer's silently.
 // - candidates(n) returns up to n held transactions, oldest first (arrival order, with
 //   deferred ones moved to the back).
+//   A build takes them through in_nonce_order (build_order.h): arrival order
+//   scrambles one sender's nonces, and a build tries each candidate once.
 // - settle_build(skipped) takes a build's skipped candidates. One skipped only because its
 //   nonce is ahead of the sender's (kFailedPrecondition: an earlier transaction of that
 //   sender has not landed on this head yet) stays, moved to the back, up to
