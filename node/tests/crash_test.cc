@@ -22,7 +22,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -139,16 +138,16 @@ TEST(Crash, AnAuthorityKilledTenTimesUnderLoadLosesNothingAndNeverDoubleSigns) {
   };
 
   // The load: the faucet's transfers, nonce by nonce, each to a random node until one
-  // acknowledges it (a node being killed may not answer).
-  std::atomic<bool> stop_load{false};
+  // acknowledges it (a node being killed may not answer). A jthread: a failed ASSERT
+  // returns from the test, and the load must stop there, not std::terminate the binary.
   std::mutex acked_mu;
   std::uint64_t acked = 0;  // nonces 0..acked-1 acknowledged
-  std::thread load([&] {
+  std::jthread load([&](std::stop_token stop_load) {
     std::mt19937 lrng(seed + 1);
     std::vector<std::unique_ptr<JsonRpcClient>> clients;
     for (int i = 0; i < kNodes; ++i) clients.push_back(std::make_unique<JsonRpcClient>(endpoint(i)));
     std::uint64_t nonce = 0;
-    while (!stop_load.load()) {
+    while (!stop_load.stop_requested()) {
       const std::string hex = to_hex(encode_ledger_tx(transfer_for(nonce)));
       auto r = clients[lrng() % kNodes]->call("alys_sendRawTransaction", nlohmann::json::array({hex}));
       if (r) {
@@ -191,7 +190,7 @@ TEST(Crash, AnAuthorityKilledTenTimesUnderLoadLosesNothingAndNeverDoubleSigns) {
     EXPECT_EQ((*block)["hash"].get<std::string>(), fin.hash) << "finalized h" << fin.height << " changed";
   }
 
-  stop_load = true;
+  load.request_stop();
   load.join();
   // Every acknowledged transfer is applied everywhere (the faucet's nonce passed it).
   ASSERT_GT(acked, 20u) << "too little load to mean anything";

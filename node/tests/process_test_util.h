@@ -1,9 +1,12 @@
 // Helpers of the tests that run alys-node processes.
 //
-// Loopback ports: a run of consecutive ports that are free now. Another process may still
-// take one before the test binds it; the test then fails loudly (a node cannot listen), it
-// does not hang. Seeded by the pid and a per-process counter, so tests run in parallel
-// (ctest -j, one process each) and in sequence pick different runs.
+// Loopback ports: a run of consecutive ports that are free now, below the kernel's
+// ephemeral range. A port in that range can be taken by any outgoing connection's local
+// end: the crash test's restarted node found its own listen port so taken ("Address
+// already in use") while its peers redialled. Another test's listener may still take one
+// before the test binds it; the test then fails loudly (a node cannot listen), it does not
+// hang. Seeded by the pid and a per-process counter, so tests run in parallel (ctest -j,
+// one process each) and in sequence pick different runs.
 // Logs: a node's log is a file, read whole and searched (no callback announces a line).
 #pragma once
 
@@ -34,12 +37,24 @@ inline bool port_free(std::uint16_t port) {
   return ok;
 }
 
-// The first of `count` consecutive free ports in [20000, 50000 + count).
+// The lowest ephemeral port (Linux's ip_local_port_range); 32768, its default, if unread.
+inline unsigned ephemeral_port_low() {
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  unsigned low = 0;
+  return (range >> low) && low > 0 ? low : 32768u;
+}
+
+// The first of `count` consecutive free ports in [10000, ephemeral low); a range set so
+// low that it leaves fewer than 1,000 ports there falls back to [20000, 50000).
 inline std::uint16_t free_port_run(int count) {
   static std::atomic<unsigned> calls{0};
   std::mt19937 rng(static_cast<unsigned>(::getpid()) * 7919u + 104729u * calls.fetch_add(1));
+  const unsigned low = ephemeral_port_low();
+  const bool below = low >= 10000u + 1000u + static_cast<unsigned>(count);
+  const unsigned first = below ? 10000u : 20000u;
+  const unsigned span = below ? low - static_cast<unsigned>(count) - first : 30000u;
   for (;;) {
-    const auto base = static_cast<std::uint16_t>(20000 + rng() % 30000);
+    const auto base = static_cast<std::uint16_t>(first + rng() % span);
     bool all = true;
     for (int i = 0; i < count && all; ++i) all = port_free(static_cast<std::uint16_t>(base + i));
     if (all) return base;
