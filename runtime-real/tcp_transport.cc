@@ -114,6 +114,7 @@ struct TcpTransport::State : std::enable_shared_from_this<State> {
   // call back into the transport on its thread (recursive).
   std::recursive_mutex node_mu;
   TransportHandler* handler = nullptr;  // guarded by node_mu
+  std::atomic<bool> attached{false};    // handler != nullptr; read on the strand
   std::map<NodeId, ConnPtr> up;         // guarded by node_mu; announced up, not yet down
 
   // Any thread: no node task is posted once `closed` is set (under post_mu).
@@ -289,6 +290,14 @@ struct TcpTransport::State : std::enable_shared_from_this<State> {
 
   void read_next(const ConnPtr& c) {
     if (!c->open) return;
+    if (!attached.load()) {
+      // No node to hand a frame to (its actors still starting, or a network actor between
+      // two instances): the peer's frames wait in the socket until set_handler. Read now,
+      // they would be dropped, and a dropped Hello costs the peer a hello_timeout.
+      c->paused.store(true);
+      ++metrics.read_pauses;
+      return;
+    }
     if (c->undelivered.load() >= options.read_pause_frames) {
       c->paused.store(true);
       // The node may have drained everything between the load above and the store: then
@@ -525,6 +534,14 @@ TcpTransportMetrics TcpTransport::metrics() const {
 void TcpTransport::set_handler(TransportHandler* handler) {
   std::lock_guard lock(state_->node_mu);
   state_->handler = handler;
+  state_->attached.store(handler != nullptr);
+  // After the store: a read_next that saw no handler has paused its connection by the time
+  // this runs on the strand.
+  if (handler != nullptr) {
+    state_->on_strand([](State& s) {
+      for (const auto& [peer, c] : s.active) s.resume(c);
+    });
+  }
 }
 
 void TcpTransport::connect(NodeId peer) {

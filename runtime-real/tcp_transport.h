@@ -21,6 +21,9 @@
 // stop while read_pause_frames frames of a connection are posted to the node but not yet
 // handled (the node's executor is the mailbox the frames go to), and resume when it has
 // caught up by half: a fast peer slows to the node's pace instead of growing its queue.
+// No frame is read while no handler is set (before the node's first set_handler, or
+// between a set_handler(nullptr) and the next): a peer that dialled a node whose actors
+// were still starting lost its Hello that way, and both sides waited out hello_timeout.
 // A frame's buffer grows as its bytes arrive (kReadChunkBytes at a time), so a peer that
 // announces a large frame and sends little holds only what it sent.
 //

@@ -1,7 +1,8 @@
 // TcpTransport on loopback (real sockets, real Asio threads) against the Transport contract
 // (core/runtime/transport.h): frames in order both ways, the size cap on send and on read,
 // bad preambles from a raw client, a duplicate connection, redial after the peer restarts,
-// no redial after disconnect, and reads that pause while the node is busy. Waits are on
+// no redial after disconnect, reads that pause while the node is busy or has no handler
+// set. Waits are on
 // events (a condition variable with a generous deadline), never on time.
 // clang-format off
 #include <utility>  // before Boost.Asio: GCC 12 + C++20 quirk
@@ -446,6 +447,30 @@ TEST_F(TcpTransportTest, ReadsPauseWhileTheNodeIsBusyAndNothingIsLost) {
     if (e.kind == Recorder::Event::kFrame) {
       EXPECT_EQ(e.frame, numbered(next, 512));
       ++next;
+    }
+  }
+}
+
+// A node whose actors are not attached yet (no handler: still starting, or a network actor
+// between two instances) leaves a peer's frames in the socket and gets them once attached.
+// Read at once, they were dropped: the peer's Hello was lost, and both sides waited out
+// hello_timeout (every devnet start, "reconnecting to peer N: no hello in time").
+TEST_F(TcpTransportTest, FramesWaitForTheNodesHandlerInsteadOfBeingDropped) {
+  Node& a = add_node(1);
+  Node& b = add_node(2);
+  b.on_node([&] { b.transport->set_handler(nullptr); });
+  a.dial(b);
+  ASSERT_TRUE(a.recorder.wait_count(Recorder::Event::kUp, 2, 1));
+  ASSERT_TRUE(a.send(2, numbered(7, 64)));
+  ASSERT_TRUE(poll_until([&] { return b.transport->metrics().read_pauses >= 1; }, kDeadline))
+      << "b read from a peer with no handler to give the frames to";
+  EXPECT_EQ(b.transport->metrics().frames_in, 0u);
+  EXPECT_TRUE(b.on_node([&] { return b.transport->is_connected(1); }));
+  b.on_node([&] { b.transport->set_handler(&b.recorder); });
+  ASSERT_TRUE(b.recorder.wait_count(Recorder::Event::kFrame, 1, 1));
+  for (const auto& e : b.recorder.events()) {
+    if (e.kind == Recorder::Event::kFrame) {
+      EXPECT_EQ(e.frame, numbered(7, 64));
     }
   }
 }
