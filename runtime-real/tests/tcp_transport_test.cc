@@ -2,8 +2,7 @@
 // (core/runtime/transport.h): frames in order both ways, the size cap on send and on read,
 // bad preambles from a raw client, a duplicate connection, redial after the peer restarts,
 // no redial after disconnect, reads that pause while the node is busy or has no handler
-// set. Waits are on
-// events (a condition variable with a generous deadline), never on time.
+// set. Waits are on events (a condition variable with a generous deadline), never on time.
 // clang-format off
 #include <utility>  // before Boost.Asio: GCC 12 + C++20 quirk
 #include <boost/asio.hpp>

@@ -1,14 +1,13 @@
-// Also: an AuxPoW header that arrives while the engine builds must not go into the block,
-// whose payload was built without it (its fee recipient changes the state).
-//
 // A proposer's build that the head outruns (core/chain/chain_actor.cc, on_built): the
 // authority asks the engine for a payload on its head X, and before the answer an approval
 // makes a sibling Y the head, abandoning X. The answer's verdicts are about X: a
 // transaction "stale" there was in X, and the reorg has just put it back in the mempool.
 // The build must be dropped whole: neither its verdicts applied (dropping that transaction
 // lost it for good: nothing else holds it), nor its payload proposed on Y (whose state it
-// is not); the slot builds again on Y. A simulated node runs the real ChainActor, StorageActor and EngineActor over an
-// EmbeddedEngine whose build answers the test holds back.
+// is not); the slot builds again on Y.
+// Also: an AuxPoW header that arrives while the engine builds must not go into the block,
+// whose payload was built without it (its fee recipient changes the state).
+// The node under test and the held-back builds: gated_chain_node.h.
 #include <gtest/gtest.h>
 
 #include <memory>

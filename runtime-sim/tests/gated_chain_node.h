@@ -27,8 +27,6 @@
 
 namespace alys::sim::testing {
 
-using namespace std::chrono_literals;
-
 constexpr std::uint64_t kSlotMs = 1000;
 constexpr NodeId kPeer = 7;
 
