@@ -350,7 +350,10 @@ void ActorCell<M>::deliver(Envelope<M> env) {
     dead_letter(DeadLetterReason::kCircuitOpen, env.meta);
     return;
   }
-  if (mailbox_.size() >= mailbox_capacity()) {  // only kDropOldest admits past the bound
+  // Only kDropOldest admits past the bound at send(). Every other strategy decided there, so
+  // a bound lowered while this message was in flight must not evict anything for it.
+  if (options_.mailbox.overflow == Overflow::kDropOldest &&
+      mailbox_.size() >= mailbox_capacity()) {
     load_.fetch_sub(1, std::memory_order_acq_rel);
     if (env.meta.priority > mailbox_.lowest_queued()) {
       dead_letter(DeadLetterReason::kDroppedNewest, env.meta);  // lower than all queued

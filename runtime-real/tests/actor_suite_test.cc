@@ -380,6 +380,34 @@ TYPED_TEST(ActorSuite, LoweringTheMailboxCapacityRefusesNewSendsUntilUnderIt) {
   parked.cell().detach();
 }
 
+// Sends already admitted but still on their way to the mailbox (posted to the strand) when
+// the bound is lowered are kept: only kDropOldest may evict. On the simulator nothing runs
+// between the tells and the reload, so every send is in flight then.
+TYPED_TEST(ActorSuite, LoweringTheMailboxCapacityKeepsSendsAlreadyInFlight) {
+  auto& sys = this->make_system();
+  ChildOptions o = child("target");
+  o.mailbox.capacity = 10;
+  o.mailbox.overflow = Overflow::kFail;
+  SupervisorRef parked(
+      std::make_shared<SupervisorCell>(sys, nullptr, child("parked"), SupervisorOptions{}));
+  auto target = parked.template spawn<Worker>(o, &this->probe_, std::string("t"));
+  sys.start();
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(target.tell(Ping{i}).is_ok());
+  target.cell().set_mailbox_capacity(3);
+  this->rt_->sync(target.cell().strand(), [] {});  // every delivery above has run
+  EXPECT_EQ(target.cell().load(), 5u);
+  EXPECT_EQ(sys.dead_letter_total(), 0u);
+  EXPECT_FALSE(target.tell(Ping{5}).is_ok());  // 5 queued, bound 3
+  parked.cell().strand().post([p = parked.cell_ptr()] { p->op_start(); });
+  ASSERT_TRUE(this->wait([&] { return target.cell().stats().handled == 5; }));
+  EXPECT_EQ(this->probe_.with_prefix("t:ping:"),
+            (std::vector<std::string>{"t:ping:0", "t:ping:1", "t:ping:2", "t:ping:3",
+                                      "t:ping:4"}));
+  EXPECT_EQ(sys.dead_letter_count(DeadLetterReason::kMailboxFull), 1u);
+  this->rt_->shutdown();
+  parked.cell().detach();
+}
+
 struct SendTo {
   int n = 0;
 };
