@@ -32,12 +32,20 @@ namespace {
 // waits for finality (a block below some node's finalized point): a transfer not final
 // after 20 s — in a block a reorg abandoned, in the mempool of a node that crashed, or
 // dropped for arriving before its predecessor — is sent again (same tx) to a random node.
+// Every transfer it signs is remembered valid in the run's shared memo (remember_made), so
+// the nodes verify a wallet's honest signatures by lookup, as the signer already knows them
+// to be valid.
 class Workload {
  public:
   using Sent = SentTransfer;
 
-  Workload(sim::World& world, ChainRecorder& recorder, std::size_t accounts, std::size_t nodes)
-      : world_(world), recorder_(recorder), rng_(world.stream("workload")), nodes_(nodes) {
+  Workload(sim::World& world, ChainRecorder& recorder, VerifyCache& made_here,
+           std::size_t accounts, std::size_t nodes)
+      : world_(world),
+        recorder_(recorder),
+        made_here_(made_here),
+        rng_(world.stream("workload")),
+        nodes_(nodes) {
     for (std::size_t i = 0; i < accounts; ++i) keys_.emplace_back(account_key(i));
     nonces_.assign(accounts, 0);
     in_flight_.resize(accounts);
@@ -80,6 +88,7 @@ class Workload {
     tx.fee = Wei::from_u64(1'000'000'000ULL * (1 + uniform_below(rng_, 10)));
     sign_ledger_tx(tx, keys_[from], Hash256{});
     const Hash256 hash = ledger_tx_hash(tx);
+    made_here_.remember_made(hash);  // the engine's memo identity: the tx hash
     in_flight_[from].push_back(Sent{tx, hash, world_.now()});
     all_.push_back(Sent{tx, hash, world_.now()});
     submit(from, tx);
@@ -118,6 +127,7 @@ class Workload {
 
   sim::World& world_;
   ChainRecorder& recorder_;
+  VerifyCache& made_here_;
   Xoshiro256ss rng_;
   std::size_t nodes_;
   std::vector<SchnorrSigner> keys_;
@@ -357,7 +367,7 @@ ChainResult run_chain(const ChainOptions& options) {
   }
 
   const Instant end_of_load = Instant{} + options.duration;
-  Workload workload(world, recorder, options.accounts, total);
+  Workload workload(world, recorder, *verify_cache, options.accounts, total);
   Miner miner(world, total, options.miner_mean);
   miner.schedule(end_of_load);
   // Outlives the run: scheduled copies call back through it.

@@ -12,10 +12,26 @@ Hash256 approval_message(const Hash256& block_hash) {
   return tagged_hash("alys/approval", block_hash.view());
 }
 
+namespace {
+// What check_approval memoizes a verification under: key, message and signature (each
+// fixed-size), so a hit is exactly the call verified (or made) before.
+Hash256 approval_identity(ByteView key, const Hash256& msg, ByteView signature) {
+  Sha256 h;
+  h.update(key);
+  h.update(msg.view());
+  h.update(signature);
+  return h.finalize();
+}
+}  // namespace
+
 Approval sign_approval(const SchnorrSigner& signer, std::uint32_t authority_index,
-                       const Hash256& block_hash, const Hash256& aux_rand) {
+                       const Hash256& block_hash, const Hash256& aux_rand,
+                       VerifyCache* made_here) {
   const Hash256 msg = approval_message(block_hash);
   const SchnorrSignature sig = signer.sign(msg.view(), aux_rand);
+  if (made_here != nullptr) {
+    made_here->remember_made(approval_identity(signer.public_key().view(), msg, sig.view()));
+  }
   Approval out;
   out.authority_index = authority_index;
   out.signature = sig.bytes();
@@ -38,12 +54,10 @@ Status check_approval(const ChainSpec& spec, const Hash256& block_hash, const Ap
   };
   bool ok = false;
   if (cache != nullptr) {
-    // Identity of the call: key, message and signature (each fixed-size).
-    Sha256 h;
-    h.update(ByteView{raw.data(), raw.size()});
-    h.update(msg.view());
-    h.update(ByteView{approval.signature.data(), approval.signature.size()});
-    ok = cache->verify_keyed(h.finalize(), verify);
+    ok = cache->verify_keyed(
+        approval_identity(ByteView{raw.data(), raw.size()}, msg,
+                          ByteView{approval.signature.data(), approval.signature.size()}),
+        verify);
   } else {
     ok = verify();
   }

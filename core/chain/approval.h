@@ -14,8 +14,11 @@ namespace alys {
 
 Hash256 approval_message(const Hash256& block_hash);
 
+// With `made_here`, the new signature is remembered there as valid (remember_made, keyed
+// by the signer's own key), so verifying it again costs a lookup.
 Approval sign_approval(const SchnorrSigner& signer, std::uint32_t authority_index,
-                       const Hash256& block_hash, const Hash256& aux_rand);
+                       const Hash256& block_hash, const Hash256& aux_rand,
+                       VerifyCache* made_here = nullptr);
 
 // Ok iff the index names an authority of `spec` and the signature is that authority's over
 // `block_hash`. Errors name the index. With a cache, a signature verified before (by any

@@ -994,7 +994,7 @@ Status ChainActor::on_signature_guard(actor::Reply<bool>& r) {
   }
   signed_slots_.insert(req.slot);
   const std::uint32_t me = *config_->authority_index;
-  const Approval approval = sign_approval(*signer_, me, req.hash, aux_rand());
+  const Approval approval = sign_approval(*signer_, me, req.hash, aux_rand(), cache());
   if (config_->observer) {
     config_->observer->on_signed(env().id(), me, req.slot, req.hash, req.as_proposer);
   }
@@ -1121,7 +1121,7 @@ Status ChainActor::on_usurper_built(actor::Reply<execution::BuiltPayload>& r) {
   const std::uint32_t me = *config_->authority_index;
   SignedBlock block;
   block.block = std::move(b);
-  block.approvals.push_back(sign_approval(*signer_, me, hash, aux_rand()));
+  block.approvals.push_back(sign_approval(*signer_, me, hash, aux_rand(), cache()));
   ALYS_LOG(env().log(), kWarn,
            "chain: USURPING (fault injection): signed block {} h{} for slot {}, which authority {} owns",
            hash.to_hex().substr(0, 12), block.block.height, block.block.slot,
@@ -1188,7 +1188,7 @@ Status ChainActor::on_twin_built(actor::Reply<execution::BuiltPayload>& r) {
     SignedBlock block;
     block.block = std::move(b);
     // No RecordSignature: the guard would refuse, and refusing is what honest nodes do.
-    block.approvals.push_back(sign_approval(*signer_, me, hash, aux_rand()));
+    block.approvals.push_back(sign_approval(*signer_, me, hash, aux_rand(), cache()));
     ALYS_LOG(env().log(), kWarn,
              "chain: EQUIVOCATING (fault injection): signed a second block {} h{} for slot {} "
              "({} txs) besides {}",

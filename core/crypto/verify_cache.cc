@@ -59,11 +59,20 @@ std::size_t VerifyCache::size() const {
   return n;
 }
 
+void VerifyCache::remember_made(const Hash256& identity) {
+  insert(shard_of(identity), identity, true);
+}
+
 void VerifyCache::remember(Shard& shard, const Hash256& key, bool ok) {
   misses_.fetch_add(1, std::memory_order_relaxed);
+  insert(shard, key, ok);
+}
+
+void VerifyCache::insert(Shard& shard, const Hash256& key, bool ok) {
   if (shard.capacity == 0) return;
   auto lock = lock_if(shard.mu, threading_);
-  // Present only if another thread computed it meanwhile (kShared): keep the one entry.
+  // Present if another thread computed it meanwhile (kShared) or it was made here and
+  // remembered twice: keep the one entry.
   if (!shard.results.emplace(key, ok).second) return;
   shard.order.push_back(key);
   if (shard.results.size() > shard.capacity) {

@@ -62,6 +62,13 @@ class VerifyCache {
     remember(shard, identity, ok);
     return ok;
   }
+  // Records `identity` as valid without verifying: for a signature this process has just
+  // made with libsecp256k1 (BIP-340's correctness: a signature made with a key's secret
+  // verifies under that key), as Bitcoin Core's signature cache holds what it checked at
+  // mempool entry. The identity must be computed from the SIGNER'S OWN public key, so a
+  // signer whose key differs from the one a verifier expects still misses and is checked.
+  // Counts neither a hit nor a miss; an identity already present is left as it is.
+  void remember_made(const Hash256& identity);
   // The memoized result for `identity`, if any (counts neither a hit nor a miss).
   std::optional<bool> find(const Hash256& identity) const;
 
@@ -81,6 +88,7 @@ class VerifyCache {
   Shard& shard_of(const Hash256& identity) const;
   std::optional<bool> find_in(const Shard& shard, const Hash256& identity) const;
   void remember(Shard& shard, const Hash256& key, bool ok);
+  void insert(Shard& shard, const Hash256& key, bool ok);
 
   Threading threading_;
   std::uint64_t salt_;

@@ -339,6 +339,40 @@ TEST(ChainApproval, CacheSharedAcrossSpecsKeysOnTheAuthorityKey) {
   EXPECT_TRUE(check_approval(rotated, h, approve(0, 3, h), &cache).is_ok());
 }
 
+TEST(ChainApproval, ASignatureMadeWithTheCacheIsCheckedByLookupAlone) {
+  const ChainSpec spec = four_authority_spec();
+  const Hash256 h = some_hash("block");
+  VerifyCache cache(64);
+  const Approval a =
+      sign_approval(SchnorrSigner(key_of(kKeyPatterns[2])), 2, h, Hash256{}, &cache);
+  EXPECT_EQ(cache.size(), 1u);
+  const SchnorrOpCounts before = schnorr_op_counts();
+  EXPECT_TRUE(check_approval(spec, h, a, &cache).is_ok());
+  EXPECT_EQ(schnorr_op_counts().verifies, before.verifies);  // no verification ran
+  EXPECT_EQ(cache.hits(), 1u);
+  EXPECT_EQ(cache.misses(), 0u);
+}
+
+TEST(ChainApproval, AMadeSignatureUnderTheWrongIndexOrBlockIsStillVerifiedAndFails) {
+  // The memo entry is keyed by the signer's own key: a node whose key is not the one the
+  // spec names for its index, or a signature moved to another block, misses and fails.
+  const ChainSpec spec = four_authority_spec();
+  const Hash256 h = some_hash("block");
+  VerifyCache cache(64);
+  const Approval wrong_index =
+      sign_approval(SchnorrSigner(key_of(kKeyPatterns[1])), 2, h, Hash256{}, &cache);
+  const Approval outsider = sign_approval(SchnorrSigner(key_of(0x77)), 0, h, Hash256{}, &cache);
+  const Approval elsewhere =
+      sign_approval(SchnorrSigner(key_of(kKeyPatterns[3])), 3, some_hash("other"), Hash256{},
+                    &cache);
+  const SchnorrOpCounts before = schnorr_op_counts();
+  EXPECT_FALSE(check_approval(spec, h, wrong_index, &cache).is_ok());
+  EXPECT_FALSE(check_approval(spec, h, outsider, &cache).is_ok());
+  EXPECT_FALSE(check_approval(spec, h, elsewhere, &cache).is_ok());
+  EXPECT_EQ(schnorr_op_counts().verifies, before.verifies + 3);
+  EXPECT_EQ(cache.hits(), 0u);
+}
+
 // ---------------------------------------------------------------------------------------
 // check_block_header
 // ---------------------------------------------------------------------------------------

@@ -158,6 +158,31 @@ TEST(VerifyCache, VerifyKeyedComputesOnlyOnMiss) {
   EXPECT_EQ(cache.misses(), 1u);
 }
 
+TEST(VerifyCache, RememberMadeAnswersValidWithoutComputingAndKeepsAKnownResult) {
+  VerifyCache cache(2);
+  int calls = 0;
+  auto compute = [&] {
+    ++calls;
+    return false;
+  };
+  const Hash256 made(std::array<std::uint8_t, 32>{7});
+  cache.remember_made(made);
+  EXPECT_TRUE(cache.verify_keyed(made, compute));
+  EXPECT_EQ(calls, 0);
+  EXPECT_EQ(cache.hits(), 1u);
+  EXPECT_EQ(cache.misses(), 0u);
+  // An identity already verified keeps its result (remember_made never overrides a check).
+  const Hash256 checked(std::array<std::uint8_t, 32>{8});
+  EXPECT_FALSE(cache.verify_keyed(checked, compute));
+  cache.remember_made(checked);
+  EXPECT_FALSE(cache.verify_keyed(checked, compute));
+  EXPECT_EQ(calls, 1);
+  // Bounded like every entry: a third identity evicts the oldest (`made`).
+  cache.remember_made(Hash256(std::array<std::uint8_t, 32>{9}));
+  EXPECT_EQ(cache.size(), 2u);
+  EXPECT_FALSE(cache.find(made).has_value());
+}
+
 RC_GTEST_PROP(VerifyCacheProperty, AgreesWithSchnorrVerify,
               (const std::array<std::uint8_t, 32>& key_bytes, const std::vector<std::uint8_t>& message)) {
   auto key = SecretKey::from_bytes(ByteView{key_bytes.data(), key_bytes.size()});
