@@ -1,5 +1,6 @@
 #include "core/network/seen_cache.h"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -35,12 +36,31 @@ Hash256 gossip_id(const SharedFrame& frame) {
   return e.id;
 }
 
-SeenCache::SeenCache(std::size_t max_entries, std::uint64_t salt) : salt_(salt) {
+SeenCache::SeenCache(std::size_t max_entries, std::uint64_t salt, std::size_t initial_entries)
+    : salt_(salt), max_entries_(max_entries) {
   ALYS_ASSERT(max_entries > 0 && max_entries <= (std::size_t{1} << 30),
               "SeenCache: max_entries must be in 1..2^30");
-  ring_.resize(max_entries);
-  index_.assign(std::bit_ceil(2 * max_entries), Entry{});
+  ALYS_ASSERT(initial_entries > 0, "SeenCache: initial_entries must be > 0");
+  ring_.resize(std::min(initial_entries, max_entries));
+  index_.assign(std::bit_ceil(2 * ring_.size()), Entry{});
   mask_ = index_.size() - 1;
+}
+
+void SeenCache::place(std::size_t ring_position, std::uint32_t hash) {
+  std::size_t i = hash & mask_;
+  while (index_[i].slot != kEmpty) i = (i + 1) & mask_;
+  index_[i] = Entry{static_cast<std::uint32_t>(ring_position + 1), hash};
+}
+
+void SeenCache::grow() {
+  // Nothing was evicted yet, so ring positions 0..size_-1 hold the ids in insertion order
+  // and head_ has wrapped to 0: the next id goes at size_.
+  const std::size_t held = size_;
+  ring_.resize(std::min(2 * ring_.size(), max_entries_));
+  index_.assign(std::bit_ceil(2 * ring_.size()), Entry{});
+  mask_ = index_.size() - 1;
+  for (std::size_t p = 0; p < held; ++p) place(p, hash_of(ring_[p]));
+  head_ = held;
 }
 
 std::uint32_t SeenCache::hash_of(const Hash256& id) const {
@@ -80,7 +100,11 @@ bool SeenCache::insert(const Hash256& id) {
   for (; index_[i].slot != kEmpty; i = (i + 1) & mask_) {
     if (index_[i].hash == h && ring_[index_[i].slot - 1] == id) return false;
   }
-  if (size_ == ring_.size()) {
+  if (size_ == ring_.size() && ring_.size() < max_entries_) {
+    grow();
+    for (i = h & mask_; index_[i].slot != kEmpty; i = (i + 1) & mask_) {
+    }
+  } else if (size_ == ring_.size()) {
     // Full: the slot about to be overwritten holds the oldest id.
     erase_from_index(ring_[head_]);
     --size_;

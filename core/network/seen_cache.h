@@ -11,8 +11,11 @@
 // Layout: the ids live in a ring in insertion order; an open-addressing index (linear
 // probing, backward-shift deletion) maps an id to its ring slot. Each index entry keeps
 // the low 32 bits of the id's hash next to the slot, so probing and shifting read the
-// ring only on a hash match (the ring is the cold, large part). Both are allocated once,
-// in the constructor, so insert and contains never allocate; both are O(1) expected.
+// ring only on a hash match (the ring is the cold, large part). Both start small and
+// double (the index rebuilt) as ids arrive, until the ring holds max_entries; from then
+// on insert and contains never allocate. Growth happens before the first eviction, so it
+// never changes which ids are held. Both are O(1) expected (amortized while growing): a
+// node that restarts often, or never sees much gossip, does not pay for a full table.
 // Determinism (DESIGN.md §5): the index is never iterated, so answers are those of a set
 // and never depend on hashing; the hash (Hash256Hasher keyed by `salt`) only places ids, so
 // a peer cannot grind SHA-256 outputs into one probe run of a node whose salt it does not
@@ -42,8 +45,11 @@ Hash256 gossip_id(const SharedFrame& frame);
 
 class SeenCache {
  public:
-  // REQUIRES: 0 < max_entries <= 2^30.
-  explicit SeenCache(std::size_t max_entries, std::uint64_t salt = 0);
+  // The ring's first size (clamped to max_entries); it doubles as it fills.
+  static constexpr std::size_t kInitialEntries = 512;
+  // REQUIRES: 0 < max_entries <= 2^30, initial_entries > 0.
+  explicit SeenCache(std::size_t max_entries, std::uint64_t salt = 0,
+                     std::size_t initial_entries = kInitialEntries);
 
   // Records `id`. True if it was not already present (the caller should handle the
   // message); false if it was (a duplicate).
@@ -51,7 +57,7 @@ class SeenCache {
   bool contains(const Hash256& id) const { return find(id) != kEmpty; }
 
   std::size_t size() const { return size_; }
-  std::size_t max_entries() const { return ring_.size(); }
+  std::size_t max_entries() const { return max_entries_; }
   // The largest size ever reached (a test checks it never exceeded max_entries).
   std::size_t high_water() const { return high_water_; }
   std::uint64_t evictions() const { return evictions_; }
@@ -66,10 +72,13 @@ class SeenCache {
   std::uint32_t hash_of(const Hash256& id) const;
   std::uint32_t find(const Hash256& id) const;  // ring position + 1, or kEmpty
   void erase_from_index(const Hash256& id);
+  void place(std::size_t ring_position, std::uint32_t hash);  // into the index
+  void grow();  // REQUIRES: the ring is full and smaller than max_entries_
 
   std::uint64_t salt_;
-  std::vector<Hash256> ring_;  // capacity max_entries; oldest at head_ when full
-  std::vector<Entry> index_;   // power of two >= 2 * max_entries (<= 2^31 < 2^32)
+  std::size_t max_entries_;
+  std::vector<Hash256> ring_;  // up to max_entries; oldest at head_ when full
+  std::vector<Entry> index_;   // power of two >= 2 * ring_.size() (<= 2^31 < 2^32)
   std::size_t mask_ = 0;
   std::size_t head_ = 0;  // next ring position to write
   std::size_t size_ = 0;

@@ -63,6 +63,21 @@ TEST(SeenCache, BoundedAndEvictsOldestFirst) {
   EXPECT_EQ(c.high_water(), 3u);
 }
 
+TEST(SeenCache, GrowsFromItsFirstSizeForgettingNothingThenEvictsOldestFirst) {
+  SeenCache c(1000, 7, 1);
+  EXPECT_EQ(c.max_entries(), 1000u);
+  for (std::uint64_t i = 0; i < 1000; ++i) {
+    ASSERT_TRUE(c.insert(id_of(i))) << i;
+    ASSERT_FALSE(c.insert(id_of(i / 2))) << i;  // every earlier id survives each doubling
+  }
+  EXPECT_EQ(c.evictions(), 0u);
+  for (std::uint64_t i = 1000; i < 1200; ++i) ASSERT_TRUE(c.insert(id_of(i)));
+  EXPECT_EQ(c.size(), 1000u);
+  EXPECT_EQ(c.evictions(), 200u);
+  for (std::uint64_t i = 0; i < 1200; ++i) EXPECT_EQ(c.contains(id_of(i)), i >= 200) << i;
+  EXPECT_EQ(c.high_water(), 1000u);
+}
+
 TEST(SeenCache, GossipIdIsSha256OfTheFrame) {
   const Bytes frame = {1, 2, 3};
   EXPECT_EQ(gossip_id(frame), sha256(frame));
@@ -86,12 +101,15 @@ TEST(SeenCache, GossipIdOfASharedFrameIsThatFramesHashEvenAtAReusedAddress) {
 // Model check: the cache behaves like "the last max distinct first-insertions" and never
 // holds more than max ids.
 RC_GTEST_PROP(SeenCacheProp, MatchesFifoModelAndStaysBounded, ()) {
-  // Small tables and values so probe runs collide, wrap and get shifted by evictions.
+  // Small tables and values so probe runs collide, wrap and get shifted by evictions; a
+  // small first size so the table grows (and is rebuilt) on the way to max.
   const auto max = *rc::gen::inRange<std::size_t>(1, 16);
+  const auto initial = *rc::gen::inRange<std::size_t>(1, 20);
   const auto salt = *rc::gen::arbitrary<std::uint64_t>();
   const auto ops =
       *rc::gen::container<std::vector<std::uint8_t>>(rc::gen::inRange<std::uint8_t>(0, 40));
-  SeenCache c(max, salt);
+  SeenCache c(max, salt, initial);
+  RC_ASSERT(c.max_entries() == max);
   std::deque<std::uint8_t> model;
   for (std::uint8_t v : ops) {
     const bool model_new = std::find(model.begin(), model.end(), v) == model.end();
