@@ -24,6 +24,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <bitset>
 #include <cstddef>
 #include <cstdint>
@@ -95,10 +96,18 @@ class BucketTable {
       root_cache_.reset();
     }
     if (root_cache_ && root_cache_->first == root_tag) return root_cache_->second;
-    ByteWriter w(8 + kBuckets * Hash256::kSize);
-    w.u64le(size_);
-    for (const Hash256& d : digests_) w.hash(d);
-    const Hash256 root = tagged_hash(root_tag, w.data());
+    // Streamed into the hasher (the same bytes as the tagged_hash above): no 8 KB buffer to
+    // allocate and copy per root.
+    static_assert(sizeof(Hash256) == Hash256::kSize, "digests_ is contiguous digest bytes");
+    std::array<std::uint8_t, 8> size_le{};
+    for (std::size_t b = 0; b < size_le.size(); ++b) {
+      size_le[b] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(size_) >> (8 * b));
+    }
+    Sha256 h = tagged_hasher(root_tag);
+    h.update(ByteView(size_le.data(), size_le.size()));
+    h.update(ByteView(reinterpret_cast<const std::uint8_t*>(digests_.data()),
+                      digests_.size() * Hash256::kSize));
+    const Hash256 root = h.finalize();
     root_cache_.emplace(std::string(root_tag), root);
     return root;
   }

@@ -183,22 +183,28 @@ struct EmbeddedEngine::Core {
                                          " states): finalize to prune");
     }
 
-    Entry entry{Ledger{}, parent_hash, context.height, ExecutedPayload{}};
-    if (last_built && last_built->parent == parent_hash && last_built->context == context &&
-        last_built->payload == payload) {
-      // The proposer's own block: building applied exactly these mints and transactions.
-      entry.state = std::move(last_built->state);
-      entry.result = std::move(last_built->result);
-      last_built.reset();
-    } else {
+    // Built from the result, never from an empty Ledger first: an empty ledger still
+    // allocates its bucket tables, and this runs once per block per node.
+    auto make_entry = [&]() -> Result<Entry> {
+      if (last_built && last_built->parent == parent_hash && last_built->context == context &&
+          last_built->payload == payload) {
+        // The proposer's own block: building applied exactly these mints and transactions.
+        Entry built{std::move(last_built->state), parent_hash, context.height,
+                    std::move(last_built->result)};
+        last_built.reset();
+        return built;
+      }
       auto exec = execute_block(parent.state, context, payload.transactions,
                                 ExecutionMode::kVerify,
                                 ExecutionOptions{limits::kMaxTxsPerBlock, signature_check});
       if (!exec) return exec.error();
-      entry.state = std::move(exec->state);
-      entry.result = ExecutedPayload{exec->state_root, std::move(exec->pegouts), exec->fees,
-                                     exec->fees_paid};
-    }
+      return Entry{std::move(exec->state), parent_hash, context.height,
+                   ExecutedPayload{exec->state_root, std::move(exec->pegouts), exec->fees,
+                                   exec->fees_paid}};
+    };
+    auto made = make_entry();
+    if (!made) return made.error();
+    Entry& entry = *made;
     if (entry.result.state_root != payload.state_root) {
       return Status::invalid_argument("engine: block " + short_hash(block_hash) +
                                       ": state_root: expected " + payload.state_root.to_hex() +
