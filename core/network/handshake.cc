@@ -20,7 +20,7 @@ Hello make_hello(std::uint32_t chain_id, const Hash256& genesis, const SchnorrSi
 }
 
 HelloCheck check_hello(const Hello& hello, std::uint32_t chain_id, const Hash256& genesis,
-                       NodeId self, NodeId peer) {
+                       NodeId self, NodeId peer, VerifyCache* cache) {
   if (hello.chain_id != chain_id) {
     return {HelloVerdict::kWrongChain,
             fmt::format("hello: chain_id: {} (ours {})", hello.chain_id, chain_id)};
@@ -43,7 +43,9 @@ HelloCheck check_hello(const Hello& hello, std::uint32_t chain_id, const Hash256
       SchnorrSignature::from_bytes(ByteView(hello.signature.data(), hello.signature.size()));
   if (!sig) return {HelloVerdict::kBadHandshake, "hello: signature: " + sig.error().message()};
   const Hash256 digest = hello_signing_hash(hello);
-  if (!schnorr_verify(*key, digest.view(), *sig)) {
+  const bool ok = cache != nullptr ? cache->verify(*key, digest.view(), *sig)
+                                   : schnorr_verify(*key, digest.view(), *sig);
+  if (!ok) {
     return {HelloVerdict::kBadHandshake, "hello: signature: does not verify"};
   }
   return {};

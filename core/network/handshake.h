@@ -12,6 +12,7 @@
 
 #include "core/crypto/keys.h"
 #include "core/crypto/schnorr.h"
+#include "core/crypto/verify_cache.h"
 #include "core/network/messages.h"
 #include "core/runtime/node_id.h"
 #include "core/types/hash256.h"
@@ -36,8 +37,10 @@ struct HelloCheck {
   std::string reason;  // empty when kOk; names the field otherwise
 };
 
-// Judges `hello` received from `peer` by node `self` on chain (chain_id, genesis).
+// Judges `hello` received from `peer` by node `self` on chain (chain_id, genesis). With a
+// cache, the signature check is memoized there: a Hello's bytes are the same at every
+// reconnect of the same pair (see make_hello), so only the first one is verified.
 HelloCheck check_hello(const Hello& hello, std::uint32_t chain_id, const Hash256& genesis,
-                       NodeId self, NodeId peer);
+                       NodeId self, NodeId peer, VerifyCache* cache = nullptr);
 
 }  // namespace alys::net

@@ -548,7 +548,8 @@ void NetworkActor::on_wire(NodeId id, Peer& p, const SharedFrame& frame,
 
 void NetworkActor::on_hello(NodeId id, Peer& p, const Hello& hello) {
   ++p.hellos_received;
-  const HelloCheck check = check_hello(hello, config_.chain_id, config_.genesis, self_id_, id);
+  const HelloCheck check = check_hello(hello, config_.chain_id, config_.genesis, self_id_, id,
+                                       config_.verify_cache.get());
   if (check.verdict != HelloVerdict::kOk) {
     ++metrics_.hello_failures;
     ALYS_LOG(env().log(), kWarn, "network: peer {}: {}", id, check.reason);

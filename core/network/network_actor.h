@@ -95,6 +95,7 @@
 #include "core/actor/actor.h"
 #include "core/crypto/keys.h"
 #include "core/crypto/schnorr.h"
+#include "core/crypto/verify_cache.h"
 #include "core/network/live_peers.h"
 #include "core/network/messages.h"
 #include "core/network/peer_score.h"
@@ -122,6 +123,9 @@ struct NetworkConfig {
   // instead of `peers`. Null: `peers`, fixed for the node's life.
   std::shared_ptr<const LivePeers> live_peers;
   std::size_t seen_cache_max = 16384;  // 1..kMaxSeenCacheEntries
+  // Optional memo for Hello signature checks (the node's chain memo). Null: every Hello is
+  // verified. Must be safe for the runtime's threads (VerifyCache::Threading).
+  std::shared_ptr<VerifyCache> verify_cache;
   int ban_threshold = -100;  // < 0; banned when the score is at or below it
   Duration ban_duration = 60s;
   Duration hello_timeout = 5s;

@@ -219,6 +219,9 @@ void AlysNode::build_tree() {
   net_config.peers = config_.peers;
   net_config.live_peers = live_peers_;
   net_config.seen_cache_max = config_.seen_cache_max;
+  // Only a memo the caller shares (the simulator's, or the real node's kShared one): the
+  // default chain memo above is single-threaded and the chain actor's alone.
+  net_config.verify_cache = config_.chain_verify_cache;
   net::InboundRoutes inbound;
   inbound.on_peer_ready = [refs](NodeId p) {
     (void)refs->sync.tell(sync::PeerReady{p});

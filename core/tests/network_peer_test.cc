@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/crypto/sha256.h"
+#include "core/crypto/verify_cache.h"
 #include "core/network/handshake.h"
 #include "core/network/network_actor.h"
 #include "core/network/peer_score.h"
@@ -230,6 +231,26 @@ TEST_F(HelloFixture, WrongChainOrGenesisIsWrongChain) {
   const HelloCheck c = check_hello(other, chain, genesis, 1, 2);
   EXPECT_EQ(c.verdict, HelloVerdict::kWrongChain);
   EXPECT_NE(c.reason.find("chain_id"), std::string::npos) << c.reason;
+}
+
+TEST_F(HelloFixture, WithAMemoARepeatedHelloIsVerifiedOnceAndABadOneStillFails) {
+  VerifyCache cache(16);
+  EXPECT_EQ(check_hello(hello, chain, genesis, 1, 2, &cache).verdict, HelloVerdict::kOk);
+  // The reconnect's Hello: the same bytes (zero aux randomness), answered by the memo.
+  const Hello again = make_hello(chain, genesis, SchnorrSigner(key), 2, 1);
+  EXPECT_EQ(again.signature, hello.signature);
+  EXPECT_EQ(check_hello(again, chain, genesis, 1, 2, &cache).verdict, HelloVerdict::kOk);
+  EXPECT_EQ(cache.misses(), 1u);
+  EXPECT_EQ(cache.hits(), 1u);
+  Hello tampered = hello;
+  tampered.signature[10] ^= 1;
+  EXPECT_EQ(check_hello(tampered, chain, genesis, 1, 2, &cache).verdict,
+            HelloVerdict::kBadHandshake);
+  Hello other_key = hello;
+  other_key.node_key = key_of(6).xonly_public_key().bytes();
+  EXPECT_EQ(check_hello(other_key, chain, genesis, 1, 2, &cache).verdict,
+            HelloVerdict::kBadHandshake);
+  EXPECT_EQ(cache.hits(), 1u);
 }
 
 TEST_F(HelloFixture, WrongIdsOrSignatureAreBadHandshakes) {
