@@ -9,6 +9,7 @@
 #include "harness/cli.h"
 #include "harness/scenario_determinism.h"
 #include "harness/commands.h"
+#include "harness/hugepage_heap.h"
 
 namespace {
 
@@ -20,6 +21,7 @@ alys::Duration to_duration(const std::string& text) { return *alys::parse_durati
 }  // namespace
 
 int main(int argc, char** argv) {
+  alys::harness::reexec_with_hugepage_heap(argv);
   CLI::App app{"alys-sim: deterministic simulation of Alys networks.\n"
                "Exit codes: 0 pass, 1 a check failed, 2 bad input."};
   app.require_subcommand(1);
