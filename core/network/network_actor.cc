@@ -664,8 +664,11 @@ void NetworkActor::forget_stranger_if_idle(NodeId id) {
 void NetworkActor::send_hello(NodeId id, Peer& p) {
   ++p.hellos_sent;
   p.last_hello_sent = env().clock().now();
-  send_message(id, p,
-               make_hello(config_.chain_id, config_.genesis, *signer_, self_id_, id));
+  std::optional<Hello>& memo = hello_memo_[id % kHelloMemoSlots];
+  if (!memo || memo->to_node != id) {
+    memo = make_hello(config_.chain_id, config_.genesis, *signer_, self_id_, id);
+  }
+  send_message(id, p, *memo);
 }
 
 bool NetworkActor::send_frame(NodeId id, Peer& p, const SharedFrame& frame) {

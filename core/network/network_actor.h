@@ -83,6 +83,7 @@
 // Threading: a normal actor; metric accessors are for tests in the simulator (same thread).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -335,6 +336,10 @@ class NetworkActor final : public actor::Actor<NetworkMsg> {
   PeerTable table_;
   SeenCache seen_;
   std::optional<SchnorrSigner> signer_;  // config_.node_key, prepared in pre_start
+  // Our Hellos as signed, direct-mapped by peer id: a Hello to a peer is the same bytes at
+  // every reconnect (make_hello), so a node re-dialling after a fault signs it once.
+  static constexpr std::size_t kHelloMemoSlots = 16;
+  std::array<std::optional<Hello>, kHelloMemoSlots> hello_memo_;
   NetworkMetrics metrics_;
   std::unique_ptr<Adapter> adapter_;
   Transport* attached_to_ = nullptr;  // the transport our adapter is registered with
