@@ -7,8 +7,9 @@
 //   - copying a table copies kBuckets pointers and digests, never the entries; a write
 //     clones only the one bucket it touches if another copy still shares it
 //     (copy-on-write), so a block that touches k accounts costs O(k * bucket size);
-//   - each bucket's digest is cached and recomputed only when the bucket changed, so the
-//     root costs one hash over the kBuckets digests plus the dirty buckets.
+//   - each bucket's digest, and each group of kGroupSize buckets' digest, is cached and
+//     recomputed only when a bucket in it changed, so the root costs the dirty buckets,
+//     their groups, and one hash over the kBuckets / kGroupSize group digests.
 // The root depends only on the set of (key, value) pairs: buckets are chosen by key and
 // entries sorted by key, so insertion order never matters.
 //
@@ -48,8 +49,12 @@ class BucketTable {
   using Entry = std::pair<K, V>;
   using Bucket = std::vector<Entry>;
   static constexpr std::size_t kBucketCount = kBuckets;
+  // Buckets per group of the root's second level (see root()).
+  static constexpr std::size_t kGroupSize = 16;
+  static constexpr std::size_t kGroups = kBuckets / kGroupSize;
+  static_assert(kBuckets % kGroupSize == 0, "whole groups of buckets");
 
-  BucketTable() : buckets_(kBuckets), digests_(kBuckets) {}
+  BucketTable() : buckets_(kBuckets), digests_(kBuckets), group_digests_(kGroups) {}
 
   std::size_t size() const { return size_; }
 
@@ -84,29 +89,28 @@ class BucketTable {
     }
   }
 
-  // tagged_hash(root_tag, size u64 || digest of bucket 0 || ... || digest of bucket N-1),
-  // where an empty bucket's digest is all zeros and a non-empty one is
-  // tagged_hash(bucket_tag, index u32 || entries in key order). Refreshes the cached
-  // digests of changed buckets (hence `mutable` caches; see the thread rules above).
-  // The root itself is cached too: most blocks leave a table unchanged (no peg-ins, or no
-  // transactions), and hashing the 256 digests then dominated a simulated block.
-  Hash256 root(std::string_view bucket_tag, std::string_view root_tag) const {
+  // Two levels over the bucket digests, so a block that touches a few accounts rehashes a
+  // few groups instead of all kBuckets digests (that was 7% of a simulated chaos seed):
+  //   root    = tagged_hash(root_tag, size u64 || group digest 0 || ... || group digest G-1)
+  //   group g = all zeros if its kGroupSize buckets are all empty, else
+  //             tagged_hash(group_tag, g u32 || digest of each of its buckets, in order)
+  //   bucket  = all zeros if empty, else tagged_hash(bucket_tag, index u32 || entries in
+  //             key order)
+  // Refreshes the cached digests of changed buckets and their groups (hence `mutable`
+  // caches; see the thread rules above). The root itself is cached too: most blocks leave a
+  // table unchanged (no peg-ins, or no transactions). A table must always be hashed with
+  // the same tags (the caches do not key on them).
+  Hash256 root(std::string_view bucket_tag, std::string_view group_tag,
+               std::string_view root_tag) const {
     if (dirty_.any()) {
-      refresh(bucket_tag);
+      refresh(bucket_tag, group_tag);
       root_cache_.reset();
     }
     if (root_cache_ && root_cache_->first == root_tag) return root_cache_->second;
-    // Streamed into the hasher (the same bytes as the tagged_hash above): no 8 KB buffer to
-    // allocate and copy per root.
-    static_assert(sizeof(Hash256) == Hash256::kSize, "digests_ is contiguous digest bytes");
-    std::array<std::uint8_t, 8> size_le{};
-    for (std::size_t b = 0; b < size_le.size(); ++b) {
-      size_le[b] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(size_) >> (8 * b));
-    }
     Sha256 h = tagged_hasher(root_tag);
+    const auto size_le = le_bytes<8>(size_);
     h.update(ByteView(size_le.data(), size_le.size()));
-    h.update(ByteView(reinterpret_cast<const std::uint8_t*>(digests_.data()),
-                      digests_.size() * Hash256::kSize));
+    h.update(digest_bytes(group_digests_.data(), kGroups));
     const Hash256 root = h.finalize();
     root_cache_.emplace(std::string(root_tag), root);
     return root;
@@ -135,11 +139,25 @@ class BucketTable {
     return *slot;
   }
 
-  void refresh(std::string_view bucket_tag) const {
+  template <std::size_t N>
+  static std::array<std::uint8_t, N> le_bytes(std::uint64_t v) {
+    std::array<std::uint8_t, N> out{};
+    for (std::size_t b = 0; b < N; ++b) out[b] = static_cast<std::uint8_t>(v >> (8 * b));
+    return out;
+  }
+  // `count` consecutive digests as bytes: hashed in place, never copied into a buffer.
+  static ByteView digest_bytes(const Hash256* first, std::size_t count) {
+    static_assert(sizeof(Hash256) == Hash256::kSize, "digests are contiguous bytes");
+    return ByteView(reinterpret_cast<const std::uint8_t*>(first), count * Hash256::kSize);
+  }
+
+  void refresh(std::string_view bucket_tag, std::string_view group_tag) const {
     const Sha256 prefix = tagged_hasher(bucket_tag);
+    std::bitset<kGroups> dirty_groups;
     ByteWriter w;
     for (std::size_t i = 0; i < kBuckets; ++i) {
       if (!dirty_.test(i)) continue;
+      dirty_groups.set(i / kGroupSize);
       const auto& bucket = buckets_[i];
       if (!bucket || bucket->empty()) {
         digests_[i] = Hash256{};
@@ -152,11 +170,25 @@ class BucketTable {
       digests_[i] = h.update(w.data()).finalize();
     }
     dirty_.reset();
+    for (std::size_t g = 0; g < kGroups; ++g) {
+      if (!dirty_groups.test(g)) continue;
+      const Hash256* first = digests_.data() + g * kGroupSize;
+      if (std::all_of(first, first + kGroupSize, [](const Hash256& d) { return d == Hash256{}; })) {
+        group_digests_[g] = Hash256{};
+        continue;
+      }
+      Sha256 h = tagged_hasher(group_tag);
+      const auto index_le = le_bytes<4>(g);
+      h.update(ByteView(index_le.data(), index_le.size()));
+      h.update(digest_bytes(first, kGroupSize));
+      group_digests_[g] = h.finalize();
+    }
   }
 
   std::vector<std::shared_ptr<Bucket>> buckets_;
   std::size_t size_ = 0;
-  mutable std::vector<Hash256> digests_;
+  mutable std::vector<Hash256> digests_;        // per bucket
+  mutable std::vector<Hash256> group_digests_;  // per kGroupSize buckets
   mutable std::bitset<kBuckets> dirty_;
   mutable std::optional<std::pair<std::string, Hash256>> root_cache_;  // valid while !dirty_
 };

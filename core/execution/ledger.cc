@@ -274,8 +274,10 @@ Result<Wei> Ledger::pay_fees(const EvmAddress& recipient) {
 
 Hash256 Ledger::state_root() const {
   ByteWriter w(2 * Hash256::kSize + 4 * 16);
-  w.hash(accounts_.root("alys/ledger/accounts-bucket", "alys/ledger/accounts"));
-  w.hash(mints_.root("alys/ledger/mints-bucket", "alys/ledger/mints"));
+  w.hash(accounts_.root("alys/ledger/accounts-bucket", "alys/ledger/accounts-group",
+                        "alys/ledger/accounts"));
+  w.hash(mints_.root("alys/ledger/mints-bucket", "alys/ledger/mints-group",
+                     "alys/ledger/mints"));
   put_wei(w, fee_pot_);
   put_wei(w, genesis_wei_);
   put_wei(w, minted_wei_);
