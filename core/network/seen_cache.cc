@@ -100,16 +100,17 @@ bool SeenCache::insert(const Hash256& id) {
   for (; index_[i].slot != kEmpty; i = (i + 1) & mask_) {
     if (index_[i].hash == h && ring_[index_[i].slot - 1] == id) return false;
   }
-  if (size_ == ring_.size() && ring_.size() < max_entries_) {
-    grow();
-    for (i = h & mask_; index_[i].slot != kEmpty; i = (i + 1) & mask_) {
+  if (size_ == ring_.size()) {
+    if (ring_.size() < max_entries_) {
+      grow();
+    } else {
+      // At the bound: the slot about to be overwritten holds the oldest id.
+      erase_from_index(ring_[head_]);
+      --size_;
+      ++evictions_;
     }
-  } else if (size_ == ring_.size()) {
-    // Full: the slot about to be overwritten holds the oldest id.
-    erase_from_index(ring_[head_]);
-    --size_;
-    ++evictions_;
-    // The deletion may have shifted the empty slot found above; probe again.
+    // Growth rebuilt the index, and a deletion may have shifted the empty slot found
+    // above: probe again.
     for (i = h & mask_; index_[i].slot != kEmpty; i = (i + 1) & mask_) {
     }
   }
