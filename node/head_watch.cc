@@ -1,14 +1,19 @@
 #include "node/head_watch.h"
 
+#include <algorithm>
+
 namespace alys::node {
 
 void HeadWatch::on_head(NodeId node, const Hash256& hash, std::uint64_t height) {
   const auto now = std::chrono::steady_clock::now();
+  bool reached = false;
   {
     std::lock_guard lock(mu_);
     heads_[node] = Point{hash, height, now};
+    const auto [first, last] = waits_.equal_range(node);
+    reached = std::any_of(first, last, [&](const auto& w) { return height >= w.second; });
   }
-  cv_.notify_all();
+  if (reached) cv_.notify_all();
 }
 
 void HeadWatch::on_finalized(NodeId node, const Hash256& hash, std::uint64_t height) {
@@ -20,10 +25,12 @@ void HeadWatch::on_finalized(NodeId node, const Hash256& hash, std::uint64_t hei
 std::optional<HeadWatch::Point> HeadWatch::wait_head(NodeId node, std::uint64_t height,
                                                      std::chrono::steady_clock::duration limit) {
   std::unique_lock lock(mu_);
+  const auto wait = waits_.emplace(node, height);
   const bool reached = cv_.wait_for(lock, limit, [&] {
     const auto it = heads_.find(node);
     return it != heads_.end() && it->second.height >= height;
   });
+  waits_.erase(wait);
   if (!reached) return std::nullopt;
   return heads_.at(node);
 }

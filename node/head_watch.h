@@ -4,7 +4,10 @@
 // benchmarks of in-process nodes (node/in_process_node.h); one watch may serve many nodes.
 //
 // Thread rules: the observer methods run on the nodes' chain strands; the other methods
-// from any thread. Nothing here calls back into a node.
+// from any thread. Nothing here calls back into a node. A head report wakes waiters only
+// when it reaches a height one of them waits for: a syncing node reports thousands of
+// heads a second, and waking the benchmark's thread for each would take a core's share
+// from the node it measures.
 #pragma once
 
 #include <chrono>
@@ -43,6 +46,8 @@ class HeadWatch final : public ChainObserver {
   std::condition_variable cv_;
   std::map<NodeId, Point> heads_;
   std::map<NodeId, Point> finalized_;
+  // What each wait_head in progress waits for (several waits on one node may overlap).
+  std::multimap<NodeId, std::uint64_t> waits_;
 };
 
 }  // namespace alys::node
