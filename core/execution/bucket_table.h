@@ -3,13 +3,17 @@
 // The embedded engine keeps one ledger state per known block, and computes a state root
 // once per block. A plain std::map would make both O(all accounts) per block. Instead the
 // keys are spread over kBuckets fixed buckets (by a portable mix of every key byte), each a
-// sorted vector held by shared_ptr:
-//   - copying a table copies kBuckets pointers and digests, never the entries; a write
-//     clones only the one bucket it touches if another copy still shares it
-//     (copy-on-write), so a block that touches k accounts costs O(k * bucket size);
-//   - each bucket's digest, and each group of kGroupSize buckets' digest, is cached and
-//     recomputed only when a bucket in it changed, so the root costs the dirty buckets,
-//     their groups, and one hash over the kBuckets / kGroupSize group digests.
+// sorted vector, in groups of kGroupSize buckets; groups and buckets are held by
+// shared_ptr and shared between copies:
+//   - copying a table copies kBuckets / kGroupSize group pointers, never the buckets nor
+//     the entries; a write clones the one group and the one bucket it touches if another
+//     copy still shares them (copy-on-write), so a block that touches k accounts costs
+//     O(k * (kGroupSize + bucket size)), and keeping or dropping a state per block costs
+//     a few reference counts (a flat table of kBuckets pointers made each engine state
+//     cost kBuckets of them: a tenth of a syncing node's import);
+//   - each bucket's digest, and each group's digest, is cached in its group and recomputed
+//     only when a bucket in it changed, so the root costs the dirty buckets, their groups,
+//     and one hash over the kBuckets / kGroupSize group digests.
 // The root depends only on the set of (key, value) pairs: buckets are chosen by key and
 // entries sorted by key, so insertion order never matters.
 //
@@ -20,8 +24,10 @@
 // Traits (static): `std::size_t bucket_of(const K&)` in [0, kBuckets), and
 // `void digest_entry(ByteWriter&, const K&, const V&)` writing the entry's canonical bytes.
 //
-// Thread rules: copies share buckets, and write access decides "shared?" by use_count(), so
-// a table and every copy of it must be used from one thread at a time (one node's engine).
+// Thread rules: copies share groups and buckets, write access decides "shared?" by
+// use_count(), and root() fills the caches of shared groups (with what every sharer would
+// compute), so a table and every copy of it must be used from one thread at a time (one
+// node's engine).
 #pragma once
 
 #include <algorithm>
@@ -54,13 +60,16 @@ class BucketTable {
   static constexpr std::size_t kGroups = kBuckets / kGroupSize;
   static_assert(kBuckets % kGroupSize == 0, "whole groups of buckets");
 
-  BucketTable() : buckets_(kBuckets), digests_(kBuckets), group_digests_(kGroups) {}
+  BucketTable() = default;
 
   std::size_t size() const { return size_; }
 
   // The value under `key`, or nullptr. The pointer is valid until the next write.
   const V* find(const K& key) const {
-    const auto& bucket = buckets_[Traits::bucket_of(key)];
+    const std::size_t index = Traits::bucket_of(key);
+    const auto& group = groups_[index / kGroupSize];
+    if (!group) return nullptr;
+    const auto& bucket = group->buckets[index % kGroupSize];
     if (!bucket) return nullptr;
     auto it = lower(*bucket, key);
     return (it != bucket->end() && it->first == key) ? &it->second : nullptr;
@@ -68,8 +77,7 @@ class BucketTable {
 
   // Inserts or replaces.
   void put(const K& key, const V& value) {
-    const std::size_t index = Traits::bucket_of(key);
-    Bucket& bucket = writable(index);
+    Bucket& bucket = writable(Traits::bucket_of(key));
     auto it = lower(bucket, key);
     if (it != bucket.end() && it->first == key) {
       it->second = value;
@@ -83,9 +91,12 @@ class BucketTable {
   // one sort the result).
   template <typename F>
   void for_each(F&& f) const {
-    for (const auto& bucket : buckets_) {
-      if (!bucket) continue;
-      for (const Entry& e : *bucket) f(e.first, e.second);
+    for (const auto& group : groups_) {
+      if (!group) continue;
+      for (const auto& bucket : group->buckets) {
+        if (!bucket) continue;
+        for (const Entry& e : *bucket) f(e.first, e.second);
+      }
     }
   }
 
@@ -99,24 +110,34 @@ class BucketTable {
   // Refreshes the cached digests of changed buckets and their groups (hence `mutable`
   // caches; see the thread rules above). The root itself is cached too: most blocks leave a
   // table unchanged (no peg-ins, or no transactions). A table must always be hashed with
-  // the same tags (the caches do not key on them).
+  // the same tags: no cache keys on them.
   Hash256 root(std::string_view bucket_tag, std::string_view group_tag,
                std::string_view root_tag) const {
-    if (dirty_.any()) {
-      refresh(bucket_tag, group_tag);
-      root_cache_.reset();
+    if (root_cache_) return *root_cache_;
+    const Sha256 bucket_prefix = tagged_hasher(bucket_tag);
+    std::array<Hash256, kGroups> group_digests{};
+    for (std::size_t g = 0; g < kGroups; ++g) {
+      if (groups_[g]) group_digests[g] = refresh(*groups_[g], g, bucket_prefix, group_tag);
     }
-    if (root_cache_ && root_cache_->first == root_tag) return root_cache_->second;
     Sha256 h = tagged_hasher(root_tag);
     const auto size_le = le_bytes<8>(size_);
     h.update(ByteView(size_le.data(), size_le.size()));
-    h.update(digest_bytes(group_digests_.data(), kGroups));
-    const Hash256 root = h.finalize();
-    root_cache_.emplace(std::string(root_tag), root);
-    return root;
+    h.update(digest_bytes(group_digests.data(), kGroups));
+    root_cache_ = h.finalize();
+    return *root_cache_;
   }
 
  private:
+  // kGroupSize buckets and their cached digests. A group reached by a write is owned by
+  // that table alone (cloned if shared), so its staleness marks are its own.
+  struct Group {
+    std::array<std::shared_ptr<Bucket>, kGroupSize> buckets{};
+    std::array<Hash256, kGroupSize> digests{};  // valid where the bit of `stale` is clear
+    Hash256 digest{};                           // valid iff !digest_stale
+    std::bitset<kGroupSize> stale;
+    bool digest_stale = false;
+  };
+
   static typename Bucket::const_iterator lower(const Bucket& b, const K& key) {
     return std::lower_bound(b.begin(), b.end(), key,
                             [](const Entry& e, const K& k) { return e.first < k; });
@@ -126,16 +147,26 @@ class BucketTable {
                             [](const Entry& e, const K& k) { return e.first < k; });
   }
 
-  // The bucket at `index`, exclusively owned by this table (cloned if shared), marked dirty.
+  // The bucket at `index`, exclusively owned by this table (its group and itself cloned if
+  // shared), marked stale.
   Bucket& writable(std::size_t index) {
     ALYS_ASSERT(index < kBuckets, "bucket index out of range");
-    auto& slot = buckets_[index];
+    auto& group = groups_[index / kGroupSize];
+    if (!group) {
+      group = std::make_shared<Group>();
+    } else if (group.use_count() > 1) {
+      group = std::make_shared<Group>(*group);
+    }
+    const std::size_t slot_index = index % kGroupSize;
+    auto& slot = group->buckets[slot_index];
     if (!slot) {
       slot = std::make_shared<Bucket>();
     } else if (slot.use_count() > 1) {
       slot = std::make_shared<Bucket>(*slot);
     }
-    dirty_.set(index);
+    group->stale.set(slot_index);
+    group->digest_stale = true;
+    root_cache_.reset();
     return *slot;
   }
 
@@ -151,46 +182,45 @@ class BucketTable {
     return ByteView(reinterpret_cast<const std::uint8_t*>(first), count * Hash256::kSize);
   }
 
-  void refresh(std::string_view bucket_tag, std::string_view group_tag) const {
-    const Sha256 prefix = tagged_hasher(bucket_tag);
-    std::bitset<kGroups> dirty_groups;
-    ByteWriter w;
-    for (std::size_t i = 0; i < kBuckets; ++i) {
-      if (!dirty_.test(i)) continue;
-      dirty_groups.set(i / kGroupSize);
-      const auto& bucket = buckets_[i];
-      if (!bucket || bucket->empty()) {
-        digests_[i] = Hash256{};
-        continue;
+  // Group `g`'s digest, recomputing its stale bucket digests first.
+  static const Hash256& refresh(Group& group, std::size_t g, const Sha256& bucket_prefix,
+                                std::string_view group_tag) {
+    if (!group.digest_stale) return group.digest;
+    if (group.stale.any()) {
+      ByteWriter w;
+      for (std::size_t i = 0; i < kGroupSize; ++i) {
+        if (!group.stale.test(i)) continue;
+        const auto& bucket = group.buckets[i];
+        if (!bucket || bucket->empty()) {
+          group.digests[i] = Hash256{};
+          continue;
+        }
+        w = ByteWriter();
+        w.u32le(static_cast<std::uint32_t>(g * kGroupSize + i));
+        for (const Entry& e : *bucket) Traits::digest_entry(w, e.first, e.second);
+        Sha256 h = bucket_prefix;
+        group.digests[i] = h.update(w.data()).finalize();
       }
-      w = ByteWriter();
-      w.u32le(static_cast<std::uint32_t>(i));
-      for (const Entry& e : *bucket) Traits::digest_entry(w, e.first, e.second);
-      Sha256 h = prefix;
-      digests_[i] = h.update(w.data()).finalize();
+      group.stale.reset();
     }
-    dirty_.reset();
-    for (std::size_t g = 0; g < kGroups; ++g) {
-      if (!dirty_groups.test(g)) continue;
-      const Hash256* first = digests_.data() + g * kGroupSize;
-      if (std::all_of(first, first + kGroupSize, [](const Hash256& d) { return d == Hash256{}; })) {
-        group_digests_[g] = Hash256{};
-        continue;
-      }
-      Sha256 h = tagged_hasher(group_tag);
-      const auto index_le = le_bytes<4>(g);
-      h.update(ByteView(index_le.data(), index_le.size()));
-      h.update(digest_bytes(first, kGroupSize));
-      group_digests_[g] = h.finalize();
+    group.digest_stale = false;
+    const auto& digests = group.digests;
+    if (std::all_of(digests.begin(), digests.end(), [](const Hash256& d) { return d == Hash256{}; })) {
+      group.digest = Hash256{};
+      return group.digest;
     }
+    Sha256 h = tagged_hasher(group_tag);
+    const auto index_le = le_bytes<4>(g);
+    h.update(ByteView(index_le.data(), index_le.size()));
+    h.update(digest_bytes(digests.data(), kGroupSize));
+    group.digest = h.finalize();
+    return group.digest;
   }
 
-  std::vector<std::shared_ptr<Bucket>> buckets_;
+  // Null: every bucket of the group is empty (its digest is all zeros).
+  std::array<std::shared_ptr<Group>, kGroups> groups_{};
   std::size_t size_ = 0;
-  mutable std::vector<Hash256> digests_;        // per bucket
-  mutable std::vector<Hash256> group_digests_;  // per kGroupSize buckets
-  mutable std::bitset<kBuckets> dirty_;
-  mutable std::optional<std::pair<std::string, Hash256>> root_cache_;  // valid while !dirty_
+  mutable std::optional<Hash256> root_cache_;  // valid while no write since
 };
 
 // Bucket index from every byte of a fixed-size key: a portable SplitMix-style fold, so
