@@ -44,6 +44,7 @@ struct ChainActor::ImportInFlight {
   std::uint64_t ask_id = 0;          // the engine's execution
   std::uint64_t verify_ask_id = 0;   // the bridge's peg-in check, while it runs
   std::shared_ptr<const PegOutBook> pegout_book;  // after this block
+  std::vector<Follower> followers;  // executed in the same engine run, in chain order
 };
 
 ChainActor::ChainActor(std::shared_ptr<const ChainConfig> config, ChainRoutes routes,
@@ -130,6 +131,8 @@ Status ChainActor::receive(ChainMsg& message) {
           return on_built(m);
         } else if constexpr (std::is_same_v<T, actor::Reply<execution::ExecutedPayload>>) {
           return on_executed(m);
+        } else if constexpr (std::is_same_v<T, actor::Reply<execution::ExecutedRun>>) {
+          return on_executed_run(m);
         } else if constexpr (std::is_same_v<T, actor::Reply<bool>>) {
           return on_signature_guard(m);
         } else if constexpr (std::is_same_v<T, actor::Reply<std::vector<bridge::TrackedPegIn>>>) {
@@ -414,46 +417,20 @@ void ChainActor::pump() {
       continue;
     }
     if (Status s = validate(p, hash); !s) {
-      ALYS_LOG(env().log(), kInfo, "chain: block {} h{} rejected: {} (finalized h{}, head h{})",
-               hash.to_hex().substr(0, 12), p.block.block.height, s.message(),
-               tree_->finalized().height, tree_->head_height());
-      if (config_->observer) config_->observer->on_block_rejected(env().id(), p.block, hash, s);
-      // Only a block invalid anywhere is the sender's fault: one refused for a local
-      // reason (our clock behind, below our finality) must not get honest peers banned.
-      if (p.from && routes_.penalize && s.code() == StatusCode::kInvalidArgument) {
-        routes_.penalize(*p.from, kPenaltyInvalidBlock, s.message());
-      }
-      complete_batch(p.batch, s);
+      refuse_block(p, hash, s);
       continue;
     }
     Result<std::shared_ptr<const PegOutBook>> book = next_pegout_book(p.block.block);
     if (!book) {
-      ALYS_LOG(env().log(), kInfo, "chain: block {} h{} rejected: {}",
-               hash.to_hex().substr(0, 12), p.block.block.height, book.error().message());
-      if (config_->observer) config_->observer->on_block_rejected(env().id(), p.block, hash, book.error());
-      if (p.from && routes_.penalize) {
-        routes_.penalize(*p.from, kPenaltyInvalidBlock, book.error().message());
-      }
-      complete_batch(p.batch, book.error());
+      refuse_block(p, hash, book.error());
       continue;
     }
-    auto flight = std::make_unique<ImportInFlight>();
-    flight->pegout_book = std::move(*book);
-    flight->hash = hash;
-    flight->parent = p.block.block.parent_hash;
-    flight->context.height = p.block.block.height;
-    if (p.block.block.auxpow_header) {
-      flight->context.fee_recipient = p.block.block.auxpow_header->fee_recipient;
-    }
-    // The block states what its peg-ins mint; execution mints exactly that, in order.
-    for (const PegInRef& ref : p.block.block.pegins) {
-      flight->context.mints.push_back(PegInMint{ref.txid, ref.to, ref.amount_sat});
-    }
-    const bool check_pegins = !p.block.block.pegins.empty() && p.origin != Origin::kLoad;
-    flight->pending = std::move(p);
-    in_flight_ = std::move(flight);
+    in_flight_ = make_flight(std::move(p), hash, std::move(*book));
+    const bool check_pegins = !in_flight_->pending.block.block.pegins.empty() &&
+                              in_flight_->pending.origin != Origin::kLoad;
     if (!check_pegins) {
       // Blocks from our own disk were checked when first imported.
+      take_followers(*in_flight_);
       execute_in_flight();
       continue;
     }
@@ -478,13 +455,60 @@ void ChainActor::schedule_retry() {
   start_timer(1s, RetryImport{});
 }
 
+void ChainActor::refuse_block(const Pending& p, const Hash256& hash, const Status& why) {
+  ALYS_LOG(env().log(), kInfo, "chain: block {} h{} rejected: {} (finalized h{}, head h{})",
+           hash.to_hex().substr(0, 12), p.block.block.height, why.message(),
+           tree_->finalized().height, tree_->head_height());
+  if (config_->observer) config_->observer->on_block_rejected(env().id(), p.block, hash, why);
+  // Only a block invalid anywhere is the sender's fault: one refused for a local reason
+  // (our clock behind, below our finality) must not get honest peers banned.
+  if (p.from && routes_.penalize && why.code() == StatusCode::kInvalidArgument) {
+    routes_.penalize(*p.from, kPenaltyInvalidBlock, why.message());
+  }
+  complete_batch(p.batch, why);
+}
+
+void ChainActor::take_followers(ImportInFlight& flight) {
+  const Origin origin = flight.pending.origin;
+  if (origin != Origin::kSync && origin != Origin::kLoad) return;
+  Hash256 tip = flight.hash;
+  while (flight.followers.size() + 1 < kRunBlocksMax && !queue_.empty()) {
+    const Pending& next = queue_.front();
+    if (next.origin != origin || next.block.block.parent_hash != tip) break;
+    // A synced block with peg-ins waits for the bridge's check before it executes.
+    if (origin == Origin::kSync && !next.block.block.pegins.empty()) break;
+    const Hash256 hash = block_hash(next.block.block);
+    if (tree_->contains(hash)) break;  // pump() merges its approvals instead
+    flight.followers.push_back(Follower{std::move(queue_.front()), hash});
+    queue_.pop_front();
+    tip = hash;
+  }
+}
+
 void ChainActor::execute_in_flight() {
   ImportInFlight& f = *in_flight_;
-  f.ask_id = ask<execution::ExecutedPayload>(
+  if (f.followers.empty()) {
+    f.ask_id = ask<execution::ExecutedPayload>(
+        engine_,
+        [&](actor::ReplyTo<execution::ExecutedPayload> to) {
+          return execution::ExecutePayloadRequest{f.parent, f.hash, f.context,
+                                                  f.pending.block.block.payload, to};
+        },
+        config_->engine_timeout);
+    return;
+  }
+  f.ask_id = ask<execution::ExecutedRun>(
       engine_,
-      [&](actor::ReplyTo<execution::ExecutedPayload> to) {
-        return execution::ExecutePayloadRequest{f.parent, f.hash, f.context,
-                                                f.pending.block.block.payload, to};
+      [&](actor::ReplyTo<execution::ExecutedRun> to) {
+        execution::ExecuteRunRequest request;
+        request.items.reserve(f.followers.size() + 1);
+        request.items.push_back({f.parent, f.hash, f.context, f.pending.block.block.payload});
+        for (const Follower& follower : f.followers) {
+          const ConsensusBlock& b = follower.pending.block.block;
+          request.items.push_back({b.parent_hash, follower.hash, import_context(b), b.payload});
+        }
+        request.reply = std::move(to);
+        return request;
       },
       config_->engine_timeout);
 }
@@ -671,43 +695,117 @@ Status ChainActor::validate(const Pending& p, const Hash256& hash) {
 
 Status ChainActor::on_executed(actor::Reply<execution::ExecutedPayload>& r) {
   if (!in_flight_ || r.correlation_id != in_flight_->ask_id) return Status::ok();
-  std::unique_ptr<ImportInFlight> flight = std::move(in_flight_);
-  if (!r.result) {
-    const Status& err = r.result.error();
-    if (err.code() == kEngineUnknownParent && flight->pending.origin == Origin::kLoad) {
-      // A block from our own disk (or our own tree) whose parent state the engine pruned
-      // at finality: it was validated and executed when first imported, and the engine
-      // keeps the finalized state the chain continues from. Take it without execution.
-      on_imported(flight->pending, flight->hash, flight->pegout_book);
-      pump();
-      return Status::ok();
-    }
-    if (err.code() == kEngineUnknownParent && replayed_for_ != flight->hash) {
-      // The engine restarted and lost its states: replay our chain into it, then retry
-      // (once per block: a second miss means the parent state is gone for good).
-      replayed_for_ = flight->hash;
-      enqueue(std::move(flight->pending), /*front=*/true);
-      replay_engine();
-      return Status::ok();
-    }
-    if (err.code() == StatusCode::kTimeout || err.code() == StatusCode::kUnavailable) {
-      // The engine is stalled or its breaker is open: retry the block later.
-      ALYS_LOG(env().log(), kDebug, "chain: block {} waits for the engine: {}",
-               flight->hash.to_hex().substr(0, 12), err.message());
-      enqueue(std::move(flight->pending), /*front=*/true);
-      schedule_retry();
-      return Status::ok();
-    }
-    // Invalid payloads (kInvalidArgument) are the sender's fault; anything else (a full
-    // state table: kFailedPrecondition) is ours, as in reject_in_flight.
-    in_flight_ = std::move(flight);
-    reject_in_flight(err);
+  std::vector<Follower> none;
+  if (settle_execution(std::move(in_flight_), std::move(r.result), none, 0) != Settled::kWaits) {
     pump();
+  }
+  return Status::ok();
+}
+
+Status ChainActor::on_executed_run(actor::Reply<execution::ExecutedRun>& r) {
+  if (!in_flight_ || r.correlation_id != in_flight_->ask_id) return Status::ok();
+  std::unique_ptr<ImportInFlight> flight = std::move(in_flight_);
+  std::vector<Follower> followers = std::move(flight->followers);
+  if (!r.result) {
+    // The run as a whole got no answer (timeout, breaker open): its first block decides.
+    if (settle_execution(std::move(flight), r.result.error(), followers, 0) != Settled::kWaits) {
+      pump();
+    }
     return Status::ok();
   }
-  on_imported(flight->pending, flight->hash, flight->pegout_book);
-  pump();
+  std::vector<Result<execution::ExecutedPayload>>& results = r.result->results;
+  ALYS_ASSERT(!results.empty() && results.size() <= followers.size() + 1,
+              "chain: an engine run answered for blocks it was not given");
+  Settled settled = settle_execution(std::move(flight), std::move(results[0]), followers, 0);
+  for (std::size_t i = 0; settled == Settled::kImported && i < followers.size(); ++i) {
+    // What pump() checks before executing, now that the parent is in the tree.
+    Follower& next = followers[i];
+    if (Status s = validate(next.pending, next.hash); !s) {
+      requeue_followers(followers, i + 1);
+      refuse_block(next.pending, next.hash, s);
+      break;
+    }
+    Result<std::shared_ptr<const PegOutBook>> book = next_pegout_book(next.pending.block.block);
+    if (!book) {
+      requeue_followers(followers, i + 1);
+      refuse_block(next.pending, next.hash, book.error());
+      break;
+    }
+    ALYS_ASSERT(i + 1 < results.size(), "chain: an engine run stopped without a failure");
+    settled = settle_execution(make_flight(std::move(next.pending), next.hash, std::move(*book)),
+                               std::move(results[i + 1]), followers, i + 1);
+  }
+  if (settled != Settled::kWaits) pump();
   return Status::ok();
+}
+
+void ChainActor::requeue_followers(std::vector<Follower>& rest, std::size_t from) {
+  for (std::size_t i = rest.size(); i > from; --i) enqueue(std::move(rest[i - 1].pending), true);
+  rest.resize(from);
+}
+
+std::unique_ptr<ChainActor::ImportInFlight> ChainActor::make_flight(
+    Pending p, const Hash256& hash, std::shared_ptr<const PegOutBook> book) {
+  auto flight = std::make_unique<ImportInFlight>();
+  flight->pegout_book = std::move(book);
+  flight->hash = hash;
+  flight->parent = p.block.block.parent_hash;
+  flight->context = import_context(p.block.block);
+  flight->pending = std::move(p);
+  return flight;
+}
+
+BlockContext ChainActor::import_context(const ConsensusBlock& block) {
+  BlockContext context;
+  context.height = block.height;
+  if (block.auxpow_header) context.fee_recipient = block.auxpow_header->fee_recipient;
+  // The block states what its peg-ins mint; execution mints exactly that, in order.
+  for (const PegInRef& ref : block.pegins) {
+    context.mints.push_back(PegInMint{ref.txid, ref.to, ref.amount_sat});
+  }
+  return context;
+}
+
+ChainActor::Settled ChainActor::settle_execution(std::unique_ptr<ImportInFlight> flight,
+                                                 Result<execution::ExecutedPayload> result,
+                                                 std::vector<Follower>& rest,
+                                                 std::size_t rest_from) {
+  if (result) {
+    on_imported(flight->pending, flight->hash, flight->pegout_book);
+    return Settled::kImported;
+  }
+  const Status& err = result.error();
+  if (err.code() == kEngineUnknownParent && flight->pending.origin == Origin::kLoad) {
+    // A block from our own disk (or our own tree) whose parent state the engine pruned at
+    // finality: it was validated and executed when first imported, and the engine keeps
+    // the finalized state the chain continues from. Take it without execution. Its
+    // followers in the run failed the same way: the next pump() takes them one by one.
+    requeue_followers(rest, rest_from);
+    on_imported(flight->pending, flight->hash, flight->pegout_book);
+    return Settled::kImported;
+  }
+  requeue_followers(rest, rest_from);
+  if (err.code() == kEngineUnknownParent && replayed_for_ != flight->hash) {
+    // The engine restarted and lost its states: replay our chain into it, then retry
+    // (once per block: a second miss means the parent state is gone for good).
+    replayed_for_ = flight->hash;
+    enqueue(std::move(flight->pending), /*front=*/true);
+    replay_engine();
+    return Settled::kWaits;
+  }
+  if (err.code() == StatusCode::kTimeout || err.code() == StatusCode::kUnavailable) {
+    // The engine is stalled or its breaker is open: retry the block later.
+    ALYS_LOG(env().log(), kDebug, "chain: block {} waits for the engine: {}",
+             flight->hash.to_hex().substr(0, 12), err.message());
+    enqueue(std::move(flight->pending), /*front=*/true);
+    schedule_retry();
+    return Settled::kWaits;
+  }
+  // Invalid payloads (kInvalidArgument) are the sender's fault; anything else (a full state
+  // table: kFailedPrecondition) is ours, as in reject_in_flight.
+  in_flight_ = std::move(flight);
+  reject_in_flight(err);
+  return Settled::kRejected;
 }
 
 void ChainActor::on_imported(const Pending& p, const Hash256& hash,

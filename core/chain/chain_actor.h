@@ -190,7 +190,8 @@ using ChainMsg =
                  ServeBlocksByRange, GetAuxWork, GetStatus, SlotTick, RetryImport,
                  ChainCrashForTest,
                  actor::Reply<execution::BuiltPayload>, actor::Reply<execution::ExecutedPayload>,
-                 actor::Reply<bool>, actor::Reply<storage::LoadedChain>,
+                 actor::Reply<execution::ExecutedRun>, actor::Reply<bool>,
+                 actor::Reply<storage::LoadedChain>,
                  actor::Reply<std::vector<bridge::TrackedPegIn>>,
                  actor::Reply<std::vector<PegInMint>>, actor::Reply<bridge::PegOutWork>,
                  GetBlockByHeight, GetBlockByHash, GetAccount, GetChainStats, PeerJoined>;
@@ -207,6 +208,10 @@ inline std::uint64_t production_halt_depth(const ChainSpec& spec) {
 // (NetworkConfig::max_frames_per_sec_per_peer, 1,000 a second): a peer drops frames over
 // it, and penalizes the sender if it is not one of its configured peers.
 inline constexpr std::size_t kPeerJoinedTxsMax = 256;
+
+// Blocks one engine run executes at most (synced or stored chains): one mailbox round trip
+// per run instead of per block, while a failure late in a run wastes little execution.
+inline constexpr std::size_t kRunBlocksMax = 64;
 
 // Gossiped blocks the import queue holds at most (ChainConfig::gossip_queue_max).
 inline constexpr std::size_t kGossipQueueMaxDefault = 1024;
@@ -303,6 +308,12 @@ class ChainActor final : public actor::Actor<ChainMsg> {
     std::optional<NodeId> from;
     std::uint64_t batch = 0;  // SyncedBlocks batch id, 0 = none
   };
+  // A block executed in one engine run behind the block in flight (its parent, or its
+  // parent's follower): validated once its parent is in the tree, as pump() would have.
+  struct Follower {
+    Pending pending;
+    Hash256 hash;
+  };
   struct ImportInFlight;
   struct SigRequest {
     std::uint64_t slot = 0;
@@ -327,6 +338,7 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   Status on_slot_tick();
   Status on_built(actor::Reply<execution::BuiltPayload>& r);
   Status on_executed(actor::Reply<execution::ExecutedPayload>& r);
+  Status on_executed_run(actor::Reply<execution::ExecutedRun>& r);
   Status on_signature_guard(actor::Reply<bool>& r);
   Status on_loaded(actor::Reply<storage::LoadedChain>& r);
   Status on_mintable(actor::Reply<std::vector<bridge::TrackedPegIn>>& r);
@@ -337,8 +349,32 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   void enqueue(Pending p, bool front = false);
   void pump();
   Status validate(const Pending& p, const Hash256& hash);
-  // Asks the engine to execute the block in flight (peg-ins, if any, already verified).
+  // A block refused before execution (header, AuxPoW, peg-out book): report, penalize the
+  // sender if the block is invalid anywhere, fail its batch.
+  void refuse_block(const Pending& p, const Hash256& hash, const Status& why);
+  // Synced and stored blocks: moves the queued children of the block in flight (a chain,
+  // same origin, none needing the bridge) into its followers, up to kRunBlocksMax blocks
+  // in all, so the engine executes them in one run.
+  void take_followers(ImportInFlight& flight);
+  // Asks the engine to execute the block in flight and its followers (peg-ins, if any,
+  // already verified).
   void execute_in_flight();
+  // The engine's answer for one block, as the one-block pipeline handles it. Unless the
+  // block joined the tree, the error is handled (the block re-queued or rejected) after
+  // rest[rest_from..] went back to the front of the queue, behind it.
+  enum class Settled : std::uint8_t {
+    kImported,  // in the tree (a run goes on)
+    kRejected,  // refused and reported (pump next)
+    kWaits,     // re-queued for the engine: a retry timer or a replay of our chain
+  };
+  Settled settle_execution(std::unique_ptr<ImportInFlight> flight,
+                           Result<execution::ExecutedPayload> result, std::vector<Follower>& rest,
+                           std::size_t rest_from);
+  static std::unique_ptr<ImportInFlight> make_flight(Pending p, const Hash256& hash,
+                                                     std::shared_ptr<const PegOutBook> book);
+  // What the engine needs beside the payload: height, fee recipient, the stated mints.
+  static BlockContext import_context(const ConsensusBlock& block);
+  void requeue_followers(std::vector<Follower>& rest, std::size_t from);
   // A block in flight could not be imported: report, penalize if it is the sender's fault.
   void reject_in_flight(const Status& why);
   void tell_bridge_finalized(std::uint64_t from_height, std::uint64_t to_height);

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <variant>
+#include <vector>
 
 #include "core/actor/actor.h"
 #include "core/execution/engine.h"
@@ -29,6 +30,25 @@ struct ExecutePayloadRequest {
   BlockContext context;
   ExecutionPayload payload;
   actor::ReplyTo<ExecutedPayload> reply;
+};
+
+// A chain of blocks to execute in order, each on the state the previous one made (the
+// first on a known state): a syncing or reloading node's import, one mailbox round trip
+// per run instead of per block. The reply holds one result per item up to and including
+// the first failure; items after it are not executed (their parent state does not exist).
+// A known block_hash is answered from its recorded result, as ExecutePayloadRequest is.
+struct ExecuteItem {
+  Hash256 parent;
+  Hash256 block_hash;
+  BlockContext context;
+  ExecutionPayload payload;
+};
+struct ExecutedRun {
+  std::vector<Result<ExecutedPayload>> results;  // REQUIRES of senders: items not empty
+};
+struct ExecuteRunRequest {
+  std::vector<ExecuteItem> items;
+  actor::ReplyTo<ExecutedRun> reply;
 };
 
 struct ForkchoiceUpdate {
@@ -52,8 +72,8 @@ struct GetAccount {
   std::function<void(Result<Account>)> done;
 };
 
-using EngineMsg = std::variant<BuildPayloadRequest, ExecutePayloadRequest, ForkchoiceUpdate,
-                               SetEngineFault, EngineCrashForTest, GetAccount>;
+using EngineMsg = std::variant<BuildPayloadRequest, ExecutePayloadRequest, ExecuteRunRequest,
+                               ForkchoiceUpdate, SetEngineFault, EngineCrashForTest, GetAccount>;
 
 // Builds the engine on the actor's executor at (re)start; must return the genesis-only
 // engine of the chain.
