@@ -6,12 +6,25 @@
 
 namespace alys {
 
-Hash256 block_hash(const ConsensusBlock& block) {
-  // One allocation for the usual block: a header's worth plus ~200 bytes per transfer.
+Hash256 block_body_root(const ConsensusBlock& block) {
+  // One allocation for the usual block: a few hundred bytes plus ~200 per transfer.
   ByteWriter w(512 + 224 * block.payload.transactions.size());
-  write_consensus_block(w, block);
+  write_block_body(w, block);
+  return tagged_hash("alys/block-body", w.data());
+}
+
+ConsensusHeader consensus_header(const ConsensusBlock& block) {
+  return ConsensusHeader{block.parent_hash, block.height, block.slot, block.payload.state_root,
+                     block_body_root(block)};
+}
+
+Hash256 header_hash(const ConsensusHeader& header) {
+  ByteWriter w(kConsensusHeaderBytes);
+  write_consensus_header(w, header);
   return tagged_hash("alys/block", w.data());
 }
+
+Hash256 block_hash(const ConsensusBlock& block) { return header_hash(consensus_header(block)); }
 
 std::size_t approval_quorum(std::size_t authority_count) {
   ALYS_ASSERT(authority_count > 0, "approval_quorum: no authorities");

@@ -9,8 +9,12 @@
 //                   carries approval_quorum(n) distinct authorities.
 //   AuxPowHeader    finalizes the range [range_start, range_end] of blocks; `auxpow` is
 //                   the merged-mining proof (absent while the range is only proposed).
-// block_hash() = tagged_hash("alys/block", canonical encoding of the ConsensusBlock): it
-// covers everything but the approvals.
+//   ConsensusHeader what block_hash() covers directly: parent, height, slot, state root,
+//                   and body_root, which commits to the rest of the block. A chain of
+//                   headers is checked by its hash links without the bodies (a syncing
+//                   node checks the headers below its assume-valid block first).
+// block_hash() = header_hash(consensus_header(block)): it covers everything but the
+// approvals.
 #pragma once
 
 #include <cstdint>
@@ -89,6 +93,23 @@ struct SignedBlock {
   friend bool operator==(const SignedBlock&, const SignedBlock&) = default;
 };
 
+struct ConsensusHeader {
+  Hash256 parent_hash;
+  std::uint64_t height = 0;
+  std::uint64_t slot = 0;
+  Hash256 state_root;  // the payload's
+  // tagged_hash("alys/block-body", the block's transactions, peg-ins, peg-out proposal,
+  // finalized peg-outs and AuxPoW header, in their canonical encoding: codec.h
+  // write_block_body).
+  Hash256 body_root;
+  friend bool operator==(const ConsensusHeader&, const ConsensusHeader&) = default;
+};
+
+Hash256 block_body_root(const ConsensusBlock& block);
+ConsensusHeader consensus_header(const ConsensusBlock& block);
+// tagged_hash("alys/block", parent_hash || height u64le || slot u64le || state_root ||
+// body_root).
+Hash256 header_hash(const ConsensusHeader& header);
 Hash256 block_hash(const ConsensusBlock& block);
 
 // Alys's approval threshold: ((2n) + 2) / 3 authorities (about two thirds).

@@ -361,6 +361,37 @@ Result<AuxPowHeader> read_auxpow_header(ByteReader& r) {
 
 // --- ConsensusBlock ------------------------------------------------------------------
 
+void write_block_body(ByteWriter& w, const ConsensusBlock& block) {
+  const auto& txs = block.payload.transactions;
+  ALYS_ASSERT(txs.size() <= kMaxTxsPerBlock, "codec: too many txs");
+  w.compact_size(txs.size());
+  for (const auto& tx : txs) write_ledger_tx(w, tx);
+  write_pegins(w, block.pegins);
+  w.u8(block.pegout_proposal ? 1 : 0);
+  if (block.pegout_proposal) write_pegout_proposal(w, *block.pegout_proposal);
+  write_finalized_pegouts(w, block.finalized_pegouts);
+  w.u8(block.auxpow_header ? 1 : 0);
+  if (block.auxpow_header) write_auxpow_header(w, *block.auxpow_header);
+}
+
+void write_consensus_header(ByteWriter& w, const ConsensusHeader& header) {
+  w.hash(header.parent_hash);
+  w.u64le(header.height);
+  w.u64le(header.slot);
+  w.hash(header.state_root);
+  w.hash(header.body_root);
+}
+
+Result<ConsensusHeader> read_consensus_header(ByteReader& r) {
+  ConsensusHeader h;
+  if (Status s = get(r, "parent_hash", h.parent_hash); !s) return s;
+  if (Status s = get(r, "height", h.height); !s) return s;
+  if (Status s = get(r, "slot", h.slot); !s) return s;
+  if (Status s = get(r, "state_root", h.state_root); !s) return s;
+  if (Status s = get(r, "body_root", h.body_root); !s) return s;
+  return h;
+}
+
 void write_consensus_block(ByteWriter& w, const ConsensusBlock& block) {
   w.hash(block.parent_hash);
   w.u64le(block.height);

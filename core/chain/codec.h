@@ -72,6 +72,15 @@ void write_ledger_tx_unsigned(ByteWriter& w, const LedgerTx& tx);
 void write_auxpow_header(ByteWriter& w, const AuxPowHeader& header);
 Result<AuxPowHeader> read_auxpow_header(ByteReader& r);
 
+// What body_root covers: transactions (count, then each), peg-ins, the peg-out proposal
+// (flag, then it), finalized peg-outs, the AuxPoW header (flag, then it), each as
+// write_consensus_block writes it.
+void write_block_body(ByteWriter& w, const ConsensusBlock& block);
+// A header: parent_hash, height u64le, slot u64le, state_root, body_root.
+inline constexpr std::size_t kConsensusHeaderBytes = 32 + 8 + 8 + 32 + 32;
+void write_consensus_header(ByteWriter& w, const ConsensusHeader& header);
+Result<ConsensusHeader> read_consensus_header(ByteReader& r);
+
 void write_consensus_block(ByteWriter& w, const ConsensusBlock& block);
 Result<ConsensusBlock> read_consensus_block(ByteReader& r);
 

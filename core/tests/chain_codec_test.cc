@@ -124,8 +124,14 @@ TEST(ChainCodec, BlockEncodingIsByteExactAndHashPinned) {
   const SignedBlock sb{b, {Approval{3, filled<64>(0x88)}}};
   EXPECT_EQ(to_hex(encode_signed_block(sb)),
             "01" + kFixedBlockHex + "01" + "03000000" + rep("88", 64));
-  EXPECT_EQ(block_hash(b), tagged_hash("alys/block", hex_bytes(kFixedBlockHex)));
-  EXPECT_EQ(block_hash(b).to_hex(), "4c2ff289a3edfb413b77470c87f2cfd55b7064d18eddabfb6434bccf28521c30");
+  // The hash covers the header: the encoding's first 80 bytes (parent, height, slot, state
+  // root) and the root of the rest (the body).
+  const Hash256 body_root = tagged_hash("alys/block-body", hex_bytes(kFixedBlockHex.substr(160)));
+  EXPECT_EQ(block_body_root(b), body_root);
+  EXPECT_EQ(block_hash(b),
+            tagged_hash("alys/block", hex_bytes(kFixedBlockHex.substr(0, 160) + body_root.to_hex())));
+  EXPECT_EQ(header_hash(consensus_header(b)), block_hash(b));
+  EXPECT_EQ(block_hash(b).to_hex(), "327439e70fe9a679a02e942b65720d8ce91cb5b48e8fe3a5c078f67a9f714704");
 }
 
 TEST(ChainCodec, OptionalFieldsEncodePresenceThenValue) {
@@ -464,10 +470,15 @@ RC_GTEST_PROP(ChainCodecProperty, ConsensusBlockAndApprovalBodiesRoundTrip, ()) 
   RC_ASSERT(a2.has_value());
   RC_ASSERT(*a2 == a);
   RC_ASSERT(r.empty());
-  // block_hash covers exactly the consensus body.
-  ByteWriter body;
-  write_consensus_block(body, b);
-  RC_ASSERT(block_hash(b) == tagged_hash("alys/block", body.data()));
+  // block_hash covers exactly the consensus block: its first 80 bytes (the header's
+  // fields) and, through body_root, the rest.
+  ByteWriter whole;
+  write_consensus_block(whole, b);
+  const ByteView bytes = whole.data();
+  ByteWriter header;
+  header.bytes(bytes.first(80));
+  header.hash(tagged_hash("alys/block-body", bytes.subspan(80)));
+  RC_ASSERT(block_hash(b) == tagged_hash("alys/block", header.data()));
 }
 
 RC_GTEST_PROP(ChainCodecProperty, EveryStrictPrefixFails, ()) {
