@@ -230,6 +230,7 @@ int run_command(const NodeFile& file, const ConfigSource& source) {
   config::apply_limits(limits, config);
   config.spec = shared_spec;
   config.node_key = file.key;
+  config.sync.assume_valid = file.assume_valid;
   for (const auto& [id, address] : file.peers) config.peers.push_back(id);
   config.observer = &head_log;
   const auto authority = authority_index_of(*shared_spec, *file.key);

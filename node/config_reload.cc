@@ -22,6 +22,7 @@ void reject_fixed_keys(const NodeFile& a, const NodeFile& b, std::vector<std::st
   check(a.listen != b.listen, "listen");
   check(a.rpc_listen != b.rpc_listen, "rpc_listen");
   check(a.rpc_token != b.rpc_token, "rpc_token");
+  check(a.assume_valid != b.assume_valid, "assume_valid");
   if (a.bitcoin.has_value() != b.bitcoin.has_value()) {
     out.emplace_back("bitcoin");
   } else if (a.bitcoin) {

@@ -30,6 +30,7 @@ Result<std::unique_ptr<InProcessNode>> InProcessNode::open(const InProcessNodeOp
   config.spec = options.spec;
   config.node_key = options.key;
   config.observer = options.observer;
+  config.sync.assume_valid = options.assume_valid;
   for (const auto& [id, address] : options.peers) {
     n->env_->transport().set_peer_address(id, address);
     config.peers.push_back(id);

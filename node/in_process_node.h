@@ -24,6 +24,7 @@
 #include "core/runtime/log.h"
 #include "core/runtime/node_id.h"
 #include "core/runtime/status.h"
+#include "core/sync/assume_valid.h"
 #include "runtime-real/tcp_transport.h"
 
 namespace alys {
@@ -54,6 +55,7 @@ struct InProcessNodeOptions {
   bool pre_verify = true;
   unsigned verify_threads = 0;
   LogLevel log_level = LogLevel::kWarn;
+  std::optional<sync::AssumeValid> assume_valid;  // as the node file's assume_valid
 };
 
 class InProcessNode {

@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
   auto* run = app.add_subcommand(
       "run", "Run one node until SIGINT/SIGTERM; SIGHUP reloads the node file. Settings: the "
              "file, then ALYS_DATA_DIR, ALYS_LISTEN, ALYS_LOG_LEVEL, ALYS_RPC_LISTEN, ALYS_PROFILE, ALYS_LIMITS, "
-             "ALYS_BITCOIN_RPC, ALYS_BITCOIN_USER, ALYS_BITCOIN_PASSWORD, then these flags");
+             "ALYS_BITCOIN_RPC, ALYS_BITCOIN_USER, ALYS_BITCOIN_PASSWORD, ALYS_ASSUME_VALID, then these flags");
   run->add_option("--config", config_path, "The node file (node.toml)")->required();
   run->add_option("--data-dir", flags.data_dir, "Where the node's LevelDB store lives");
   run->add_option("--listen", flags.listen, "host:port to accept peers on");
@@ -62,6 +62,9 @@ int main(int argc, char** argv) {
   run->add_option("--rpc-listen", flags.rpc_listen,
                   "host:port for JSON-RPC, /metrics and /health (port 0: any free port)");
   run->add_option("--profile", flags.profile, "high-throughput|low-latency|resource-conservative");
+  run->add_option("--assume-valid", flags.assume_valid,
+                  "HEIGHT:HASH of a block you vouch for: the chain below it syncs without "
+                  "verifying its signatures");
   run->add_option("--limit", flags.limits, "key=value over the profile and [limits] (repeatable)");
   run->add_option("--bitcoin-rpc", flags.bitcoin_rpc, "host:port of the bridge's bitcoind");
   run->add_option("--bitcoin-user", flags.bitcoin_user, "bitcoind RPC user");

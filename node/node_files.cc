@@ -329,6 +329,14 @@ Result<NodeFile> node_file_of(const toml::table& doc, const std::string& path) {
     parse_log_level(*v, n.log_level);
   }
   read_rpc(r, n);
+  if (auto v = r.string("assume_valid")) {
+    auto av = sync::parse_assume_valid(*v);
+    if (av) {
+      n.assume_valid = *av;
+    } else {
+      r.error("assume_valid", av.error().message());
+    }
+  }
   if (auto v = r.string("profile")) {
     n.profile = config::profile_named(*v);
     if (!n.profile) r.error("profile", fmt::format("'{}' is not one of: {}", *v, config::profile_names()));
@@ -391,6 +399,10 @@ std::string node_file_toml(const NodeFile& n) {
                        toml_string(host_port(*n.rpc_listen)), n.rpc_rate_per_sec, n.rpc_burst);
   }
   if (!n.rpc_token.empty()) out += fmt::format("rpc_token = \"{}\"\n", n.rpc_token);
+  if (n.assume_valid) {
+    out += fmt::format("assume_valid = \"{}:{}\"\n", n.assume_valid->height,
+                       n.assume_valid->hash.to_hex());
+  }
   for (const auto& [id, a] : n.peers) {
     out += fmt::format("\n[[peers]]\nid = {}\naddress = {}\n", id, toml_string(host_port(a)));
   }
@@ -423,6 +435,7 @@ NodeOverrides overrides_from_env(const std::function<const char*(const char*)>& 
   if (const char* v = getenv("ALYS_LOG_LEVEL")) o.log_level = v;
   if (const char* v = getenv("ALYS_RPC_LISTEN")) o.rpc_listen = v;
   if (const char* v = getenv("ALYS_PROFILE")) o.profile = v;
+  if (const char* v = getenv("ALYS_ASSUME_VALID")) o.assume_valid = v;
   if (const char* v = getenv("ALYS_LIMITS")) o.limits.emplace_back(v);
   if (const char* v = getenv("ALYS_BITCOIN_RPC")) o.bitcoin_rpc = v;
   if (const char* v = getenv("ALYS_BITCOIN_USER")) o.bitcoin_user = v;
@@ -448,6 +461,14 @@ Status apply_overrides(NodeFile& node, const NodeOverrides& o, std::string_view 
   if (o.log_level && !parse_log_level(*o.log_level, node.log_level)) {
     return Status::invalid_argument(fmt::format(
         "{}: log_level: '{}' (trace|debug|info|warn|error|off)", source, *o.log_level));
+  }
+  if (o.assume_valid) {
+    auto av = sync::parse_assume_valid(*o.assume_valid);
+    if (!av) {
+      return Status::invalid_argument(
+          fmt::format("{}: assume_valid: {}", source, av.error().message()));
+    }
+    node.assume_valid = *av;
   }
   if (o.profile) {
     node.profile = config::profile_named(*o.profile);

@@ -25,6 +25,9 @@
 //   rpc_token = "<secret>"                  (optional: admin methods' bearer token; absent:
 //                                            admin methods refused)
 //   rpc_rate_per_sec = 100  rpc_burst = 200 (optional: per-client rate limit, 1..1000000)
+//   assume_valid = "HEIGHT:HASH"            (optional: a block the operator vouches for; the
+//                                            chain below it syncs without its signatures
+//                                            checked: core/sync/assume_valid.h)
 //   [limits]   mempool_max = 50000 ...      (optional: any key of config::limit_keys())
 //   [bitcoin]  rpc = "127.0.0.1:18443"  user = "alys"  password = "..."  wallet = "fed"
 //              (optional: absent, the node runs no bridge; wallet optional)
@@ -33,7 +36,8 @@
 //
 // Layers, later wins: the file, then the environment (ALYS_DATA_DIR, ALYS_LISTEN,
 // ALYS_LOG_LEVEL, ALYS_RPC_LISTEN, ALYS_PROFILE, ALYS_LIMITS="key=value,...", ALYS_BITCOIN_RPC,
-// ALYS_BITCOIN_USER, ALYS_BITCOIN_PASSWORD), then the command line (apply_overrides).
+// ALYS_BITCOIN_USER, ALYS_BITCOIN_PASSWORD, ALYS_ASSUME_VALID), then the command line
+// (apply_overrides).
 // Every layer is validated alike. The limits layer on the profile whichever layer chose it:
 // defaults → profile → [limits] → ALYS_LIMITS → --limit (limits_of).
 #pragma once
@@ -54,6 +58,7 @@
 #include "core/runtime/log.h"
 #include "core/runtime/node_id.h"
 #include "core/runtime/status.h"
+#include "core/sync/assume_valid.h"
 #include "runtime-real/tcp_transport.h"
 
 namespace alys::node {
@@ -102,6 +107,7 @@ struct NodeFile {
   std::string rpc_token;  // empty: admin methods refused
   std::uint32_t rpc_rate_per_sec = kDefaultRpcRatePerSec;
   std::uint32_t rpc_burst = kDefaultRpcBurst;
+  std::optional<sync::AssumeValid> assume_valid;
 };
 
 // The node's tunables: defaults, then its profile, then its explicit limits.
@@ -125,6 +131,7 @@ struct NodeOverrides {
   std::optional<std::string> bitcoin_rpc;  // "host:port"; adds [bitcoin] if absent
   std::optional<std::string> bitcoin_user;
   std::optional<std::string> bitcoin_password;
+  std::optional<std::string> assume_valid;  // "HEIGHT:HASH"
 };
 // The ALYS_* variables above from `getenv` (a parameter for tests).
 NodeOverrides overrides_from_env(const std::function<const char*(const char*)>& getenv);

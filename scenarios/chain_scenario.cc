@@ -358,7 +358,13 @@ ChainResult run_chain(const ChainOptions& options) {
       config.bridge = std::move(b);
     }
     if (tracer) config.handle_observer = tracer->observer(static_cast<NodeId>(i));
-    world.add_node([config](Env& env) { return std::make_unique<AlysNode>(env, config); });
+    const auto id = static_cast<NodeId>(i);
+    world.add_node([config, id, &options](Env& env) {
+      if (!options.configure_node) return std::make_unique<AlysNode>(env, config);
+      NodeConfig mine = config;
+      options.configure_node(id, mine);
+      return std::make_unique<AlysNode>(env, mine);
+    });
   }
   for (NodeId late : options.late_nodes) {
     world.crash(late, sim::CrashDurability::kKeepAll);

@@ -81,6 +81,9 @@ struct ChainOptions {
   static chaos::NemesisConfig default_chain_nemesis();
   // Called once after the nodes were added, before running: schedule faults here.
   std::function<void(sim::World&)> setup;
+  // Called each time a node starts or restarts, on the config it is about to be built
+  // from (its own copy): tests set what depends on the run so far (an assume-valid block).
+  std::function<void(NodeId, NodeConfig&)> configure_node;
   // Nodes that start later (by index): added at `late_start` instead of time 0.
   std::vector<NodeId> late_nodes;
   Duration late_start = 0s;

@@ -12,6 +12,8 @@
 // Errors are kInvalidArgument (the block is invalid anywhere) except "from the future",
 // which depends on the local clock: kFailedPrecondition. `check_proposer` false skips the
 // proposer check: only the planted bug accept-wrong-proposer passes it (test builds).
+// `check_signatures` false skips the approvals' BIP-340 verifications (their indices are
+// still checked): for a block below the node's assume-valid block only (ChainActor).
 #pragma once
 
 #include <cstdint>
@@ -32,7 +34,8 @@ struct ParentInfo {
 
 Status check_block_header(const ChainSpec& spec, const SignedBlock& block, const Hash256& hash,
                           const ParentInfo& parent, std::uint64_t local_slot,
-                          VerifyCache* cache = nullptr, bool check_proposer = true);
+                          VerifyCache* cache = nullptr, bool check_proposer = true,
+                          bool check_signatures = true);
 
 // The unfinalized range an AuxPoW header must cover, from the importer's chain: the hashes
 // of the blocks after the last finalized one up to (and including) some block of it.

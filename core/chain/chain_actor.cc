@@ -97,6 +97,15 @@ Status ChainActor::receive(ChainMsg& message) {
         else if constexpr (std::is_same_v<T, ServeStatus>) return on_serve_status(m);
         else if constexpr (std::is_same_v<T, PeerJoined>) return on_peer_joined(m);
         else if constexpr (std::is_same_v<T, ServeBlocksByRange>) return on_serve_range(m);
+        else if constexpr (std::is_same_v<T, ServeHeadersByRange>) return on_serve_headers(m);
+        else if constexpr (std::is_same_v<T, AssumeValidHashes>) {
+          ALYS_LOG(env().log(), kInfo,
+                   "chain: {} blocks from h{} are below the assume-valid block: their "
+                   "signatures will not be verified",
+                   m.hashes.size(), m.first_height);
+          assume_valid_ = std::move(m);
+          return Status::ok();
+        }
         else if constexpr (std::is_same_v<T, GetAuxWork>) return on_aux_work(m);
         else if constexpr (std::is_same_v<T, GetBlockByHeight>) return on_get_block(m);
         else if constexpr (std::is_same_v<T, GetBlockByHash>) return on_get_block(m);
@@ -323,6 +332,26 @@ Status ChainActor::on_serve_range(const ServeBlocksByRange& m) {
   return Status::ok();
 }
 
+Status ChainActor::on_serve_headers(const ServeHeadersByRange& m) {
+  HeadersByRangeResponse response;
+  response.request_id = m.request.request_id;
+  const std::uint32_t count = std::min(m.request.count, limits::kMaxHeadersPerRange);
+  response.headers.reserve(count);
+  for (std::uint64_t h = m.request.start_height; h < m.request.start_height + count; ++h) {
+    auto hash = tree_->canonical_at(h);
+    if (!hash) break;
+    response.headers.push_back(consensus_header(tree_->get(*hash)->block.block));
+  }
+  if (routes_.send) routes_.send(m.peer, WireMessage{std::move(response)});
+  return Status::ok();
+}
+
+bool ChainActor::assumed_valid(std::uint64_t height, const Hash256& hash) const {
+  const auto& av = assume_valid_;
+  if (height < av.first_height || height - av.first_height >= av.hashes.size()) return false;
+  return av.hashes[height - av.first_height] == hash;
+}
+
 Status ChainActor::on_aux_work(GetAuxWork& m) {
   if (m.done) m.done(aux_work());
   return Status::ok();
@@ -505,7 +534,8 @@ void ChainActor::execute_in_flight() {
         request.items.push_back({f.parent, f.hash, f.context, f.pending.block.block.payload});
         for (const Follower& follower : f.followers) {
           const ConsensusBlock& b = follower.pending.block.block;
-          request.items.push_back({b.parent_hash, follower.hash, import_context(b), b.payload});
+          request.items.push_back(
+              {b.parent_hash, follower.hash, import_context(b, follower.hash), b.payload});
         }
         request.reply = std::move(to);
         return request;
@@ -678,7 +708,10 @@ Status ChainActor::validate(const Pending& p, const Hash256& hash) {
   // Planted bug (core/runtime/planted.h) accept-wrong-proposer: the proposer check is
   // skipped, so a block signed by an authority that does not own its slot is imported.
   const bool check_proposer = !planted(env(), PlantedBug::kAcceptWrongProposer);
-  if (Status s = check_block_header(spec_, p.block, hash, info, slot_now, cache(), check_proposer); !s) {
+  const bool check_signatures = !assumed_valid(p.block.block.height, hash);
+  if (Status s = check_block_header(spec_, p.block, hash, info, slot_now, cache(), check_proposer,
+                                    check_signatures);
+      !s) {
     return s;
   }
   if (!tree_->extends_finalized(parent->hash)) {
@@ -745,19 +778,20 @@ void ChainActor::requeue_followers(std::vector<Follower>& rest, std::size_t from
 }
 
 std::unique_ptr<ChainActor::ImportInFlight> ChainActor::make_flight(
-    Pending p, const Hash256& hash, std::shared_ptr<const PegOutBook> book) {
+    Pending p, const Hash256& hash, std::shared_ptr<const PegOutBook> book) const {
   auto flight = std::make_unique<ImportInFlight>();
   flight->pegout_book = std::move(book);
   flight->hash = hash;
   flight->parent = p.block.block.parent_hash;
-  flight->context = import_context(p.block.block);
+  flight->context = import_context(p.block.block, hash);
   flight->pending = std::move(p);
   return flight;
 }
 
-BlockContext ChainActor::import_context(const ConsensusBlock& block) {
+BlockContext ChainActor::import_context(const ConsensusBlock& block, const Hash256& hash) const {
   BlockContext context;
   context.height = block.height;
+  context.signatures_assumed_valid = assumed_valid(block.height, hash);
   if (block.auxpow_header) context.fee_recipient = block.auxpow_header->fee_recipient;
   // The block states what its peg-ins mint; execution mints exactly that, in order.
   for (const PegInRef& ref : block.pegins) {
@@ -811,6 +845,7 @@ ChainActor::Settled ChainActor::settle_execution(std::unique_ptr<ImportInFlight>
 void ChainActor::on_imported(const Pending& p, const Hash256& hash,
                              std::shared_ptr<const PegOutBook> book) {
   const bool from_disk = p.origin == Origin::kLoad;
+  if (assumed_valid(p.block.block.height, hash)) ++assumed_valid_imports_;
   pegout_books_[hash] = std::move(book);
   HeadChange change = tree_->insert(p.block, hash);
   if (config_->observer) config_->observer->on_block_imported(env().id(), p.block, hash);

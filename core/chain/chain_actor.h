@@ -114,6 +114,20 @@ struct ServeBlocksByRange {
   NodeId peer;
   BlocksByRangeRequest request;
 };
+struct ServeHeadersByRange {
+  NodeId peer;
+  HeadersByRangeRequest request;
+};
+// From the sync actor, once it checked a header chain ending in the node's assume-valid
+// block (core/sync/assume_valid.h): hashes[i] is the hash at height first_height + i of
+// that chain. A block whose hash is one of them is an ancestor of the assume-valid block,
+// which the operator vouches for: its signatures (approvals, transfers) are not verified.
+// Everything else is checked as for any block: links, heights, slots, proposer, approval
+// indices and quorum, AuxPoW, peg-ins, execution and state root.
+struct AssumeValidHashes {
+  std::uint64_t first_height = 0;
+  std::vector<Hash256> hashes;
+};
 // The work a miner needs (Alys createauxblock): the unfinalized range on the head, its
 // aggregate hash and the target.
 struct AuxWork {
@@ -187,7 +201,7 @@ struct ChainCrashForTest {};
 
 using ChainMsg =
     std::variant<InboundBlock, InboundApproval, InboundTx, InboundPow, SyncedBlocks, ServeStatus,
-                 ServeBlocksByRange, GetAuxWork, GetStatus, SlotTick, RetryImport,
+                 ServeBlocksByRange, ServeHeadersByRange, AssumeValidHashes, GetAuxWork, GetStatus, SlotTick, RetryImport,
                  ChainCrashForTest,
                  actor::Reply<execution::BuiltPayload>, actor::Reply<execution::ExecutedPayload>,
                  actor::Reply<execution::ExecutedRun>, actor::Reply<bool>,
@@ -300,6 +314,8 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   // the stored chain is loaded.
   const BlockTree* tree() const { return tree_.get(); }
   const Mempool& mempool() const { return mempool_; }
+  // Blocks imported without their signatures verified (below the assume-valid block).
+  std::uint64_t assumed_valid_imports() const { return assumed_valid_imports_; }
 
  private:
   struct Pending {
@@ -330,6 +346,9 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   Status on_serve_status(const ServeStatus& m);
   Status on_peer_joined(const PeerJoined& m);
   Status on_serve_range(const ServeBlocksByRange& m);
+  Status on_serve_headers(const ServeHeadersByRange& m);
+  // True if `hash` at `height` is on the checked chain below the assume-valid block.
+  bool assumed_valid(std::uint64_t height, const Hash256& hash) const;
   Status on_aux_work(GetAuxWork& m);
   Status on_get_block(GetBlockByHeight& m);
   Status on_get_block(GetBlockByHash& m);
@@ -370,10 +389,11 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   Settled settle_execution(std::unique_ptr<ImportInFlight> flight,
                            Result<execution::ExecutedPayload> result, std::vector<Follower>& rest,
                            std::size_t rest_from);
-  static std::unique_ptr<ImportInFlight> make_flight(Pending p, const Hash256& hash,
-                                                     std::shared_ptr<const PegOutBook> book);
-  // What the engine needs beside the payload: height, fee recipient, the stated mints.
-  static BlockContext import_context(const ConsensusBlock& block);
+  std::unique_ptr<ImportInFlight> make_flight(Pending p, const Hash256& hash,
+                                              std::shared_ptr<const PegOutBook> book) const;
+  // What the engine needs beside the payload: height, fee recipient, the stated mints,
+  // whether the block is below the assume-valid block.
+  BlockContext import_context(const ConsensusBlock& block, const Hash256& hash) const;
   void requeue_followers(std::vector<Follower>& rest, std::size_t from);
   // A block in flight could not be imported: report, penalize if it is the sender's fault.
   void reject_in_flight(const Status& why);
@@ -492,6 +512,8 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   std::unordered_map<Hash256, std::shared_ptr<const PegOutBook>, Hash256Hasher> pegout_books_;
   bridge::PegOutWork pegout_work_;
   std::optional<std::uint64_t> pegout_work_ask_;
+  AssumeValidHashes assume_valid_;       // empty until the sync actor checked a header chain
+  std::uint64_t assumed_valid_imports_ = 0;
   std::optional<Hash256> replayed_for_;  // the block whose kNotFound last caused a replay
   bool retry_scheduled_ = false;         // a RetryImport timer is pending
   void schedule_retry();

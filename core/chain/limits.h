@@ -21,6 +21,8 @@ inline constexpr std::size_t kMaxPegoutInputs = 200;
 inline constexpr std::size_t kMaxApprovals = kMaxAuthorities;
 // Alys's BlocksByRange cap.
 inline constexpr std::uint32_t kMaxBlocksPerRange = 1024;
+// Headers one HeadersByRange answer holds at most (112 bytes each: ~450 KB a frame).
+inline constexpr std::uint32_t kMaxHeadersPerRange = 4096;
 // Peg-out requests one payment proposal pays (one output each).
 inline constexpr std::size_t kMaxPegoutPayments = 64;
 // A bech32 address is at most 90 characters (BIP-173).

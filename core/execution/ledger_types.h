@@ -83,6 +83,9 @@ struct BlockContext {
   std::uint64_t height = 0;
   std::optional<EvmAddress> fee_recipient;
   std::vector<PegInMint> mints;
+  // The block is below the node's assume-valid block (chain::AssumeValidHashes): the
+  // engine does not verify its transfers' signatures. Everything else applies as usual.
+  bool signatures_assumed_valid = false;
   friend bool operator==(const BlockContext&, const BlockContext&) = default;
 };
 

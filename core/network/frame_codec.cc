@@ -236,6 +236,53 @@ Result<PegoutSignatures> read_body(ByteReader& r, Tag<PegoutSignatures>) {
   return m;
 }
 
+bool valid_header_count(std::uint32_t count) {
+  return count >= 1 && count <= limits::kMaxHeadersPerRange;
+}
+
+void write_body(ByteWriter& w, const HeadersByRangeRequest& m) {
+  ALYS_ASSERT(valid_header_count(m.count), "frame: HeadersByRange count outside 1..max");
+  w.u64le(m.request_id);
+  w.u64le(m.start_height);
+  w.u32le(m.count);
+}
+
+Result<HeadersByRangeRequest> read_body(ByteReader& r, Tag<HeadersByRangeRequest>) {
+  HeadersByRangeRequest m;
+  if (Status s = get_u64(r, "request_id", m.request_id); !s) return s;
+  if (Status s = get_u64(r, "start_height", m.start_height); !s) return s;
+  auto count = r.u32le("count");
+  if (!count) return count.error();
+  if (!valid_header_count(*count)) {
+    return Status::invalid_argument(
+        fmt::format("count: {} is not in 1..{}", *count, limits::kMaxHeadersPerRange));
+  }
+  m.count = *count;
+  return m;
+}
+
+void write_body(ByteWriter& w, const HeadersByRangeResponse& m) {
+  ALYS_ASSERT(m.headers.size() <= limits::kMaxHeadersPerRange,
+              "frame: HeadersByRange response too long");
+  w.u64le(m.request_id);
+  w.compact_size(m.headers.size());
+  for (const ConsensusHeader& h : m.headers) write_consensus_header(w, h);
+}
+
+Result<HeadersByRangeResponse> read_body(ByteReader& r, Tag<HeadersByRangeResponse>) {
+  HeadersByRangeResponse m;
+  if (Status s = get_u64(r, "request_id", m.request_id); !s) return s;
+  auto n = r.count("header count", kConsensusHeaderBytes, limits::kMaxHeadersPerRange);
+  if (!n) return n.error();
+  m.headers.reserve(static_cast<std::size_t>(*n));
+  for (std::uint64_t i = 0; i < *n; ++i) {
+    auto h = read_consensus_header(r);
+    if (!h) return with_context(fmt::format("header {}", i), h.error());
+    m.headers.push_back(*h);
+  }
+  return m;
+}
+
 // --- dispatch by kind byte -----------------------------------------------------------
 
 using KindReader = Result<WireMessage> (*)(ByteReader&);

@@ -9,7 +9,8 @@
 // naming the field ("frame: version: unsupported 7", "frame: kind: unknown 42",
 // "frame: new_block: block: slot: truncated ...", "frame: blocks_by_range_response: block
 // 2: approval count: ..."; single-field messages use the kind name alone as context),
-// PegoutSignatures holds 1..kMaxPegoutInputs signatures,
+// PegoutSignatures holds 1..kMaxPegoutInputs signatures, HeadersByRangeRequest.count is
+// 1..kMaxHeadersPerRange and HeadersByRangeResponse holds at most that many headers,
 // refuses frames above Transport::kMaxFrameBytes, never allocates more than the frame's
 // length justifies, and refuses trailing bytes ("frame: 3 trailing bytes").
 // encode_frame REQUIRES a message within the limits (asserted: counts, GoodbyeReason, and

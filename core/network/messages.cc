@@ -10,10 +10,11 @@ namespace alys {
 namespace {
 
 // Indexed by WireMessage alternative; the static_assert keeps it in step with the variant.
-constexpr std::array<std::string_view, 13> kWireMessageNames = {
+constexpr std::array<std::string_view, 15> kWireMessageNames = {
     "hello",   "status",        "status_request", "blocks_by_range_request",
     "blocks_by_range_response", "new_block", "approve_block", "new_tx",
     "queue_pow", "ping", "pong", "goodbye", "pegout_signatures",
+    "headers_by_range_request", "headers_by_range_response",
 };
 static_assert(kWireMessageNames.size() == std::variant_size_v<WireMessage>);
 

@@ -9,6 +9,10 @@
 //   BlocksByRangeRequest / BlocksByRangeResponse
 //                    up to kMaxBlocksPerRange blocks from start_height, matched by
 //                    request_id; the response holds the blocks the server has, in order.
+//   HeadersByRangeRequest / HeadersByRangeResponse
+//                    up to kMaxHeadersPerRange block headers from start_height (the
+//                    canonical chain's), matched by request_id: how a node with an
+//                    assume-valid block checks the chain below it before fetching bodies.
 //   NewBlock         gossip of a signed block (ConsensusBlock topic).
 //   ApproveBlock     gossip of one authority's approval (ApproveBlock topic).
 //   NewTx            gossip of a ledger transaction.
@@ -116,10 +120,24 @@ struct PegoutSignatures {
   friend bool operator==(const PegoutSignatures&, const PegoutSignatures&) = default;
 };
 
+struct HeadersByRangeRequest {
+  std::uint64_t request_id = 0;
+  std::uint64_t start_height = 0;
+  std::uint32_t count = 0;  // 1..kMaxHeadersPerRange
+  friend bool operator==(const HeadersByRangeRequest&, const HeadersByRangeRequest&) = default;
+};
+
+struct HeadersByRangeResponse {
+  std::uint64_t request_id = 0;
+  std::vector<ConsensusHeader> headers;  // in height order, at most kMaxHeadersPerRange
+  friend bool operator==(const HeadersByRangeResponse&, const HeadersByRangeResponse&) = default;
+};
+
 // The variant index is the wire kind byte minus one; append new kinds at the end.
 using WireMessage = std::variant<Hello, StatusMessage, StatusRequest, BlocksByRangeRequest,
                                  BlocksByRangeResponse, NewBlock, ApproveBlock, NewTx, QueuePow,
-                                 Ping, Pong, Goodbye, PegoutSignatures>;
+                                 Ping, Pong, Goodbye, PegoutSignatures, HeadersByRangeRequest,
+                                 HeadersByRangeResponse>;
 
 // Printable kind name ("hello", "blocks_by_range_response", ...), for logs and scores.
 std::string_view wire_message_name(const WireMessage& message);

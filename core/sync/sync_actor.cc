@@ -77,6 +77,13 @@ Status SyncActor::receive(SyncMsg& message) {
     if (m->done) m->done(progress());
     return Status::ok();
   }
+  if (auto* m = std::get_if<HeadersResponse>(&message)) return on_headers(*m);
+  if (auto* m = std::get_if<HeadersTimeout>(&message)) {
+    if (headers_request_ != m->request_id) return Status::ok();
+    headers_request_.reset();
+    headers_failed(headers_peer_, "sync: headers_by_range timed out");
+    return Status::ok();
+  }
   return Status::failed_precondition("sync: crash requested by test hook");
 }
 
@@ -114,6 +121,7 @@ void SyncActor::schedule() {
     unassigned_.clear();
     return;
   }
+  if (fetching_headers()) return;
   if (next_import_height_ == 0) {
     next_import_height_ = next_request_height_ = local_->head_height + 1;
   }
@@ -134,6 +142,84 @@ void SyncActor::schedule() {
     request(start, count, std::nullopt);
     next_request_height_ += count;
   }
+}
+
+bool SyncActor::fetching_headers() {
+  if (!config_.assume_valid || assume_valid_settled_) return false;
+  const AssumeValid& anchor = *config_.assume_valid;
+  if (local_->head_height >= anchor.height) {
+    assume_valid_settled_ = true;  // nothing below it is left to import
+    return false;
+  }
+  if (headers_request_) return true;
+  // Only a peer that has the block can serve the chain up to it; until one does, blocks
+  // come (and are verified) as usual.
+  const std::optional<NodeId> avoid =
+      headers_peer_ == kNoNode ? std::nullopt : std::optional<NodeId>(headers_peer_);
+  std::optional<NodeId> peer = pick_peer(anchor.height, avoid);
+  if (!peer) return headers_.has_value();
+  if (!headers_) {
+    headers_.emplace(assume_valid_first_height(local_->head_height, anchor), anchor);
+    ALYS_LOG(env().log(), kInfo, "sync: checking the headers h{}..h{} up to the assume-valid block {}",
+             headers_->first_height(), anchor.height, anchor.hash.to_hex().substr(0, 12));
+  }
+  const std::uint64_t id = next_request_id_++;
+  const auto count = static_cast<std::uint32_t>(
+      std::min<std::uint64_t>(headers_->missing(), limits::kMaxHeadersPerRange));
+  headers_request_ = id;
+  headers_peer_ = *peer;
+  headers_timer_ = start_timer(config_.range_timeout, HeadersTimeout{id});
+  if (routes_.send) {
+    routes_.send(*peer, WireMessage{HeadersByRangeRequest{id, headers_->next_height(), count}});
+  }
+  return true;
+}
+
+Status SyncActor::on_headers(HeadersResponse& m) {
+  if (!headers_request_ || m.response.request_id != *headers_request_ || m.peer != headers_peer_) {
+    return Status::ok();  // late, or not ours
+  }
+  headers_request_.reset();
+  (void)cancel_timer(headers_timer_);
+  if (m.response.headers.empty()) {
+    // The peer no longer has that chain (it reorged, or lost its blocks): not its fault.
+    headers_failed(std::nullopt, "sync: headers_by_range: the peer has none");
+    return Status::ok();
+  }
+  if (Status s = headers_->add(m.response.headers); !s) {
+    const bool peer_fault = s.code() == StatusCode::kInvalidArgument;
+    headers_failed(peer_fault ? std::optional<NodeId>(m.peer) : std::nullopt,
+                   "sync: headers_by_range: " + s.message());
+    return Status::ok();
+  }
+  if (headers_->done()) {
+    const std::uint64_t first = headers_->first_height();
+    std::vector<Hash256> hashes = headers_->take_hashes();
+    headers_.reset();
+    assume_valid_settled_ = true;
+    assumed_valid_top_ = config_.assume_valid->height;
+    ALYS_LOG(env().log(), kInfo,
+             "sync: headers h{}..h{} lead to the assume-valid block: their blocks' signatures "
+             "will not be verified", first, assumed_valid_top_);
+    (void)tell(chain_, chain::AssumeValidHashes{first, std::move(hashes)});
+  }
+  schedule();
+  return Status::ok();
+}
+
+void SyncActor::headers_failed(std::optional<NodeId> penalize, const std::string& why) {
+  if (penalize && routes_.penalize) routes_.penalize(*penalize, kPenaltyBadRange, why);
+  headers_.reset();
+  if (++header_attempts_ >= kHeaderAttemptsMax) {
+    assume_valid_settled_ = true;
+    ALYS_LOG(env().log(), kWarn,
+             "sync: {} (attempt {} of {}); giving up on the assume-valid block: verifying every block",
+             why, header_attempts_, kHeaderAttemptsMax);
+  } else {
+    ALYS_LOG(env().log(), kInfo, "sync: {} (attempt {} of {}); asking another peer", why,
+             header_attempts_, kHeaderAttemptsMax);
+  }
+  schedule();
 }
 
 std::optional<NodeId> SyncActor::pick_peer(std::uint64_t range_end, std::optional<NodeId> avoid) {
@@ -191,7 +277,12 @@ Status SyncActor::on_response(RangeResponse& m) {
     routes_.penalize(m.peer, kPenaltyBadRange, "sync: blocks_by_range: heights out of order");
   }
   blocks.resize(good);
-  if (good > 0 && routes_.pre_verify) routes_.pre_verify(blocks);
+  if (good > 0 && routes_.pre_verify) {
+    // Blocks below the assume-valid block are imported without their signatures checked.
+    const auto below = static_cast<std::size_t>(std::clamp<std::uint64_t>(
+        assumed_valid_top_ >= range.start ? assumed_valid_top_ - range.start + 1 : 0, 0, good));
+    if (below < good) routes_.pre_verify(std::span<const SignedBlock>(blocks).subspan(below));
+  }
   if (good < range.count) {
     // Short answer: ask someone for the rest.
     ++retries_;
@@ -222,6 +313,11 @@ Status SyncActor::on_timeout(const RangeTimeout& m) {
 
 void SyncActor::on_peer_gone(NodeId peer) {
   peers_.erase(peer);
+  if (headers_request_ && headers_peer_ == peer) {
+    headers_request_.reset();
+    (void)cancel_timer(headers_timer_);
+    headers_failed(std::nullopt, "sync: the peer serving headers went away");
+  }
   std::vector<Range> lost;
   for (auto it = in_flight_.begin(); it != in_flight_.end();) {
     if (it->second.peer == peer) {

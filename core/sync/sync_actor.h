@@ -13,6 +13,15 @@
 // time. A batch the chain refuses (e.g. we were on a fork) restarts the download from just
 // above our finalized height: the fork point is never below finality.
 //
+// Assume-valid (core/sync/assume_valid.h): with config.assume_valid set and our head
+// below it, once a peer's head reaches it the actor first fetches the headers from our
+// head up to it, from one peer at a time, in HeadersByRange requests, checking them as
+// they come (HeaderChainCheck); block ranges wait meanwhile. A chain that checks out goes
+// to the chain actor (AssumeValidHashes) and the download goes on; a peer whose headers
+// do not check out is penalized and another one asked; after kHeaderAttemptsMax failed
+// attempts the node verifies every block instead. Blocks at or below the checked range
+// are not handed to the pre-verifier: their signatures will not be checked.
+//
 // SyncState (the seed's): kIdle (no peers), kDiscovering (waiting for statuses),
 // kSyncing (downloading), kSynced (no peer is ahead). SyncProgress is the queryable view.
 #pragma once
@@ -30,6 +39,7 @@
 #include "core/actor/actor.h"
 #include "core/chain/chain_actor.h"
 #include "core/network/messages.h"
+#include "core/sync/assume_valid.h"
 
 namespace alys::sync {
 
@@ -74,6 +84,13 @@ struct BatchImported {
 struct RangeTimeout {
   std::uint64_t request_id = 0;
 };
+struct HeadersResponse {
+  NodeId peer;
+  HeadersByRangeResponse response;
+};
+struct HeadersTimeout {
+  std::uint64_t request_id = 0;
+};
 struct SyncTick {};
 struct GetProgress {
   std::function<void(SyncProgress)> done;
@@ -82,7 +99,7 @@ struct SyncCrashForTest {};
 
 using SyncMsg = std::variant<PeerReady, PeerGone, PeerStatus, RangeResponse, BehindHint,
                              LocalStatus, BatchImported, RangeTimeout, SyncTick, GetProgress,
-                             SyncCrashForTest>;
+                             SyncCrashForTest, HeadersResponse, HeadersTimeout>;
 
 struct SyncRoutes {
   std::function<void(NodeId, WireMessage)> send;
@@ -103,7 +120,13 @@ struct SyncConfig {
   // A batch the chain has not answered for this long is given up (checked each status
   // tick): the chain actor restarted with it, and its answer will never come.
   Duration import_timeout = 30s;
+  // The block the operator vouches for (assume_valid.h); none: every block is verified.
+  std::optional<AssumeValid> assume_valid;
 };
+
+// Header chains asked for at most, per assume-valid block and incarnation, before the node
+// gives up on it and verifies every block.
+inline constexpr std::uint32_t kHeaderAttemptsMax = 3;
 
 class SyncActor final : public actor::Actor<SyncMsg> {
  public:
@@ -132,6 +155,10 @@ class SyncActor final : public actor::Actor<SyncMsg> {
   };
 
   Status on_status(const PeerStatus& m);
+  // Assume-valid: true while the header chain is being fetched (block ranges wait).
+  bool fetching_headers();
+  Status on_headers(HeadersResponse& m);
+  void headers_failed(std::optional<NodeId> penalize, const std::string& why);
   Status on_response(RangeResponse& m);
   Status on_timeout(const RangeTimeout& m);
   Status on_imported(const BatchImported& m);
@@ -162,6 +189,14 @@ class SyncActor final : public actor::Actor<SyncMsg> {
   std::uint64_t rr_ = 0;  // round-robin cursor over peers
   std::uint64_t blocks_imported_ = 0;
   std::uint64_t retries_ = 0;
+  // Assume-valid: the check in progress, its request, and how it ended.
+  std::optional<HeaderChainCheck> headers_;
+  std::optional<std::uint64_t> headers_request_;
+  NodeId headers_peer_ = kNoNode;
+  TimerId headers_timer_{};
+  std::uint32_t header_attempts_ = 0;
+  bool assume_valid_settled_ = false;  // the hashes went to the chain, or we gave up
+  std::uint64_t assumed_valid_top_ = 0;  // the highest height the chain skips checks at
 };
 
 }  // namespace alys::sync

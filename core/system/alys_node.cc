@@ -248,6 +248,10 @@ void AlysNode::build_tree() {
             (void)refs->chain.tell(chain::ServeBlocksByRange{from, m});
           } else if constexpr (std::is_same_v<T, BlocksByRangeResponse>) {
             (void)refs->sync.tell(sync::RangeResponse{from, std::move(m)});
+          } else if constexpr (std::is_same_v<T, HeadersByRangeRequest>) {
+            (void)refs->chain.tell(chain::ServeHeadersByRange{from, m});
+          } else if constexpr (std::is_same_v<T, HeadersByRangeResponse>) {
+            (void)refs->sync.tell(sync::HeadersResponse{from, std::move(m)});
           }
           else if constexpr (std::is_same_v<T, PegoutSignatures>) {
             // Members collect and relay them; other nodes have no use for them.

@@ -237,6 +237,22 @@ inline rc::Gen<WireMessage> gen_wire_message_of(std::size_t index) {
       case 11:
         return Goodbye{*rc::gen::element(GoodbyeReason::kShutdown, GoodbyeReason::kWrongChain,
                                          GoodbyeReason::kBadHandshake, GoodbyeReason::kBanned)};
+      case 13:
+        return HeadersByRangeRequest{
+            *rc::gen::arbitrary<std::uint64_t>(), *rc::gen::arbitrary<std::uint64_t>(),
+            *rc::gen::inRange<std::uint32_t>(1, limits::kMaxHeadersPerRange + 1)};
+      case 14: {
+        HeadersByRangeResponse m;
+        m.request_id = *rc::gen::arbitrary<std::uint64_t>();
+        const auto n = *rc::gen::inRange<std::size_t>(0, 4);
+        for (std::size_t i = 0; i < n; ++i) {
+          m.headers.push_back(ConsensusHeader{gen_hash(), *rc::gen::arbitrary<std::uint64_t>(),
+                                          *rc::gen::arbitrary<std::uint64_t>(), gen_hash(),
+                                          gen_hash()});
+        }
+        return m;
+      }
+      case 12:
       default: {
         PegoutSignatures m;
         m.payment_txid = gen_hash();

@@ -52,12 +52,14 @@ TEST(WireMessage, NamesFollowTheVariantOrder) {
   const char* expected[] = {"hello",         "status",   "status_request",
                             "blocks_by_range_request", "blocks_by_range_response",
                             "new_block",     "approve_block", "new_tx", "queue_pow",
-                            "ping",          "pong",     "goodbye",  "pegout_signatures"};
+                            "ping",          "pong",     "goodbye",  "pegout_signatures",
+                            "headers_by_range_request", "headers_by_range_response"};
   static_assert(std::size(expected) == std::variant_size_v<WireMessage>);
   EXPECT_EQ(wire_message_name(WireMessage{Hello{}}), "hello");
   EXPECT_EQ(wire_message_name(WireMessage{Goodbye{}}), "goodbye");
   EXPECT_EQ(wire_message_name(WireMessage{BlocksByRangeResponse{}}), "blocks_by_range_response");
   EXPECT_EQ(wire_message_name(WireMessage{NewBlock{}}), expected[5]);
+  EXPECT_EQ(wire_message_name(WireMessage{HeadersByRangeResponse{}}), expected[14]);
   EXPECT_EQ(wire_message_name(WireMessage{QueuePow{}}), expected[8]);
 }
 
@@ -145,7 +147,7 @@ TEST(FrameCodec, HeaderErrorsNameTheField) {
   EXPECT_EQ(frame_error_hex("070a0000000000000000"), "frame: version: unsupported 7");
   EXPECT_EQ(frame_error_hex("01"), "frame: kind: truncated: need 1 bytes, 0 left");
   EXPECT_EQ(frame_error_hex("0100"), "frame: kind: unknown 0");
-  EXPECT_EQ(frame_error_hex("010e"), "frame: kind: unknown 14");
+  EXPECT_EQ(frame_error_hex("0110"), "frame: kind: unknown 16");
   EXPECT_EQ(frame_error_hex("012a"), "frame: kind: unknown 42");
   EXPECT_EQ(frame_error_hex("010300"), "frame: 1 trailing bytes");
   EXPECT_EQ(frame_error_hex("010a" + rep("00", 11)), "frame: 3 trailing bytes");
@@ -169,6 +171,31 @@ TEST(FrameCodec, BodyErrorsNameTheField) {
             "frame: new_block: block: slot: truncated: need 8 bytes, 2 left");
   EXPECT_EQ(frame_error_hex("0106" + rep("44", 32) + rep("00", 16) + rep("55", 32) + "02"),
             "frame: new_block: block: payload: tx count: count 2 cannot fit in the 1 bytes left");
+}
+
+TEST(FrameCodec, HeaderRangesAreKnownAnswersWithCheckedCounts) {
+  EXPECT_EQ(to_hex(encode_frame(HeadersByRangeRequest{2, 0x20, 4096})),
+            "010e" "0200000000000000" "2000000000000000" "00100000");
+  const std::string head = "010e" "0200000000000000" "2000000000000000";
+  EXPECT_EQ(frame_error_hex(head + "00000000"),
+            "frame: headers_by_range_request: count: 0 is not in 1..4096");
+  EXPECT_EQ(frame_error_hex(head + "01100000"),
+            "frame: headers_by_range_request: count: 4097 is not in 1..4096");
+  ConsensusHeader h;
+  h.parent_hash = Hash256::from_hex(rep("11", 32)).value();
+  h.height = 3;
+  h.slot = 9;
+  h.state_root = Hash256::from_hex(rep("22", 32)).value();
+  h.body_root = Hash256::from_hex(rep("33", 32)).value();
+  EXPECT_EQ(to_hex(encode_frame(HeadersByRangeResponse{5, {h}})),
+            "010f" "0500000000000000" "01" + rep("11", 32) + "0300000000000000" +
+                "0900000000000000" + rep("22", 32) + rep("33", 32));
+  const std::string response = "010f" "0500000000000000";
+  EXPECT_EQ(frame_error_hex(response + "fd0110"),
+            "frame: headers_by_range_response: header count: count 4097 exceeds the maximum 4096");
+  EXPECT_EQ(frame_error_hex(response + "01" + rep("11", 32) + "03000000"),
+            "frame: headers_by_range_response: header count: count 1 cannot fit in the 37 "
+            "bytes left");
 }
 
 TEST(FrameCodec, RangeCountsAreChecked) {

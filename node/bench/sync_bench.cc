@@ -6,6 +6,9 @@
 //
 //   BM_SyncOverTcp        node A (full node) loads the stored chain; then node B, empty,
 //                         starts with A as its only peer. Time: B's start to B's head at K.
+//                         /assume_valid:1 gives B the chain's head as its assume-valid
+//                         block (core/sync/assume_valid.h): B checks the headers up to it,
+//                         then imports the blocks without verifying their signatures.
 //   BM_ReloadFromLevelDb  node A alone: its start to its head at K. A node re-validates and
 //                         re-executes what it loads, so this is the import pipeline (actors,
 //                         engine, signatures) without the network, the sync protocol and
@@ -138,8 +141,10 @@ const Fixture& fixture(std::uint64_t blocks, std::uint64_t pow_every) {
 std::unique_ptr<InProcessNode> open_node(const Fixture& f, NodeId id, const fs::path& dir,
                                          HeadWatch& watch,
                                          std::map<NodeId, real::TcpPeerAddress> peers,
-                                         std::string& error) {
+                                         std::string& error,
+                                         std::optional<sync::AssumeValid> assume_valid = {}) {
   InProcessNodeOptions o;
+  o.assume_valid = assume_valid;
   o.id = id;
   o.data_dir = dir.string();
   o.spec = f.net.spec;
@@ -202,8 +207,10 @@ void BM_SyncOverTcp(benchmark::State& state) {
     if (!server) return state.SkipWithError(error.c_str());
     const auto loaded = start_until_head(*server, kServer, watch, f);
     if (!loaded) return state.SkipWithError("the server did not load its chain");
+    std::optional<sync::AssumeValid> assume_valid;
+    if (state.range(2) != 0) assume_valid = sync::AssumeValid{f.chain.head.height, f.chain.head.hash};
     auto fresh = open_node(f, kFresh, scratch().fresh("fresh"), watch,
-                           {{kServer, {"127.0.0.1", server->port()}}}, error);
+                           {{kServer, {"127.0.0.1", server->port()}}}, error, assume_valid);
     if (!fresh) return state.SkipWithError(error.c_str());
     const auto synced = start_until_head(*fresh, kFresh, watch, f);
     if (!synced) return state.SkipWithError("the fresh node did not sync the chain");
@@ -218,10 +225,11 @@ void BM_SyncOverTcp(benchmark::State& state) {
 // states); 2,000 with and without it show what finality costs (engine pruning, a sync
 // write per header) and what the fixed start (dial, handshake, status) weighs.
 BENCHMARK(BM_SyncOverTcp)
-    ->ArgNames({"blocks", "pow_every"})
-    ->Args({5000, 100})
-    ->Args({2000, 100})
-    ->Args({2000, 0})
+    ->ArgNames({"blocks", "pow_every", "assume_valid"})
+    ->Args({5000, 100, 0})
+    ->Args({5000, 100, 1})
+    ->Args({2000, 100, 0})
+    ->Args({2000, 0, 0})
     ->UseManualTime()
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);

@@ -14,6 +14,7 @@
 
 #include "core/bitcoin/federation.h"
 #include "core/crypto/sha256.h"
+#include "core/types/hex.h"
 
 namespace alys::node {
 namespace {
@@ -157,6 +158,42 @@ TEST_F(NodeFilesTest, TheEnvironmentThenTheFlagsApplyOverTheFile) {
   bad = {};
   bad.listen = "127.0.0.1:70000";
   EXPECT_NE(apply_overrides(n, bad, "flag").message().find("flag: listen:"), std::string::npos);
+}
+
+TEST_F(NodeFilesTest, AnAssumeValidBlockLoadsBackAndEveryLayerNamesABadOne) {
+  NodeFile n;
+  n.key = key(0);
+  n.assume_valid = sync::AssumeValid{5000, sha256(as_bytes("alys/test/node-files/anchor"))};
+  const auto loaded = load_node_file(write("av.toml", node_file_toml(n)));
+  ASSERT_TRUE(loaded) << loaded.error().to_string();
+  EXPECT_EQ(loaded->assume_valid, n.assume_valid);
+
+  const std::string hash(64, 'c');
+  const std::map<std::string, std::string> env = {{"ALYS_ASSUME_VALID", "7:" + hash}};
+  const NodeOverrides from_env = overrides_from_env([&](const char* k) -> const char* {
+    const auto it = env.find(k);
+    return it == env.end() ? nullptr : it->second.c_str();
+  });
+  ASSERT_TRUE(apply_overrides(n, from_env, "environment").is_ok());
+  ASSERT_TRUE(n.assume_valid.has_value());
+  EXPECT_EQ(n.assume_valid->height, 7u);
+  EXPECT_EQ(n.assume_valid->hash.to_hex(), hash);
+  NodeOverrides bad;
+  bad.assume_valid = "seven:" + hash;
+  EXPECT_EQ(apply_overrides(n, bad, "flag").message(),
+            "flag: assume_valid: height: 'seven' is not a number");
+  EXPECT_EQ(n.assume_valid->height, 7u);  // nothing lost
+
+  const std::string path = write("bad-av.toml", "id = 1\nkey = \"" + to_hex(key(1).view()) +
+                                                    "\"\nspec = \"s.toml\"\ndata_dir = \"d\"\n"
+                                                    "listen = \"127.0.0.1:7001\"\n"
+                                                    "assume_valid = \"12\"\n");
+  const auto refused = load_node_file(path);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message().find(path + ":6:"), std::string::npos)
+      << refused.error().message();
+  EXPECT_NE(refused.error().message().find("assume_valid: expected HEIGHT:HASH"), std::string::npos)
+      << refused.error().message();
 }
 
 // parse_node_file is load_node_file without the file: the same values, paths resolved

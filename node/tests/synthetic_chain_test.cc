@@ -6,8 +6,10 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 
+#include "core/crypto/schnorr.h"
 #include "core/storage/chain_store.h"
 #include "node/head_watch.h"
 #include "node/in_process_node.h"
@@ -40,8 +42,10 @@ class SyntheticChainTest : public ::testing::Test {
   }
 
   std::unique_ptr<InProcessNode> open_node(NodeId id, const SyntheticNetwork& net,
-                                           std::map<NodeId, real::TcpPeerAddress> peers) {
+                                           std::map<NodeId, real::TcpPeerAddress> peers,
+                                           std::optional<sync::AssumeValid> assume_valid = {}) {
     InProcessNodeOptions o;
+    o.assume_valid = assume_valid;
     o.id = id;
     o.data_dir = (dir_ / ("n" + std::to_string(id))).string();
     o.spec = net.spec;
@@ -107,6 +111,42 @@ TEST_F(SyntheticChainTest, AStoredChainLoadsAndAFreshNodeSyncsAllOfIt) {
   ASSERT_TRUE(finalized.has_value()) << "the synced AuxPoW headers finalized nothing";
   EXPECT_EQ(finalized->height, 13u);
   EXPECT_EQ(finalized->hash, chain->finalized->hash);
+}
+
+// Over TCP and LevelDB: a fresh node given h25 as its assume-valid block checks the headers
+// up to it, imports h1..h25 without verifying a signature, and verifies h26..h30.
+TEST_F(SyntheticChainTest, AFreshNodeWithAnAssumeValidBlockVerifiesOnlyTheBlocksAboveIt) {
+  const SyntheticNetwork net = make_synthetic_network(3, 4, "test");
+  SyntheticChainOptions options;
+  options.blocks = 30;
+  options.txs_per_block = 10;
+  options.pow_every = 7;
+  auto chain = build_synthetic_chain(net, options);
+  ASSERT_TRUE(chain) << chain.error().to_string();
+  {
+    auto disk = real::LevelDbStorage::open((dir_ / "n0").string());
+    ASSERT_TRUE(disk) << disk.error().to_string();
+    ASSERT_TRUE(write_synthetic_chain(**disk, *chain));
+  }
+  nodes_[kServer] = open_node(kServer, net, {});
+  ASSERT_NE(nodes_[kServer], nullptr);
+  nodes_[kServer]->start();
+  ASSERT_TRUE(watch_.wait_head(kServer, 30, kDeadline)) << "the server never loaded h30";
+
+  // Each block needs 10 transfer and 2 approval verifications (quorum of 3): h1..h25 alone
+  // would take 300. Above the anchor, at most twice 5 blocks' worth (the pre-verifier and
+  // the import may both verify one), plus the two handshakes.
+  const std::uint64_t before = schnorr_op_counts().verifies;
+  nodes_[kFresh] = open_node(kFresh, net, {{kServer, {"127.0.0.1", nodes_[kServer]->port()}}},
+                             sync::AssumeValid{25, chain->hashes[24]});
+  ASSERT_NE(nodes_[kFresh], nullptr);
+  nodes_[kFresh]->start();
+  auto synced = watch_.wait_head(kFresh, 30, kDeadline);
+  ASSERT_TRUE(synced) << "the fresh node never synced to h30";
+  EXPECT_EQ(synced->hash, chain->head.hash);
+  const std::uint64_t verifies = schnorr_op_counts().verifies - before;
+  EXPECT_GE(verifies, 5u * 12u);
+  EXPECT_LE(verifies, 2u * 5u * 12u + 2u);
 }
 
 TEST(SyntheticChain, BadOptionsAreRefusedNamingTheOption) {
