@@ -21,6 +21,10 @@
 //                         approval) and nothing else: the floor under any import that
 //                         checks real signatures, on one core (/threads:1) and with both
 //                         cores verifying (/threads:2, what a parallel verifier could reach).
+// Profiling: with ALYS_PERF_CTL=<fifo>, the measured part of each node case (B's sync, A's
+// reload) is bracketed by "enable"/"disable" written to that fifo, so
+// `perf record -D -1 --control fifo:<fifo>` sees that part alone (not the chain's making,
+// nor the server's load).
 // Every case reports blocks_per_s; the node cases also txs_per_s and the verifications per
 // block they made (schnorr_op_counts). Figures go in issue notes as ratios from one run,
 // never as timed tests. Each node runs on its own 2-thread Asio pool (as `alys-node run`
@@ -32,6 +36,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <filesystem>
 #include <map>
@@ -186,12 +192,25 @@ struct Reached {
   double seconds = 0;
   std::uint64_t verifies = 0;
 };
+// perf's control fifo (ALYS_PERF_CTL), if any: measured parts are written "enable" and
+// "disable" around them.
+void perf_control(const char* command) {
+  static const char* const path = std::getenv("ALYS_PERF_CTL");
+  if (path == nullptr) return;
+  if (std::FILE* fifo = std::fopen(path, "w")) {
+    std::fputs(command, fifo);
+    std::fclose(fifo);
+  }
+}
+
 std::optional<Reached> start_until_head(InProcessNode& node, NodeId id, HeadWatch& watch,
-                                        const Fixture& f) {
+                                        const Fixture& f, bool profiled) {
   const std::uint64_t verifies_before = schnorr_op_counts().verifies;
+  if (profiled) perf_control("enable\n");
   const Clock::time_point start = Clock::now();
   node.start();
   const auto at = watch.wait_head(id, f.chain.head.height, kDeadline);
+  if (profiled) perf_control("disable\n");
   if (!at || at->hash != f.chain.head.hash) return std::nullopt;
   return Reached{seconds_between(start, at->at), schnorr_op_counts().verifies - verifies_before};
 }
@@ -205,14 +224,14 @@ void BM_SyncOverTcp(benchmark::State& state) {
     std::string error;
     auto server = open_node(f, kServer, copy_of_store(f), watch, {}, error);
     if (!server) return state.SkipWithError(error.c_str());
-    const auto loaded = start_until_head(*server, kServer, watch, f);
+    const auto loaded = start_until_head(*server, kServer, watch, f, /*profiled=*/false);
     if (!loaded) return state.SkipWithError("the server did not load its chain");
     std::optional<sync::AssumeValid> assume_valid;
     if (state.range(2) != 0) assume_valid = sync::AssumeValid{f.chain.head.height, f.chain.head.hash};
     auto fresh = open_node(f, kFresh, scratch().fresh("fresh"), watch,
                            {{kServer, {"127.0.0.1", server->port()}}}, error, assume_valid);
     if (!fresh) return state.SkipWithError(error.c_str());
-    const auto synced = start_until_head(*fresh, kFresh, watch, f);
+    const auto synced = start_until_head(*fresh, kFresh, watch, f, /*profiled=*/true);
     if (!synced) return state.SkipWithError("the fresh node did not sync the chain");
     report(state, f, synced->seconds, synced->verifies);
     state.counters["server_load_s"] = loaded->seconds;
@@ -243,7 +262,7 @@ void BM_ReloadFromLevelDb(benchmark::State& state) {
     std::string error;
     auto server = open_node(f, kServer, copy_of_store(f), watch, {}, error);
     if (!server) return state.SkipWithError(error.c_str());
-    const auto loaded = start_until_head(*server, kServer, watch, f);
+    const auto loaded = start_until_head(*server, kServer, watch, f, /*profiled=*/true);
     if (!loaded) return state.SkipWithError("the node did not load its chain");
     report(state, f, loaded->seconds, loaded->verifies);
     server->stop();
