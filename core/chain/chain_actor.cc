@@ -408,7 +408,9 @@ void ChainActor::enqueue(Pending p, bool front) {
 }
 
 void ChainActor::pump() {
-  while (ready_ && !in_flight_ && !queue_.empty()) {
+  // Blocks queued while runs are in the engine's hands may extend them.
+  if (ready_ && importing()) send_ahead();
+  while (ready_ && !importing() && !queue_.empty()) {
     Pending p = std::move(queue_.front());
     queue_.pop_front();
     if (p.origin == Origin::kGossip) --queued_gossip_;
@@ -500,18 +502,40 @@ void ChainActor::refuse_block(const Pending& p, const Hash256& hash, const Statu
 void ChainActor::take_followers(ImportInFlight& flight) {
   const Origin origin = flight.pending.origin;
   if (origin != Origin::kSync && origin != Origin::kLoad) return;
-  Hash256 tip = flight.hash;
-  while (flight.followers.size() + 1 < kRunBlocksMax && !queue_.empty()) {
+  flight.followers = take_chain(origin, flight.hash, kRunBlocksMax - 1);
+}
+
+std::vector<ChainActor::Follower> ChainActor::take_chain(Origin origin, Hash256 tip,
+                                                         std::size_t max) {
+  std::vector<Follower> chain;
+  while (chain.size() < max && !queue_.empty()) {
     const Pending& next = queue_.front();
     if (next.origin != origin || next.block.block.parent_hash != tip) break;
     // A synced block with peg-ins waits for the bridge's check before it executes.
     if (origin == Origin::kSync && !next.block.block.pegins.empty()) break;
     const Hash256 hash = block_hash(next.block.block);
     if (tree_->contains(hash)) break;  // pump() merges its approvals instead
-    flight.followers.push_back(Follower{std::move(queue_.front()), hash});
+    chain.push_back(Follower{std::move(queue_.front()), hash});
     queue_.pop_front();
     tip = hash;
   }
+  return chain;
+}
+
+execution::ExecuteRunRequest ChainActor::run_request(const ImportInFlight* head,
+                                                     const std::vector<Follower>& blocks) const {
+  execution::ExecuteRunRequest request;
+  request.items.reserve(blocks.size() + (head != nullptr ? 1 : 0));
+  if (head != nullptr) {
+    request.items.push_back(
+        {head->parent, head->hash, head->context, head->pending.block.block.payload});
+  }
+  for (const Follower& follower : blocks) {
+    const ConsensusBlock& b = follower.pending.block.block;
+    request.items.push_back(
+        {b.parent_hash, follower.hash, import_context(b, follower.hash), b.payload});
+  }
+  return request;
 }
 
 void ChainActor::execute_in_flight() {
@@ -529,18 +553,52 @@ void ChainActor::execute_in_flight() {
   f.ask_id = ask<execution::ExecutedRun>(
       engine_,
       [&](actor::ReplyTo<execution::ExecutedRun> to) {
-        execution::ExecuteRunRequest request;
-        request.items.reserve(f.followers.size() + 1);
-        request.items.push_back({f.parent, f.hash, f.context, f.pending.block.block.payload});
-        for (const Follower& follower : f.followers) {
-          const ConsensusBlock& b = follower.pending.block.block;
-          request.items.push_back(
-              {b.parent_hash, follower.hash, import_context(b, follower.hash), b.payload});
-        }
+        execution::ExecuteRunRequest request = run_request(&f, f.followers);
         request.reply = std::move(to);
         return request;
       },
       config_->engine_timeout);
+  send_ahead();
+}
+
+void ChainActor::send_ahead() {
+  while (ahead_.size() < kRunsAhead) {
+    Origin origin;
+    Hash256 tip;
+    if (!ahead_.empty()) {
+      origin = ahead_.back().origin;
+      tip = ahead_.back().blocks.back().hash;
+    } else if (in_flight_ && !in_flight_->followers.empty()) {
+      origin = in_flight_->pending.origin;
+      tip = in_flight_->followers.back().hash;
+    } else {
+      return;  // only a run is followed by more runs
+    }
+    std::vector<Follower> blocks = take_chain(origin, tip, kRunBlocksMax);
+    if (blocks.empty()) return;
+    AheadRun run{0, origin, std::move(blocks), std::nullopt};
+    run.ask_id = ask<execution::ExecutedRun>(
+        engine_,
+        [&](actor::ReplyTo<execution::ExecutedRun> to) {
+          execution::ExecuteRunRequest request = run_request(nullptr, run.blocks);
+          request.reply = std::move(to);
+          return request;
+        },
+        config_->engine_timeout);
+    ahead_.push_back(std::move(run));
+  }
+}
+
+void ChainActor::settle_ahead() {
+  while (!in_flight_ && !ahead_.empty() && ahead_.front().answer) {
+    AheadRun run = std::move(ahead_.front());
+    ahead_.pop_front();
+    const Settled settled = settle_run(nullptr, run.blocks, std::move(*run.answer));
+    if (settled == Settled::kWaits) return;
+    if (settled == Settled::kRejected) break;  // what was ahead went back to the queue
+    send_ahead();
+  }
+  if (!importing()) pump();
 }
 
 void ChainActor::reject_in_flight(const Status& why) {
@@ -736,43 +794,75 @@ Status ChainActor::on_executed(actor::Reply<execution::ExecutedPayload>& r) {
 }
 
 Status ChainActor::on_executed_run(actor::Reply<execution::ExecutedRun>& r) {
+  for (AheadRun& run : ahead_) {
+    if (run.ask_id == r.correlation_id) {
+      run.answer = std::move(r.result);
+      settle_ahead();
+      return Status::ok();
+    }
+  }
   if (!in_flight_ || r.correlation_id != in_flight_->ask_id) return Status::ok();
   std::unique_ptr<ImportInFlight> flight = std::move(in_flight_);
   std::vector<Follower> followers = std::move(flight->followers);
-  if (!r.result) {
-    // The run as a whole got no answer (timeout, breaker open): its first block decides.
-    if (settle_execution(std::move(flight), r.result.error(), followers, 0) != Settled::kWaits) {
-      pump();
-    }
-    return Status::ok();
+  const Settled settled = settle_run(std::move(flight), followers, std::move(r.result));
+  if (settled == Settled::kImported) {
+    send_ahead();
+    settle_ahead();
+  } else if (settled == Settled::kRejected) {
+    pump();
   }
-  std::vector<Result<execution::ExecutedPayload>>& results = r.result->results;
-  ALYS_ASSERT(!results.empty() && results.size() <= followers.size() + 1,
-              "chain: an engine run answered for blocks it was not given");
-  Settled settled = settle_execution(std::move(flight), std::move(results[0]), followers, 0);
-  for (std::size_t i = 0; settled == Settled::kImported && i < followers.size(); ++i) {
-    // What pump() checks before executing, now that the parent is in the tree.
-    Follower& next = followers[i];
-    if (Status s = validate(next.pending, next.hash); !s) {
-      requeue_followers(followers, i + 1);
-      refuse_block(next.pending, next.hash, s);
-      break;
-    }
-    Result<std::shared_ptr<const PegOutBook>> book = next_pegout_book(next.pending.block.block);
-    if (!book) {
-      requeue_followers(followers, i + 1);
-      refuse_block(next.pending, next.hash, book.error());
-      break;
-    }
-    ALYS_ASSERT(i + 1 < results.size(), "chain: an engine run stopped without a failure");
-    settled = settle_execution(make_flight(std::move(next.pending), next.hash, std::move(*book)),
-                               std::move(results[i + 1]), followers, i + 1);
-  }
-  if (settled != Settled::kWaits) pump();
   return Status::ok();
 }
 
+ChainActor::Settled ChainActor::settle_run(std::unique_ptr<ImportInFlight> head,
+                                           std::vector<Follower>& blocks,
+                                           Result<execution::ExecutedRun> answer) {
+  if (!answer) {
+    // The run as a whole got no answer (timeout, breaker open): its first block decides.
+    if (head) return settle_execution(std::move(head), answer.error(), blocks, 0);
+    // A run sent ahead: none of it was looked at yet; it all goes back, to retry later.
+    ALYS_LOG(env().log(), kDebug, "chain: a run of {} blocks waits for the engine: {}",
+             blocks.size(), answer.error().message());
+    requeue_followers(blocks, 0);
+    schedule_retry();
+    return Settled::kWaits;
+  }
+  std::vector<Result<execution::ExecutedPayload>>& results = answer->results;
+  const std::size_t given = blocks.size() + (head ? 1 : 0);
+  ALYS_ASSERT(!results.empty() && results.size() <= given,
+              "chain: an engine run answered for blocks it was not given");
+  std::size_t next_result = 0;
+  Settled settled = Settled::kImported;
+  if (head) settled = settle_execution(std::move(head), std::move(results[next_result++]), blocks, 0);
+  for (std::size_t i = 0; settled == Settled::kImported && i < blocks.size(); ++i) {
+    // What pump() checks before executing, now that the parent is in the tree.
+    Follower& next = blocks[i];
+    if (Status s = validate(next.pending, next.hash); !s) {
+      requeue_followers(blocks, i + 1);
+      refuse_block(next.pending, next.hash, s);
+      return Settled::kRejected;
+    }
+    Result<std::shared_ptr<const PegOutBook>> book = next_pegout_book(next.pending.block.block);
+    if (!book) {
+      requeue_followers(blocks, i + 1);
+      refuse_block(next.pending, next.hash, book.error());
+      return Settled::kRejected;
+    }
+    ALYS_ASSERT(next_result < results.size(), "chain: an engine run stopped without a failure");
+    settled = settle_execution(make_flight(std::move(next.pending), next.hash, std::move(*book)),
+                               std::move(results[next_result++]), blocks, i + 1);
+  }
+  return settled;
+}
+
 void ChainActor::requeue_followers(std::vector<Follower>& rest, std::size_t from) {
+  // The runs sent ahead come after `rest` in the chain: they go back first, so they end up
+  // behind it. Their answers, if any still come, match nothing and are dropped.
+  while (!ahead_.empty()) {
+    std::vector<Follower>& blocks = ahead_.back().blocks;
+    for (auto it = blocks.rbegin(); it != blocks.rend(); ++it) enqueue(std::move(it->pending), true);
+    ahead_.pop_back();
+  }
   for (std::size_t i = rest.size(); i > from; --i) enqueue(std::move(rest[i - 1].pending), true);
   rest.resize(from);
 }
@@ -791,7 +881,7 @@ std::unique_ptr<ChainActor::ImportInFlight> ChainActor::make_flight(
 BlockContext ChainActor::import_context(const ConsensusBlock& block, const Hash256& hash) const {
   BlockContext context;
   context.height = block.height;
-  context.signatures_assumed_valid = assumed_valid(block.height, hash);
+  context.assumed_valid = assumed_valid(block.height, hash);
   if (block.auxpow_header) context.fee_recipient = block.auxpow_header->fee_recipient;
   // The block states what its peg-ins mint; execution mints exactly that, in order.
   for (const PegInRef& ref : block.pegins) {
@@ -1019,7 +1109,7 @@ Status ChainActor::on_slot_tick() {
 }
 
 void ChainActor::propose(std::uint64_t slot) {
-  if (building_slot_ || twin_ || in_flight_ || !queue_.empty()) return;
+  if (building_slot_ || twin_ || importing() || !queue_.empty()) return;
   if (signed_slots_.count(slot) != 0) return;
   if (highest_signed_slot_ && slot <= *highest_signed_slot_) return;
   const BlockTree::Entry& head = tree_->head();

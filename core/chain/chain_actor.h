@@ -226,6 +226,9 @@ inline constexpr std::size_t kPeerJoinedTxsMax = 256;
 // Blocks one engine run executes at most (synced or stored chains): one mailbox round trip
 // per run instead of per block, while a failure late in a run wastes little execution.
 inline constexpr std::size_t kRunBlocksMax = 64;
+// Runs sent to the engine behind the one being settled, so that the engine executes the
+// next run while this actor inserts, stores and reports the last one (two cores busy).
+inline constexpr std::size_t kRunsAhead = 2;
 
 // Gossiped blocks the import queue holds at most (ChainConfig::gossip_queue_max).
 inline constexpr std::size_t kGossipQueueMaxDefault = 1024;
@@ -375,12 +378,22 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   // same origin, none needing the bridge) into its followers, up to kRunBlocksMax blocks
   // in all, so the engine executes them in one run.
   void take_followers(ImportInFlight& flight);
+  // The queued blocks that chain onto `tip` (same origin, none needing the bridge, none
+  // in the tree), up to `max`, moved out of the queue.
+  std::vector<Follower> take_chain(Origin origin, Hash256 tip, std::size_t max);
+  // Sends runs ahead (kRunsAhead at most) of the chain of blocks in the engine's hands.
+  void send_ahead();
+  // Settles the answered runs at the front of ahead_ while nothing else is in flight;
+  // pumps once the pipeline is empty.
+  void settle_ahead();
+  bool importing() const { return in_flight_ != nullptr || !ahead_.empty(); }
   // Asks the engine to execute the block in flight and its followers (peg-ins, if any,
   // already verified).
   void execute_in_flight();
   // The engine's answer for one block, as the one-block pipeline handles it. Unless the
   // block joined the tree, the error is handled (the block re-queued or rejected) after
-  // rest[rest_from..] went back to the front of the queue, behind it.
+  // rest[rest_from..] and every run sent ahead went back to the front of the queue,
+  // behind it.
   enum class Settled : std::uint8_t {
     kImported,  // in the tree (a run goes on)
     kRejected,  // refused and reported (pump next)
@@ -389,6 +402,12 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   Settled settle_execution(std::unique_ptr<ImportInFlight> flight,
                            Result<execution::ExecutedPayload> result, std::vector<Follower>& rest,
                            std::size_t rest_from);
+  // A run's answer, block by block: `head` first if the run has one (validated before it
+  // was sent), then `blocks` as followers.
+  Settled settle_run(std::unique_ptr<ImportInFlight> head, std::vector<Follower>& blocks,
+                     Result<execution::ExecutedRun> answer);
+  execution::ExecuteRunRequest run_request(const ImportInFlight* head,
+                                           const std::vector<Follower>& blocks) const;
   std::unique_ptr<ImportInFlight> make_flight(Pending p, const Hash256& hash,
                                               std::shared_ptr<const PegOutBook> book) const;
   // What the engine needs beside the payload: height, fee recipient, the stated mints,
@@ -467,6 +486,15 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   std::size_t queued_gossip_ = 0;            // entries of queue_ with Origin::kGossip
   std::uint64_t gossip_blocks_dropped_ = 0;
   std::unique_ptr<ImportInFlight> in_flight_;
+  // Runs sent ahead (send_ahead): every block of one is a follower, settled in chain order
+  // once everything before it is; an answer that comes early waits here.
+  struct AheadRun {
+    std::uint64_t ask_id = 0;
+    Origin origin = Origin::kSync;
+    std::vector<Follower> blocks;
+    std::optional<Result<execution::ExecutedRun>> answer;
+  };
+  std::deque<AheadRun> ahead_;
   OrphanPool<Pending> orphans_;  // by missing parent
   std::map<Hash256, std::vector<Approval>> pending_approvals_;
   std::size_t pending_approval_count_ = 0;

@@ -61,7 +61,7 @@ Result<BlockExecution> execute_block(const Ledger& parent, const BlockContext& c
     if (!paid) return Status::invalid_argument(where + paid.error().message());
     out.fees_paid = *paid;
   }
-  out.state_root = out.state.state_root();
+  if (options.compute_state_root) out.state_root = out.state.state_root();
   return out;
 }
 

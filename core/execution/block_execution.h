@@ -27,6 +27,8 @@ struct ExecutionOptions {
   std::size_t max_txs = limits::kMaxTxsPerBlock;
   // Signature verification (empty: verify_ledger_tx_signature). See SignatureCheck.
   SignatureCheck signature_check;
+  // false: state_root is left all zeros (the caller checks a later state's root instead).
+  bool compute_state_root = true;
 };
 
 struct BlockExecution {

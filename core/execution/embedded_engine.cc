@@ -160,63 +160,152 @@ struct EmbeddedEngine::Core {
     return out;
   }
 
-  Result<ExecutedPayload> execute(const Hash256& parent_hash, const Hash256& block_hash,
-                                  const BlockContext& context, const ExecutionPayload& payload) {
-    if (auto known = states.find(block_hash); known != states.end()) {
-      const Entry& e = known->second;
-      if (e.parent != parent_hash || e.result.state_root != payload.state_root) {
-        return Status::invalid_argument(
-            "engine: block " + short_hash(block_hash) + ": already executed on parent " +
-            short_hash(e.parent) + " with state_root " + e.result.state_root.to_hex() +
-            ", now parent " + short_hash(parent_hash) + " and state_root " +
-            payload.state_root.to_hex());
-      }
-      return e.result;
+  // The recorded answer if `block_hash` was executed before (an error if it was executed
+  // on another parent or to another root); nullopt if it is new.
+  std::optional<Result<ExecutedPayload>> known(const Hash256& parent_hash, const Hash256& block_hash,
+                                               const ExecutionPayload& payload) const {
+    auto it = states.find(block_hash);
+    if (it == states.end()) return std::nullopt;
+    const Entry& e = it->second;
+    if (e.parent != parent_hash || e.result.state_root != payload.state_root) {
+      return Status::invalid_argument(
+          "engine: block " + short_hash(block_hash) + ": already executed on parent " +
+          short_hash(e.parent) + " with state_root " + e.result.state_root.to_hex() +
+          ", now parent " + short_hash(parent_hash) + " and state_root " +
+          payload.state_root.to_hex());
     }
-    auto it = states.find(parent_hash);
-    if (it == states.end()) return unknown_block("parent", parent_hash);
-    const Entry& parent = it->second;
-    if (Status s = check_height(parent, context.height); !s) return s;
-    if (states.size() >= kMaxEngineStates) {
-      return Status::failed_precondition("engine: state table full (" +
-                                         std::to_string(kMaxEngineStates) +
-                                         " states): finalize to prune");
-    }
+    return e.result;
+  }
 
+  Status table_room(std::size_t pending) const {
+    if (states.size() + pending < kMaxEngineStates) return Status::ok();
+    return Status::failed_precondition("engine: state table full (" +
+                                       std::to_string(kMaxEngineStates) +
+                                       " states): finalize to prune");
+  }
+
+  static Status wrong_root(const Hash256& block_hash, const Hash256& stated,
+                           const Hash256& computed) {
+    return Status::invalid_argument("engine: block " + short_hash(block_hash) +
+                                    ": state_root: expected " + stated.to_hex() + ", got " +
+                                    computed.to_hex());
+  }
+
+  // The block executed on `parent` (not recorded). With `defer_root` the state root is
+  // not computed: the stated one is taken, for the caller to check on a later state.
+  Result<Entry> make_entry(const Entry& parent, const Hash256& parent_hash,
+                           const Hash256& block_hash, const BlockContext& context,
+                           const ExecutionPayload& payload, bool defer_root) {
+    if (Status s = check_height(parent, context.height); !s) return s;
+    if (last_built && last_built->parent == parent_hash && last_built->context == context &&
+        last_built->payload == payload) {
+      // The proposer's own block: building applied exactly these mints and transactions.
+      Entry built{std::move(last_built->state), parent_hash, context.height,
+                  std::move(last_built->result)};
+      last_built.reset();
+      if (built.result.state_root != payload.state_root) {
+        return wrong_root(block_hash, payload.state_root, built.result.state_root);
+      }
+      return built;
+    }
+    static const SignatureCheck kAssumedValid = [](const LedgerTx&, const Hash256&) {
+      return true;
+    };
     // Built from the result, never from an empty Ledger first: an empty ledger still
     // allocates its bucket tables, and this runs once per block per node.
-    auto make_entry = [&]() -> Result<Entry> {
-      if (last_built && last_built->parent == parent_hash && last_built->context == context &&
-          last_built->payload == payload) {
-        // The proposer's own block: building applied exactly these mints and transactions.
-        Entry built{std::move(last_built->state), parent_hash, context.height,
-                    std::move(last_built->result)};
-        last_built.reset();
-        return built;
-      }
-      static const SignatureCheck kAssumedValid = [](const LedgerTx&, const Hash256&) {
-        return true;
-      };
-      auto exec = execute_block(
-          parent.state, context, payload.transactions, ExecutionMode::kVerify,
-          ExecutionOptions{limits::kMaxTxsPerBlock,
-                           context.signatures_assumed_valid ? kAssumedValid : signature_check});
-      if (!exec) return exec.error();
-      return Entry{std::move(exec->state), parent_hash, context.height,
-                   ExecutedPayload{exec->state_root, std::move(exec->pegouts), exec->fees,
-                                   exec->fees_paid}};
-    };
-    auto made = make_entry();
+    ExecutionOptions options{limits::kMaxTxsPerBlock,
+                             context.assumed_valid ? kAssumedValid : signature_check};
+    options.compute_state_root = !defer_root;
+    auto exec = execute_block(parent.state, context, payload.transactions,
+                              ExecutionMode::kVerify, options);
+    if (!exec) return exec.error();
+    const Hash256 root = defer_root ? payload.state_root : exec->state_root;
+    if (root != payload.state_root) return wrong_root(block_hash, payload.state_root, root);
+    return Entry{std::move(exec->state), parent_hash, context.height,
+                 ExecutedPayload{root, std::move(exec->pegouts), exec->fees, exec->fees_paid}};
+  }
+
+  Result<ExecutedPayload> execute(const Hash256& parent_hash, const Hash256& block_hash,
+                                  const BlockContext& context, const ExecutionPayload& payload) {
+    if (auto answer = known(parent_hash, block_hash, payload)) return *answer;
+    auto it = states.find(parent_hash);
+    if (it == states.end()) return unknown_block("parent", parent_hash);
+    if (Status s = check_height(it->second, context.height); !s) return s;
+    if (Status s = table_room(0); !s) return s;
+    auto made = make_entry(it->second, parent_hash, block_hash, context, payload, false);
     if (!made) return made.error();
-    Entry& entry = *made;
-    if (entry.result.state_root != payload.state_root) {
-      return Status::invalid_argument("engine: block " + short_hash(block_hash) +
-                                      ": state_root: expected " + payload.state_root.to_hex() +
-                                      ", got " + entry.result.state_root.to_hex());
-    }
-    auto [pos, inserted] = states.emplace(block_hash, std::move(entry));
+    auto [pos, inserted] = states.emplace(block_hash, std::move(*made));
     (void)inserted;
     return pos->second.result;
+  }
+
+  // ExecutionEngine::execute_run as one job. A block of an assumed-valid stretch defers
+  // its root when the next item is its child and assumed valid too; the stretch's last
+  // block computes its root, which vouches for the state the stretch reached. The states
+  // are recorded only at the end: if the run stopped with roots unchecked (a failure
+  // inside a stretch), those are computed one by one first, and nothing from the first
+  // wrong one on is recorded.
+  ExecutedRun execute_run(std::vector<ExecuteItem>& items) {
+    ExecutedRun out;
+    out.results.reserve(items.size());
+    struct Made {
+      Hash256 hash;
+      Entry entry;
+      bool root_checked = true;
+      std::size_t item = 0;
+    };
+    std::vector<Made> made;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const ExecuteItem& item = items[i];
+      if (auto answer = known(item.parent, item.block_hash, item.payload)) {
+        const bool failed = !*answer;
+        out.results.push_back(std::move(*answer));
+        if (failed) break;
+        continue;
+      }
+      const Entry* parent = nullptr;
+      if (!made.empty() && made.back().hash == item.parent) {
+        parent = &made.back().entry;
+      } else if (auto it = states.find(item.parent); it != states.end()) {
+        parent = &it->second;
+      }
+      if (parent == nullptr) {
+        out.results.push_back(unknown_block("parent", item.parent));
+        break;
+      }
+      if (Status s = table_room(made.size()); !s) {
+        out.results.push_back(s);
+        break;
+      }
+      const bool defer_root = item.context.assumed_valid && i + 1 < items.size() &&
+                              items[i + 1].parent == item.block_hash &&
+                              items[i + 1].context.assumed_valid;
+      auto entry = make_entry(*parent, item.parent, item.block_hash, item.context, item.payload,
+                              defer_root);
+      if (!entry) {
+        out.results.push_back(entry.error());
+        break;
+      }
+      out.results.push_back(entry->result);
+      made.push_back(Made{item.block_hash, std::move(*entry), !defer_root, i});
+    }
+    // A stretch cut short (the run failed inside it): the states after its last checked
+    // root are vouched for by nothing yet; check their roots now, in order.
+    std::size_t unchecked_from = made.size();
+    while (unchecked_from > 0 && !made[unchecked_from - 1].root_checked) --unchecked_from;
+    for (std::size_t m = unchecked_from; m < made.size(); ++m) {
+      const Hash256 computed = made[m].entry.state.state_root();
+      const Hash256& stated = made[m].entry.result.state_root;
+      if (computed != stated) {
+        out.results.erase(out.results.begin() + static_cast<std::ptrdiff_t>(made[m].item),
+                          out.results.end());
+        out.results.push_back(wrong_root(made[m].hash, stated, computed));
+        made.resize(m);
+        break;
+      }
+    }
+    for (Made& m : made) states.emplace(m.hash, std::move(m.entry));
+    return out;
   }
 
   Status forkchoice(const Hash256& head_hash, const Hash256& finalized_hash) {
@@ -300,6 +389,18 @@ void EmbeddedEngine::execute_payload(const Hash256& parent_block_hash, const Has
                         p = std::move(payload), done = std::move(done)] {
     if (Status s = core->injected_failure(); !s) return done(s);
     done(core->execute(parent_block_hash, block_hash, ctx, p));
+  });
+}
+
+void EmbeddedEngine::execute_run(std::vector<ExecuteItem> items, Callback<ExecutedRun> done) {
+  Core* core = core_.get();
+  core_->submit(core_, [core, items = std::move(items), done = std::move(done)]() mutable {
+    if (Status s = core->injected_failure(); !s) {
+      ExecutedRun failed;
+      failed.results.push_back(s);
+      return done(std::move(failed));
+    }
+    done(core->execute_run(items));
   });
 }
 

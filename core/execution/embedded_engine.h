@@ -53,6 +53,7 @@ class EmbeddedEngine final : public ExecutionEngine {
   void execute_payload(const Hash256& parent_block_hash, const Hash256& block_hash,
                        BlockContext context, ExecutionPayload payload,
                        Callback<ExecutedPayload> done) override;
+  void execute_run(std::vector<ExecuteItem> items, Callback<ExecutedRun> done) override;
   void forkchoice_updated(const Hash256& head_block_hash, const Hash256& finalized_block_hash,
                           StatusCallback done) override;
   void account(const Hash256& block_hash, const EvmAddress& address,

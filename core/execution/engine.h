@@ -74,6 +74,18 @@ struct EngineFault {
   Duration stall_for{0};
 };
 
+// One block of ExecutionEngine::execute_run.
+struct ExecuteItem {
+  Hash256 parent;
+  Hash256 block_hash;
+  BlockContext context;
+  ExecutionPayload payload;
+};
+// Its answer: one result per item, up to and including the first failure.
+struct ExecutedRun {
+  std::vector<Result<ExecutedPayload>> results;
+};
+
 class ExecutionEngine {
  public:
   virtual ~ExecutionEngine() = default;
@@ -97,6 +109,16 @@ class ExecutionEngine {
   virtual void execute_payload(const Hash256& parent_block_hash, const Hash256& block_hash,
                                BlockContext context, ExecutionPayload payload,
                                Callback<ExecutedPayload> done) = 0;
+
+  // Executes `items` in order, each on the state the previous one made (the first on a
+  // known state), answering what execute_payload would for each, up to and including the
+  // first failure (the items after it cannot apply: their parent state was never made).
+  // Requests made after this call run after all of it. This default queues each
+  // item with execute_payload; EmbeddedEngine runs the whole run as one job, and checks the
+  // state root of a stretch of BlockContext::assumed_valid blocks at its last block only
+  // (if the run stops inside such a stretch, the blocks before the failure are checked
+  // one by one, and none past the first wrong root is recorded).
+  virtual void execute_run(std::vector<ExecuteItem> items, Callback<ExecutedRun> done);
 
   // Records the head and the finalized block. The engine may forget states below the
   // finalized block and states on forks that do not descend from it.

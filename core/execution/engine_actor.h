@@ -32,20 +32,8 @@ struct ExecutePayloadRequest {
   actor::ReplyTo<ExecutedPayload> reply;
 };
 
-// A chain of blocks to execute in order, each on the state the previous one made (the
-// first on a known state): a syncing or reloading node's import, one mailbox round trip
-// per run instead of per block. The reply holds one result per item up to and including
-// the first failure; items after it are not executed (their parent state does not exist).
-// A known block_hash is answered from its recorded result, as ExecutePayloadRequest is.
-struct ExecuteItem {
-  Hash256 parent;
-  Hash256 block_hash;
-  BlockContext context;
-  ExecutionPayload payload;
-};
-struct ExecutedRun {
-  std::vector<Result<ExecutedPayload>> results;  // REQUIRES of senders: items not empty
-};
+// A chain of blocks to execute in order (ExecutionEngine::execute_run): a syncing or
+// reloading node's import, one mailbox round trip per run instead of per block.
 struct ExecuteRunRequest {
   std::vector<ExecuteItem> items;
   actor::ReplyTo<ExecutedRun> reply;

@@ -84,8 +84,11 @@ struct BlockContext {
   std::optional<EvmAddress> fee_recipient;
   std::vector<PegInMint> mints;
   // The block is below the node's assume-valid block (chain::AssumeValidHashes): the
-  // engine does not verify its transfers' signatures. Everything else applies as usual.
-  bool signatures_assumed_valid = false;
+  // engine does not verify its transfers' signatures, and in a run of such blocks
+  // (ExecutionEngine::execute_run) it may check only the last one's state root, which
+  // vouches for the state they reach together (the trusted header chain commits to every
+  // stated root). Everything else applies as usual.
+  bool assumed_valid = false;
   friend bool operator==(const BlockContext&, const BlockContext&) = default;
 };
 

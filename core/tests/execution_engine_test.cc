@@ -486,3 +486,139 @@ RC_GTEST_PROP(EngineProperty, BuildAndImportAgree, ()) {
 
 }  // namespace
 }  // namespace alys::execution
+
+// --- execute_run -----------------------------------------------------------------------
+namespace alys::execution {
+namespace {
+
+// `n` blocks on genesis, block i transferring from key 1 with nonce i - 1, built by another
+// engine (their true roots), as run items.
+std::vector<ExecuteItem> chain_items(ManualExecutor& ex, std::size_t n, bool assumed_valid) {
+  EmbeddedEngine builder(ex, kGenesis, genesis_state());
+  std::vector<ExecuteItem> items;
+  Hash256 parent = kGenesis;
+  for (std::size_t i = 1; i <= n; ++i) {
+    const auto h = static_cast<std::uint8_t>(i);
+    BuiltPayload built = build(
+        ex, builder, parent,
+        request(i, {transfer(test_key(1), i - 1, plain_address(5), Wei::from_sat(1), Wei{})}));
+    Result<ExecutedPayload> recorded =
+        execute(ex, builder, parent, block_id(h), built.context, built.payload);
+    EXPECT_TRUE(recorded.has_value());
+    BlockContext context = built.context;
+    context.assumed_valid = assumed_valid;
+    items.push_back(ExecuteItem{parent, block_id(h), context, built.payload});
+    parent = block_id(h);
+  }
+  return items;
+}
+
+ExecutedRun run(ManualExecutor& ex, EmbeddedEngine& engine, std::vector<ExecuteItem> items) {
+  Slot<ExecutedRun> slot;
+  engine.execute_run(std::move(items), slot.callback());
+  ex.run();
+  EXPECT_TRUE(slot.value.has_value() && slot.value->has_value());
+  return slot.value && *slot.value ? std::move(**slot.value) : ExecutedRun{};
+}
+
+Hash256 bogus_root() {
+  std::array<std::uint8_t, 32> b{};
+  b.fill(0xAB);
+  return Hash256(b);
+}
+
+TEST(EmbeddedEngineRun, AnAssumedValidRunRecordsEveryStateAsOneByOneWould) {
+  ManualExecutor ex;
+  const std::vector<ExecuteItem> items = chain_items(ex, 5, /*assumed_valid=*/true);
+  EmbeddedEngine engine(ex, kGenesis, genesis_state());
+  const ExecutedRun out = run(ex, engine, items);
+  ASSERT_EQ(out.results.size(), 5u);
+  for (std::size_t i = 0; i < 5; ++i) {
+    ASSERT_TRUE(out.results[i].has_value()) << out.results[i].error().message();
+    EXPECT_EQ(out.results[i]->state_root, items[i].payload.state_root);
+    ASSERT_NE(engine.state(items[i].block_hash), nullptr);
+    EXPECT_EQ(engine.state(items[i].block_hash)->state_root(), items[i].payload.state_root);
+  }
+}
+
+TEST(EmbeddedEngineRun, WithoutAssumeValidEveryRootIsCheckedAndNothingPastAFailureRecorded) {
+  ManualExecutor ex;
+  std::vector<ExecuteItem> items = chain_items(ex, 4, /*assumed_valid=*/false);
+  items[1].payload.state_root = bogus_root();
+  EmbeddedEngine engine(ex, kGenesis, genesis_state());
+  const ExecutedRun out = run(ex, engine, items);
+  ASSERT_EQ(out.results.size(), 2u);
+  EXPECT_TRUE(out.results[0].has_value());
+  ASSERT_FALSE(out.results[1].has_value());
+  EXPECT_NE(out.results[1].error().message().find("state_root: expected " + bogus_root().to_hex()),
+            std::string::npos);
+  EXPECT_NE(engine.state(items[0].block_hash), nullptr);
+  EXPECT_EQ(engine.state(items[1].block_hash), nullptr);
+  EXPECT_EQ(engine.state(items[2].block_hash), nullptr);
+}
+
+TEST(EmbeddedEngineRun, TheLastRootOfAnAssumedValidStretchIsChecked) {
+  ManualExecutor ex;
+  std::vector<ExecuteItem> items = chain_items(ex, 4, /*assumed_valid=*/true);
+  items[3].payload.state_root = bogus_root();
+  EmbeddedEngine engine(ex, kGenesis, genesis_state());
+  const ExecutedRun out = run(ex, engine, items);
+  ASSERT_EQ(out.results.size(), 4u);
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_TRUE(out.results[i].has_value());
+  ASSERT_FALSE(out.results[3].has_value());
+  EXPECT_NE(out.results[3].error().message().find("state_root"), std::string::npos);
+  EXPECT_NE(engine.state(items[2].block_hash), nullptr);
+  EXPECT_EQ(engine.state(items[3].block_hash), nullptr);
+}
+
+// A failure cuts a stretch short: the roots it had deferred are computed then, one by one,
+// and nothing from the first wrong one on is recorded or answered as applied.
+TEST(EmbeddedEngineRun, AFailureInsideAStretchChecksTheDeferredRootsBeforeIt) {
+  ManualExecutor ex;
+  std::vector<ExecuteItem> items = chain_items(ex, 4, /*assumed_valid=*/true);
+  items[2].payload.state_root = bogus_root();        // deferred: the next block is its child
+  items[3].payload.transactions[0].nonce = 99;      // fails to apply
+  EmbeddedEngine engine(ex, kGenesis, genesis_state());
+  const ExecutedRun out = run(ex, engine, items);
+  ASSERT_EQ(out.results.size(), 3u);
+  EXPECT_TRUE(out.results[0].has_value());
+  EXPECT_TRUE(out.results[1].has_value());
+  ASSERT_FALSE(out.results[2].has_value());
+  EXPECT_NE(out.results[2].error().message().find("state_root: expected " + bogus_root().to_hex()),
+            std::string::npos)
+      << out.results[2].error().message();
+  EXPECT_NE(engine.state(items[1].block_hash), nullptr);
+  EXPECT_EQ(engine.state(items[2].block_hash), nullptr);
+  EXPECT_EQ(engine.state(items[3].block_hash), nullptr);
+}
+
+// What assume-valid trusts: inside a stretch, a stated root is vouched for by the trusted
+// header chain, and the stretch's last root by this node's own execution.
+TEST(EmbeddedEngineRun, ARootInsideAStretchIsTakenAsStatedWhenTheStretchEndsRight) {
+  ManualExecutor ex;
+  std::vector<ExecuteItem> items = chain_items(ex, 4, /*assumed_valid=*/true);
+  items[1].payload.state_root = bogus_root();
+  EmbeddedEngine engine(ex, kGenesis, genesis_state());
+  const ExecutedRun out = run(ex, engine, items);
+  ASSERT_EQ(out.results.size(), 4u) << out.results.back().error().message();
+  for (const auto& r : out.results) EXPECT_TRUE(r.has_value());
+  // The same blocks checked in full stop there.
+  for (auto& item : items) item.context.assumed_valid = false;
+  EmbeddedEngine full(ex, kGenesis, genesis_state());
+  EXPECT_EQ(run(ex, full, items).results.size(), 2u);
+}
+
+TEST(EmbeddedEngineRun, KnownBlocksAnswerTheirRecordedResultInARun) {
+  ManualExecutor ex;
+  const std::vector<ExecuteItem> items = chain_items(ex, 3, /*assumed_valid=*/true);
+  EmbeddedEngine engine(ex, kGenesis, genesis_state());
+  ASSERT_TRUE(execute(ex, engine, items[0].parent, items[0].block_hash, items[0].context,
+                      items[0].payload));
+  const ExecutedRun out = run(ex, engine, items);
+  ASSERT_EQ(out.results.size(), 3u);
+  for (const auto& r : out.results) EXPECT_TRUE(r.has_value());
+  EXPECT_EQ(engine.state_count(), 4u);  // genesis and three blocks
+}
+
+}  // namespace
+}  // namespace alys::execution

@@ -1,6 +1,7 @@
 // The chain actor's import of synced chains in engine runs (core/chain/chain_actor.h,
 // kRunBlocksMax): the engine gets one ExecuteRunRequest per run of up to kRunBlocksMax
-// chained blocks instead of one request per block, and a block refused inside a run (by
+// chained blocks instead of one request per block, up to kRunsAhead runs ahead of the one
+// being settled, and a block refused inside a run (by
 // its execution or by its header) stops the import exactly where the one-block pipeline
 // stopped: the blocks before it are in the tree, it is refused with its own error and
 // its sender penalized, and its descendants are not imported.
@@ -9,6 +10,7 @@
 // EmbeddedEngine); a proxy actor in front of the engine counts the requests it forwards.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,6 +43,9 @@ struct EngineCounts {
   std::size_t runs = 0;          // ExecuteRunRequest
   std::size_t run_blocks = 0;    // blocks in those runs
   std::size_t largest_run = 0;
+  // The chain's head height as each run arrived (the chain's strand is the test's thread).
+  std::function<std::uint64_t()> chain_head;
+  std::vector<std::uint64_t> heads_at_runs;
 };
 
 // Forwards every request to the real engine actor, counting the execution requests.
@@ -54,6 +59,7 @@ class CountingEngine final : public actor::Actor<execution::EngineMsg> {
       ++counts_->runs;
       counts_->run_blocks += run->items.size();
       counts_->largest_run = std::max(counts_->largest_run, run->items.size());
+      if (counts_->chain_head) counts_->heads_at_runs.push_back(counts_->chain_head());
     }
     (void)tell(inner_, std::move(m));
     return Status::ok();
@@ -88,6 +94,10 @@ class FullNode final : public NodeProgram {
   }
   void start() override { system_.start(); }
   actor::ActorRef<chain::ChainMsg>& chain() { return chain_; }
+  std::uint64_t head_height() {
+    const auto* actor = dynamic_cast<const chain::ChainActor*>(chain_.cell().instance());
+    return actor != nullptr && actor->tree() != nullptr ? actor->tree()->head_height() : 0;
+  }
 
  private:
   actor::ActorSystem system_;
@@ -147,7 +157,9 @@ class ImportRun : public ::testing::Test {
       return std::make_unique<FullNode>(env, config_, genesis_hash_, counts_, routes);
     });
     w_.run_until(kTimeZero + 1s);  // the stored (empty) chain is loaded
-    return static_cast<FullNode&>(*w_.program(0));
+    auto& node = static_cast<FullNode&>(*w_.program(0));
+    counts_->chain_head = [&node] { return node.head_height(); };
+    return node;
   }
 
   // Hands the blocks to the chain as one synced batch; the batch's answer.
@@ -188,6 +200,9 @@ TEST_F(ImportRun, ASyncedChainExecutesInRunsOfAtMostTheRunBound) {
   EXPECT_EQ(status(node).head_height, kBlocks);
   EXPECT_EQ(counts_->runs, 3u);
   EXPECT_EQ(counts_->largest_run, chain::kRunBlocksMax);
+  // The runs after the first went to the engine before the first came back (kRunsAhead):
+  // the engine executes while the chain settles.
+  EXPECT_EQ(counts_->heads_at_runs, (std::vector<std::uint64_t>{0, 0, 0}));
   // Every block went to the engine once: the first of each run in flight with its followers.
   EXPECT_EQ(counts_->run_blocks + counts_->single, kBlocks);
   EXPECT_TRUE(penalties_.empty());
