@@ -141,13 +141,6 @@ Status read_ledger_tx_unsigned(ByteReader& r, LedgerTx& tx) {
 
 // --- block parts ---------------------------------------------------------------------
 
-void write_payload(ByteWriter& w, const ExecutionPayload& payload) {
-  ALYS_ASSERT(payload.transactions.size() <= kMaxTxsPerBlock, "codec: too many txs");
-  w.hash(payload.state_root);
-  w.compact_size(payload.transactions.size());
-  for (const auto& tx : payload.transactions) write_ledger_tx(w, tx);
-}
-
 // Errors are relative to the payload: "tx count: ...", "tx 3: fee: ...".
 Status read_payload(ByteReader& r, ExecutionPayload& payload) {
   if (Status s = get(r, "state_root", payload.state_root); !s) return s;
@@ -393,16 +386,13 @@ Result<ConsensusHeader> read_consensus_header(ByteReader& r) {
 }
 
 void write_consensus_block(ByteWriter& w, const ConsensusBlock& block) {
+  // The header's fields but body_root, then the body: a block's hash covers exactly these
+  // two parts (block_hash), and the state root sits where the payload begins.
   w.hash(block.parent_hash);
   w.u64le(block.height);
   w.u64le(block.slot);
-  write_payload(w, block.payload);
-  write_pegins(w, block.pegins);
-  w.u8(block.pegout_proposal ? 1 : 0);
-  if (block.pegout_proposal) write_pegout_proposal(w, *block.pegout_proposal);
-  write_finalized_pegouts(w, block.finalized_pegouts);
-  w.u8(block.auxpow_header ? 1 : 0);
-  if (block.auxpow_header) write_auxpow_header(w, *block.auxpow_header);
+  w.hash(block.payload.state_root);
+  write_block_body(w, block);
 }
 
 Result<ConsensusBlock> read_consensus_block(ByteReader& r) {

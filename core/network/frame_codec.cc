@@ -90,27 +90,35 @@ void write_body(ByteWriter&, const StatusRequest&) {}
 
 Result<StatusRequest> read_body(ByteReader&, Tag<StatusRequest>) { return StatusRequest{}; }
 
-bool valid_range_count(std::uint32_t count) { return count >= 1 && count <= kMaxBlocksPerRange; }
-
-void write_body(ByteWriter& w, const BlocksByRangeRequest& m) {
-  ALYS_ASSERT(valid_range_count(m.count), "frame: BlocksByRange count outside 1..max");
+// BlocksByRange and HeadersByRange requests: request_id, start_height, count in 1..max.
+template <typename Request>
+void write_range_request(ByteWriter& w, const Request& m, std::uint32_t max) {
+  ALYS_ASSERT(m.count >= 1 && m.count <= max, "frame: range request count outside 1..max");
   w.u64le(m.request_id);
   w.u64le(m.start_height);
   w.u32le(m.count);
 }
 
-Result<BlocksByRangeRequest> read_body(ByteReader& r, Tag<BlocksByRangeRequest>) {
-  BlocksByRangeRequest m;
+template <typename Request>
+Result<Request> read_range_request(ByteReader& r, std::uint32_t max) {
+  Request m;
   if (Status s = get_u64(r, "request_id", m.request_id); !s) return s;
   if (Status s = get_u64(r, "start_height", m.start_height); !s) return s;
   auto count = r.u32le("count");
   if (!count) return count.error();
-  if (!valid_range_count(*count)) {
-    return Status::invalid_argument(
-        fmt::format("count: {} is not in 1..{}", *count, kMaxBlocksPerRange));
+  if (*count < 1 || *count > max) {
+    return Status::invalid_argument(fmt::format("count: {} is not in 1..{}", *count, max));
   }
   m.count = *count;
   return m;
+}
+
+void write_body(ByteWriter& w, const BlocksByRangeRequest& m) {
+  write_range_request(w, m, kMaxBlocksPerRange);
+}
+
+Result<BlocksByRangeRequest> read_body(ByteReader& r, Tag<BlocksByRangeRequest>) {
+  return read_range_request<BlocksByRangeRequest>(r, kMaxBlocksPerRange);
 }
 
 void write_body(ByteWriter& w, const BlocksByRangeResponse& m) {
@@ -236,29 +244,12 @@ Result<PegoutSignatures> read_body(ByteReader& r, Tag<PegoutSignatures>) {
   return m;
 }
 
-bool valid_header_count(std::uint32_t count) {
-  return count >= 1 && count <= limits::kMaxHeadersPerRange;
-}
-
 void write_body(ByteWriter& w, const HeadersByRangeRequest& m) {
-  ALYS_ASSERT(valid_header_count(m.count), "frame: HeadersByRange count outside 1..max");
-  w.u64le(m.request_id);
-  w.u64le(m.start_height);
-  w.u32le(m.count);
+  write_range_request(w, m, limits::kMaxHeadersPerRange);
 }
 
 Result<HeadersByRangeRequest> read_body(ByteReader& r, Tag<HeadersByRangeRequest>) {
-  HeadersByRangeRequest m;
-  if (Status s = get_u64(r, "request_id", m.request_id); !s) return s;
-  if (Status s = get_u64(r, "start_height", m.start_height); !s) return s;
-  auto count = r.u32le("count");
-  if (!count) return count.error();
-  if (!valid_header_count(*count)) {
-    return Status::invalid_argument(
-        fmt::format("count: {} is not in 1..{}", *count, limits::kMaxHeadersPerRange));
-  }
-  m.count = *count;
-  return m;
+  return read_range_request<HeadersByRangeRequest>(r, limits::kMaxHeadersPerRange);
 }
 
 void write_body(ByteWriter& w, const HeadersByRangeResponse& m) {
