@@ -191,12 +191,15 @@ struct EmbeddedEngine::Core {
                                     computed.to_hex());
   }
 
-  // The block executed on `parent` (not recorded). With `defer_root` the state root is
-  // not computed: the stated one is taken, for the caller to check on a later state.
+  // The block executed on `parent` (not recorded), `pending` states being made besides
+  // those recorded. With `defer_root` the state root is not computed: the stated one is
+  // taken, for the caller to check on a later state.
   Result<Entry> make_entry(const Entry& parent, const Hash256& parent_hash,
                            const Hash256& block_hash, const BlockContext& context,
-                           const ExecutionPayload& payload, bool defer_root) {
+                           const ExecutionPayload& payload, bool defer_root,
+                           std::size_t pending) {
     if (Status s = check_height(parent, context.height); !s) return s;
+    if (Status s = table_room(pending); !s) return s;
     if (last_built && last_built->parent == parent_hash && last_built->context == context &&
         last_built->payload == payload) {
       // The proposer's own block: building applied exactly these mints and transactions.
@@ -230,9 +233,8 @@ struct EmbeddedEngine::Core {
     if (auto answer = known(parent_hash, block_hash, payload)) return *answer;
     auto it = states.find(parent_hash);
     if (it == states.end()) return unknown_block("parent", parent_hash);
-    if (Status s = check_height(it->second, context.height); !s) return s;
-    if (Status s = table_room(0); !s) return s;
-    auto made = make_entry(it->second, parent_hash, block_hash, context, payload, false);
+    auto made = make_entry(it->second, parent_hash, block_hash, context, payload,
+                           /*defer_root=*/false, /*pending=*/0);
     if (!made) return made.error();
     auto [pos, inserted] = states.emplace(block_hash, std::move(*made));
     (void)inserted;
@@ -273,15 +275,11 @@ struct EmbeddedEngine::Core {
         out.results.push_back(unknown_block("parent", item.parent));
         break;
       }
-      if (Status s = table_room(made.size()); !s) {
-        out.results.push_back(s);
-        break;
-      }
       const bool defer_root = item.context.assumed_valid && i + 1 < items.size() &&
                               items[i + 1].parent == item.block_hash &&
                               items[i + 1].context.assumed_valid;
       auto entry = make_entry(*parent, item.parent, item.block_hash, item.context, item.payload,
-                              defer_root);
+                              defer_root, made.size());
       if (!entry) {
         out.results.push_back(entry.error());
         break;
