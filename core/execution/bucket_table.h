@@ -133,9 +133,8 @@ class BucketTable {
   struct Group {
     std::array<std::shared_ptr<Bucket>, kGroupSize> buckets{};
     std::array<Hash256, kGroupSize> digests{};  // valid where the bit of `stale` is clear
-    Hash256 digest{};                           // valid iff !digest_stale
+    Hash256 digest{};                           // valid iff `stale` is empty
     std::bitset<kGroupSize> stale;
-    bool digest_stale = false;
   };
 
   static typename Bucket::const_iterator lower(const Bucket& b, const K& key) {
@@ -165,7 +164,6 @@ class BucketTable {
       slot = std::make_shared<Bucket>(*slot);
     }
     group->stale.set(slot_index);
-    group->digest_stale = true;
     root_cache_.reset();
     return *slot;
   }
@@ -185,25 +183,22 @@ class BucketTable {
   // Group `g`'s digest, recomputing its stale bucket digests first.
   static const Hash256& refresh(Group& group, std::size_t g, const Sha256& bucket_prefix,
                                 std::string_view group_tag) {
-    if (!group.digest_stale) return group.digest;
-    if (group.stale.any()) {
-      ByteWriter w;
-      for (std::size_t i = 0; i < kGroupSize; ++i) {
-        if (!group.stale.test(i)) continue;
-        const auto& bucket = group.buckets[i];
-        if (!bucket || bucket->empty()) {
-          group.digests[i] = Hash256{};
-          continue;
-        }
-        w = ByteWriter();
-        w.u32le(static_cast<std::uint32_t>(g * kGroupSize + i));
-        for (const Entry& e : *bucket) Traits::digest_entry(w, e.first, e.second);
-        Sha256 h = bucket_prefix;
-        group.digests[i] = h.update(w.data()).finalize();
+    if (group.stale.none()) return group.digest;
+    ByteWriter w;
+    for (std::size_t i = 0; i < kGroupSize; ++i) {
+      if (!group.stale.test(i)) continue;
+      const auto& bucket = group.buckets[i];
+      if (!bucket || bucket->empty()) {
+        group.digests[i] = Hash256{};
+        continue;
       }
-      group.stale.reset();
+      w = ByteWriter();
+      w.u32le(static_cast<std::uint32_t>(g * kGroupSize + i));
+      for (const Entry& e : *bucket) Traits::digest_entry(w, e.first, e.second);
+      Sha256 h = bucket_prefix;
+      group.digests[i] = h.update(w.data()).finalize();
     }
-    group.digest_stale = false;
+    group.stale.reset();
     const auto& digests = group.digests;
     if (std::all_of(digests.begin(), digests.end(), [](const Hash256& d) { return d == Hash256{}; })) {
       group.digest = Hash256{};
