@@ -38,12 +38,15 @@ Approval sign_approval(const SchnorrSigner& signer, std::uint32_t authority_inde
   return out;
 }
 
+Status check_approval_index(const ChainSpec& spec, const Approval& approval) {
+  if (approval.authority_index < spec.authorities.size()) return Status::ok();
+  return Status::invalid_argument(fmt::format("approval: authority index {} out of range ({})",
+                                              approval.authority_index, spec.authorities.size()));
+}
+
 Status check_approval(const ChainSpec& spec, const Hash256& block_hash, const Approval& approval,
                       VerifyCache* cache) {
-  if (approval.authority_index >= spec.authorities.size()) {
-    return Status::invalid_argument(fmt::format("approval: authority index {} out of range ({})",
-                                                approval.authority_index, spec.authorities.size()));
-  }
+  if (Status s = check_approval_index(spec, approval); !s) return s;
   const auto& raw = spec.authorities[approval.authority_index];
   const Hash256 msg = approval_message(block_hash);
   auto verify = [&] {

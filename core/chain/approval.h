@@ -20,6 +20,9 @@ Approval sign_approval(const SchnorrSigner& signer, std::uint32_t authority_inde
                        const Hash256& block_hash, const Hash256& aux_rand,
                        VerifyCache* made_here = nullptr);
 
+// Ok iff the index names an authority of `spec` (kInvalidArgument naming the index).
+Status check_approval_index(const ChainSpec& spec, const Approval& approval);
+
 // Ok iff the index names an authority of `spec` and the signature is that authority's over
 // `block_hash`. Errors name the index. With a cache, a signature verified before (by any
 // user of the cache) is not verified again.

@@ -39,14 +39,9 @@ Status check_block_header(const ChainSpec& spec, const SignedBlock& signed_block
   }
   std::vector<bool> seen(spec.authorities.size(), false);
   for (const Approval& a : signed_block.approvals) {
-    if (!check_signatures && a.authority_index >= spec.authorities.size()) {
-      return Status::invalid_argument(fmt::format(
-          "block: approval: authority index {} out of range ({})", a.authority_index,
-          spec.authorities.size()));
-    }
-    if (check_signatures) {
-      if (Status s = check_approval(spec, hash, a, cache); !s) return with_context("block", s);
-    }
+    const Status s = check_signatures ? check_approval(spec, hash, a, cache)
+                                      : check_approval_index(spec, a);
+    if (!s) return with_context("block", s);
     if (seen[a.authority_index]) {
       return Status::invalid_argument(
           fmt::format("block: approvals: authority {} twice", a.authority_index));
