@@ -1,6 +1,7 @@
 #include "core/execution/block_execution.h"
 
 #include <string>
+#include <utility>
 
 namespace alys {
 namespace {
@@ -13,7 +14,7 @@ Status in_block(std::uint64_t height, std::string_view item, std::size_t index,
 
 }  // namespace
 
-Result<BlockExecution> execute_block(const Ledger& parent, const BlockContext& context,
+Result<BlockExecution> execute_block(Ledger state, const BlockContext& context,
                                      std::span<const LedgerTx> txs, ExecutionMode mode,
                                      const ExecutionOptions& options) {
   const bool verify = mode == ExecutionMode::kVerify;
@@ -31,7 +32,7 @@ Result<BlockExecution> execute_block(const Ledger& parent, const BlockContext& c
                                     ", max " + std::to_string(limits::kMaxTxsPerBlock));
   }
 
-  BlockExecution out{parent, Hash256{}, {}, {}, {}, {}, {}, Wei{}, Wei{}};
+  BlockExecution out{std::move(state), Hash256{}, {}, {}, {}, {}, {}, Wei{}, Wei{}};
   for (std::size_t i = 0; i < context.mints.size(); ++i) {
     const PegInMint& m = context.mints[i];
     if (Status s = out.state.mint(m); !s) {
@@ -39,7 +40,7 @@ Result<BlockExecution> execute_block(const Ledger& parent, const BlockContext& c
       out.skipped_mints.push_back(m);
       continue;
     }
-    out.mints.push_back(m);
+    if (!verify) out.mints.push_back(m);
   }
 
   for (std::size_t i = 0; i < txs.size(); ++i) {
@@ -53,7 +54,7 @@ Result<BlockExecution> execute_block(const Ledger& parent, const BlockContext& c
     // Cannot overflow: every fee already entered the ledger's pot with a checked add.
     out.fees = *out.fees.checked_add(effect->fee);
     if (effect->pegout) out.pegouts.push_back(std::move(*effect->pegout));
-    out.included.push_back(txs[i]);
+    if (!verify) out.included.push_back(txs[i]);
   }
 
   if (context.fee_recipient) {

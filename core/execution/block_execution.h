@@ -6,9 +6,10 @@
 //            block fails with the first error, prefixed "block <height>: mint <i>: " or
 //            "block <height>: tx <i>: ".
 // Order within a block: mints (BlockContext::mints, in order), then transactions, then
-// fees (BlockContext::fee_recipient). `parent` is never modified: the new state is a
-// copy (cheap: bucket copy-on-write), so a failed Verify leaves the caller's state as it
-// was by construction.
+// fees (BlockContext::fee_recipient). The block runs on `state`, taken by value: pass a
+// Ledger to run on a copy (cheap: bucket copy-on-write), which leaves the caller's state
+// as it was whatever happens; move one in to run in place (no clone of what only it
+// holds), which consumes it even when the block fails.
 #pragma once
 
 #include <cstddef>
@@ -34,6 +35,7 @@ struct ExecutionOptions {
 struct BlockExecution {
   Ledger state;       // after the block
   Hash256 state_root; // state.state_root()
+  // kBuild only (a Verify applies all or fails, so these would be its inputs again):
   std::vector<LedgerTx> included;      // transactions that applied, in order
   std::vector<PegInMint> mints;        // mints that applied, in order
   std::vector<TxReceipt> skipped_txs;  // kBuild only: considered and not applied
@@ -46,7 +48,7 @@ struct BlockExecution {
 // Errors (kInvalidArgument): kVerify and any mint or transaction failing; more than
 // kMaxTxsPerBlock transactions (kVerify) or max_txs above it (kBuild); more than
 // kMaxPegInsPerBlock mints; the fee payout overflowing.
-Result<BlockExecution> execute_block(const Ledger& parent, const BlockContext& context,
+Result<BlockExecution> execute_block(Ledger state, const BlockContext& context,
                                      std::span<const LedgerTx> txs, ExecutionMode mode,
                                      const ExecutionOptions& options = {});
 

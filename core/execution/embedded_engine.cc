@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/execution/block_execution.h"
+#include "core/runtime/assert.h"
 
 namespace alys::execution {
 namespace {
@@ -25,11 +26,24 @@ Status unknown_block(std::string_view role, const Hash256& hash) {
 // Everything the engine owns. Tasks on the executor hold a weak_ptr to it, so a task that
 // outlives the engine does nothing.
 struct EmbeddedEngine::Core {
+  // What applying a block to its parent's state takes again: enough to rebuild a state
+  // that was not kept.
+  struct Redo {
+    BlockContext context;
+    std::vector<LedgerTx> transactions;
+  };
   struct Entry {
-    Ledger state;
+    // The state after this block. A run (execute_run) keeps only the state after its last
+    // block: the blocks inside it would each cost a copy of every bucket they touch, kept
+    // until finality, and their states are rarely asked for (a fork, a query, a
+    // finalization landing inside the run), so state_at() rebuilds one from `redo` when
+    // it is. Invariant: `state` or `redo` is set, and a block without `state` has its
+    // parent recorded.
+    std::optional<Ledger> state;
     Hash256 parent;
     std::uint64_t height = 0;
     ExecutedPayload result;  // what executing this block answered
+    std::optional<Redo> redo;
   };
   // The last build_payload result, for the proposer's own execute_payload.
   struct Built {
@@ -138,12 +152,46 @@ struct EmbeddedEngine::Core {
                                     std::to_string(height));
   }
 
+  // ---- states not kept (see Entry)
+
+  // Applies a block that applied before (to the same state), in place.
+  static void redo(Ledger& state, const Entry& e) {
+    ALYS_ASSERT(e.redo.has_value(), "engine: a state neither kept nor rebuildable");
+    static const SignatureCheck kChecked = [](const LedgerTx&, const Hash256&) { return true; };
+    ExecutionOptions options{limits::kMaxTxsPerBlock, kChecked};
+    options.compute_state_root = false;
+    auto exec = execute_block(std::move(state), e.redo->context, e.redo->transactions,
+                              ExecutionMode::kVerify, options);
+    ALYS_ASSERT(exec.has_value(), "engine: a block that applied once failed to apply again");
+    state = std::move(exec->state);
+  }
+
+  // The state after recorded block `hash`, rebuilt from the nearest kept state below it
+  // (and then kept) if its run did not keep it. REQUIRES: `hash` recorded.
+  const Ledger& state_at(const Hash256& hash) {
+    Entry& target = states.at(hash);
+    if (target.state) return *target.state;
+    std::vector<const Entry*> lazy;
+    const Entry* e = &target;
+    while (!e->state) {
+      lazy.push_back(e);
+      auto parent = states.find(e->parent);
+      ALYS_ASSERT(parent != states.end(), "engine: a state not kept lost its parent");
+      e = &parent->second;
+    }
+    Ledger state = *e->state;
+    for (auto it = lazy.rbegin(); it != lazy.rend(); ++it) redo(state, **it);
+    target.state = std::move(state);
+    target.redo.reset();
+    return *target.state;
+  }
+
   Result<BuiltPayload> build(const Hash256& parent_hash, BuildRequest& req) {
     auto it = states.find(parent_hash);
     if (it == states.end()) return unknown_block("parent", parent_hash);
     if (Status s = check_height(it->second, req.height); !s) return s;
     BlockContext context{req.height, req.fee_recipient, std::move(req.mints)};
-    auto exec = execute_block(it->second.state, context, req.candidates, ExecutionMode::kBuild,
+    auto exec = execute_block(state_at(parent_hash), context, req.candidates, ExecutionMode::kBuild,
                               ExecutionOptions{req.max_txs, signature_check});
     if (!exec) return exec.error();
     BlockExecution& e = *exec;
@@ -191,10 +239,12 @@ struct EmbeddedEngine::Core {
                                     computed.to_hex());
   }
 
-  // The block executed on `parent` (not recorded), `pending` states being made besides
-  // those recorded. With `defer_root` the state root is not computed: the stated one is
-  // taken, for the caller to check on a later state.
-  Result<Entry> make_entry(const Entry& parent, const Hash256& parent_hash,
+  // The block executed on `parent`, whose state `state` is, in place (not recorded), with
+  // `pending` states being made besides those recorded: on success `state` is the state
+  // after the block and the entry leaves its `state` empty; on failure `state` is left
+  // unusable. With `defer_root` the state root is not computed: the stated one is taken,
+  // for the caller to check on a later state.
+  Result<Entry> make_entry(const Entry& parent, Ledger& state, const Hash256& parent_hash,
                            const Hash256& block_hash, const BlockContext& context,
                            const ExecutionPayload& payload, bool defer_root,
                            std::size_t pending) {
@@ -203,8 +253,8 @@ struct EmbeddedEngine::Core {
     if (last_built && last_built->parent == parent_hash && last_built->context == context &&
         last_built->payload == payload) {
       // The proposer's own block: building applied exactly these mints and transactions.
-      Entry built{std::move(last_built->state), parent_hash, context.height,
-                  std::move(last_built->result)};
+      Entry built{std::nullopt, parent_hash, context.height, std::move(last_built->result), {}};
+      state = std::move(last_built->state);
       last_built.reset();
       if (built.result.state_root != payload.state_root) {
         return wrong_root(block_hash, payload.state_root, built.result.state_root);
@@ -219,13 +269,15 @@ struct EmbeddedEngine::Core {
     ExecutionOptions options{limits::kMaxTxsPerBlock,
                              context.assumed_valid ? kAssumedValid : signature_check};
     options.compute_state_root = !defer_root;
-    auto exec = execute_block(parent.state, context, payload.transactions,
+    auto exec = execute_block(std::move(state), context, payload.transactions,
                               ExecutionMode::kVerify, options);
     if (!exec) return exec.error();
+    state = std::move(exec->state);
     const Hash256 root = defer_root ? payload.state_root : exec->state_root;
     if (root != payload.state_root) return wrong_root(block_hash, payload.state_root, root);
-    return Entry{std::move(exec->state), parent_hash, context.height,
-                 ExecutedPayload{root, std::move(exec->pegouts), exec->fees, exec->fees_paid}};
+    return Entry{std::nullopt, parent_hash, context.height,
+                 ExecutedPayload{root, std::move(exec->pegouts), exec->fees, exec->fees_paid},
+                 {}};
   }
 
   Result<ExecutedPayload> execute(const Hash256& parent_hash, const Hash256& block_hash,
@@ -233,32 +285,38 @@ struct EmbeddedEngine::Core {
     if (auto answer = known(parent_hash, block_hash, payload)) return *answer;
     auto it = states.find(parent_hash);
     if (it == states.end()) return unknown_block("parent", parent_hash);
-    auto made = make_entry(it->second, parent_hash, block_hash, context, payload,
+    Ledger state = state_at(parent_hash);
+    auto made = make_entry(it->second, state, parent_hash, block_hash, context, payload,
                            /*defer_root=*/false, /*pending=*/0);
     if (!made) return made.error();
+    made->state = std::move(state);
     auto [pos, inserted] = states.emplace(block_hash, std::move(*made));
     (void)inserted;
     return pos->second.result;
   }
 
-  // ExecutionEngine::execute_run as one job. A block of an assumed-valid stretch defers
-  // its root when the next item is its child and assumed valid too; the stretch's last
-  // block computes its root, which vouches for the state the stretch reached. The states
-  // are recorded only at the end: if the run stopped with roots unchecked (a failure
-  // inside a stretch), those are computed one by one first, and nothing from the first
-  // wrong one on is recorded.
+  // ExecutionEngine::execute_run as one job. The blocks run one after another on one
+  // state, in place, and only the state after the run's last block (and after the last
+  // block before any fork inside the run) is kept; the others are rebuilt on demand (see
+  // Entry). A block of an assumed-valid stretch defers its root when the next item is its
+  // child and assumed valid too; the stretch's last block computes its root, which vouches
+  // for the state the stretch reached. The states are recorded only at the end: if the run
+  // stopped with roots unchecked (a failure inside a stretch), those are computed one by
+  // one first, and nothing from the first wrong one on is recorded.
+  struct Made {
+    Hash256 hash;
+    Entry entry;
+    bool root_checked = true;
+    std::size_t item = 0;
+  };
+
   ExecutedRun execute_run(std::vector<ExecuteItem>& items) {
     ExecutedRun out;
     out.results.reserve(items.size());
-    struct Made {
-      Hash256 hash;
-      Entry entry;
-      bool root_checked = true;
-      std::size_t item = 0;
-    };
     std::vector<Made> made;
+    std::optional<Ledger> state;  // after made.back(); empty once a failed block used it
     for (std::size_t i = 0; i < items.size(); ++i) {
-      const ExecuteItem& item = items[i];
+      ExecuteItem& item = items[i];
       if (auto answer = known(item.parent, item.block_hash, item.payload)) {
         const bool failed = !*answer;
         out.results.push_back(std::move(*answer));
@@ -266,7 +324,8 @@ struct EmbeddedEngine::Core {
         continue;
       }
       const Entry* parent = nullptr;
-      if (!made.empty() && made.back().hash == item.parent) {
+      const bool on_last = !made.empty() && made.back().hash == item.parent;
+      if (on_last) {
         parent = &made.back().entry;
       } else if (auto it = states.find(item.parent); it != states.end()) {
         parent = &it->second;
@@ -275,35 +334,79 @@ struct EmbeddedEngine::Core {
         out.results.push_back(unknown_block("parent", item.parent));
         break;
       }
+      if (!on_last) {
+        // A new chain of blocks in the run: the one it leaves keeps its last state.
+        if (!made.empty() && state) {
+          made.back().entry.state = std::move(*state);
+          made.back().entry.redo.reset();
+        }
+        state = state_at(item.parent);
+      }
       const bool defer_root = item.context.assumed_valid && i + 1 < items.size() &&
                               items[i + 1].parent == item.block_hash &&
                               items[i + 1].context.assumed_valid;
-      auto entry = make_entry(*parent, item.parent, item.block_hash, item.context, item.payload,
-                              defer_root, made.size());
+      auto entry = make_entry(*parent, *state, item.parent, item.block_hash, item.context,
+                              item.payload, defer_root, made.size());
       if (!entry) {
+        state.reset();
         out.results.push_back(entry.error());
         break;
       }
       out.results.push_back(entry->result);
+      entry->redo = Redo{std::move(item.context), std::move(item.payload.transactions)};
       made.push_back(Made{item.block_hash, std::move(*entry), !defer_root, i});
     }
     // A stretch cut short (the run failed inside it): the states after its last checked
     // root are vouched for by nothing yet; check their roots now, in order.
     std::size_t unchecked_from = made.size();
     while (unchecked_from > 0 && !made[unchecked_from - 1].root_checked) --unchecked_from;
-    for (std::size_t m = unchecked_from; m < made.size(); ++m) {
-      const Hash256 computed = made[m].entry.state.state_root();
-      const Hash256& stated = made[m].entry.result.state_root;
-      if (computed != stated) {
-        out.results.erase(out.results.begin() + static_cast<std::ptrdiff_t>(made[m].item),
-                          out.results.end());
-        out.results.push_back(wrong_root(made[m].hash, stated, computed));
-        made.resize(m);
-        break;
+    if (unchecked_from < made.size()) {
+      Ledger checking = state_before(made, unchecked_from);
+      state.reset();
+      for (std::size_t m = unchecked_from; m < made.size(); ++m) {
+        redo(checking, made[m].entry);
+        const Hash256 computed = checking.state_root();
+        const Hash256& stated = made[m].entry.result.state_root;
+        if (computed != stated) {
+          out.results.erase(out.results.begin() + static_cast<std::ptrdiff_t>(made[m].item),
+                            out.results.end());
+          out.results.push_back(wrong_root(made[m].hash, stated, computed));
+          made.resize(m);
+          break;
+        }
+        if (m + 1 == made.size()) state = std::move(checking);
       }
+    }
+    if (!made.empty() && !made.back().entry.state) {
+      // The state after the run: what its next block (or run) most likely starts from.
+      Entry& last = made.back().entry;
+      last.state = state ? std::move(*state) : state_after(made, made.size() - 1);
+      last.redo.reset();
     }
     for (Made& m : made) states.emplace(m.hash, std::move(m.entry));
     return out;
+  }
+
+  // The state after made[m] / before it (after its parent): kept, or rebuilt from the
+  // nearest kept state below it, in `made` or recorded. A made block's parent is the
+  // block made just before it or a recorded one (execute_run looks nowhere else).
+  Ledger state_after(const std::vector<Made>& made, std::size_t m) {
+    std::vector<std::size_t> lazy;
+    for (;;) {
+      const Entry& e = made[m].entry;
+      if (e.state) break;
+      lazy.push_back(m);
+      if (m == 0 || made[m - 1].hash != e.parent) break;
+      --m;
+    }
+    Ledger state = lazy.empty() ? *made[m].entry.state : state_before(made, lazy.back());
+    for (auto it = lazy.rbegin(); it != lazy.rend(); ++it) redo(state, made[*it].entry);
+    return state;
+  }
+  Ledger state_before(const std::vector<Made>& made, std::size_t m) {
+    const Hash256& parent = made[m].entry.parent;
+    if (m > 0 && made[m - 1].hash == parent) return state_after(made, m - 1);
+    return state_at(parent);
   }
 
   Status forkchoice(const Hash256& head_hash, const Hash256& finalized_hash) {
@@ -333,8 +436,11 @@ struct EmbeddedEngine::Core {
     return true;
   }
 
-  // Keeps the finalized state and its known descendants; drops the rest.
+  // Keeps the finalized state and its known descendants; drops the rest. The finalized
+  // block's state is rebuilt first if its run did not keep it: what it was rebuilt from
+  // is about to go.
   void prune() {
+    state_at(finalized);
     const std::uint64_t floor = states.at(finalized).height;
     std::vector<std::pair<std::uint64_t, Hash256>> by_height;
     by_height.reserve(states.size());
@@ -357,7 +463,7 @@ EmbeddedEngine::EmbeddedEngine(Executor& executor, const Hash256& genesis_block_
   const Hash256 root = genesis_state.state_root();
   core_->states.emplace(genesis_block_hash,
                         Core::Entry{std::move(genesis_state), Hash256{}, genesis_height,
-                                    ExecutedPayload{root, {}, Wei{}, Wei{}}});
+                                    ExecutedPayload{root, {}, Wei{}, Wei{}}, {}});
   core_->head = genesis_block_hash;
   core_->finalized = genesis_block_hash;
 }
@@ -419,7 +525,7 @@ void EmbeddedEngine::account(const Hash256& block_hash, const EvmAddress& addres
     if (Status s = core->injected_failure(); !s) return done(s);
     auto it = core->states.find(block_hash);
     if (it == core->states.end()) return done(unknown_block("block", block_hash));
-    done(it->second.state.account(address));
+    done(core->state_at(block_hash).account(address));
   });
 }
 
@@ -430,8 +536,8 @@ void EmbeddedEngine::set_fault(const EngineFault& fault) {
 }
 
 const Ledger* EmbeddedEngine::state(const Hash256& block_hash) const {
-  auto it = core_->states.find(block_hash);
-  return it == core_->states.end() ? nullptr : &it->second.state;
+  if (core_->states.count(block_hash) == 0) return nullptr;
+  return &core_->state_at(block_hash);
 }
 
 Result<Account> EmbeddedEngine::account_now(const Hash256& block_hash,
@@ -460,7 +566,7 @@ Status EmbeddedEngine::insert_state(const Hash256& block_hash, const Hash256& pa
                                        std::to_string(kMaxEngineStates) + " states)");
   }
   core_->states.emplace(block_hash, Core::Entry{std::move(state), parent_block_hash, height,
-                                                ExecutedPayload{root, {}, Wei{}, Wei{}}});
+                                                ExecutedPayload{root, {}, Wei{}, Wei{}}, {}});
   return Status::ok();
 }
 

@@ -2,7 +2,10 @@
 // process, one state per known block hash.
 //
 // States share structure (Ledger copies are bucket-level copy-on-write), so keeping one
-// per block costs about what the block touched. Requests queue in arrival order and run
+// per block costs about what the block touched. A run (execute_run) executes its blocks in
+// place on one state and keeps only the state its last block reached; a state not kept is
+// rebuilt (re-executed from the nearest kept one, at most a run's length below) when it is
+// asked for, so every known block still has its state, as far as callers can tell. Requests queue in arrival order and run
 // one per executor task; every callback runs from such a task, never inside the call that
 // passed it (callers see no re-entrancy), and a request made from inside a callback runs
 // after it. No threads, no clock (stalls use Executor::after), no floating point.

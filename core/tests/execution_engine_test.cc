@@ -620,5 +620,122 @@ TEST(EmbeddedEngineRun, KnownBlocksAnswerTheirRecordedResultInARun) {
   EXPECT_EQ(engine.state_count(), 4u);  // genesis and three blocks
 }
 
+
+// A run keeps only the state after its last block; the states inside it are rebuilt when
+// something needs them. Whatever needs them sees what executing one block at a time gives.
+std::vector<ExecuteItem> executed_one_by_one(ManualExecutor& ex, EmbeddedEngine& engine,
+                                             const std::vector<ExecuteItem>& items) {
+  for (const ExecuteItem& item : items) {
+    EXPECT_TRUE(execute(ex, engine, item.parent, item.block_hash, item.context, item.payload));
+  }
+  return items;
+}
+
+// A child of `parent` built on `reference` (key 2's first transfer), executed on `engine`:
+// both must reach the same root.
+void expect_fork_agrees(ManualExecutor& ex, EmbeddedEngine& reference, EmbeddedEngine& engine,
+                        const ExecuteItem& parent, std::uint8_t fork_id) {
+  BuiltPayload fork = build(
+      ex, reference, parent.block_hash,
+      request(parent.context.height + 1,
+              {transfer(test_key(2), 0, plain_address(7), Wei::from_sat(3), Wei{})}));
+  auto on_engine =
+      execute(ex, engine, parent.block_hash, block_id(fork_id), fork.context, fork.payload);
+  ASSERT_TRUE(on_engine.has_value()) << on_engine.error().message();
+  EXPECT_EQ(on_engine->state_root, fork.payload.state_root);
+}
+
+TEST(EmbeddedEngineRun, StatesInsideARunServeForksAndQueriesAsOneByOne) {
+  for (const bool assumed_valid : {false, true}) {
+    SCOPED_TRACE(assumed_valid ? "assumed valid" : "checked");
+    ManualExecutor ex;
+    const std::vector<ExecuteItem> items = chain_items(ex, 6, assumed_valid);
+    EmbeddedEngine reference(ex, kGenesis, genesis_state());
+    executed_one_by_one(ex, reference, items);
+    EmbeddedEngine engine(ex, kGenesis, genesis_state());
+    ASSERT_EQ(run(ex, engine, items).results.size(), 6u);
+
+    // A query on a state inside the run.
+    Slot<Account> queried;
+    engine.account(items[1].block_hash, plain_address(5), queried.callback());
+    ex.run();
+    ASSERT_TRUE(queried.value.has_value() && queried.value->has_value());
+    EXPECT_EQ(**queried.value, *reference.account_now(items[1].block_hash, plain_address(5)));
+    EXPECT_EQ((*queried.value)->balance, Wei::from_sat(2));  // blocks 1 and 2 paid 1 sat each
+
+    // Forks from inside the run (one on a state rebuilt just before, one not).
+    expect_fork_agrees(ex, reference, engine, items[1], 101);
+    expect_fork_agrees(ex, reference, engine, items[3], 103);
+    for (const ExecuteItem& item : items) {
+      ASSERT_NE(engine.state(item.block_hash), nullptr);
+      EXPECT_EQ(engine.state(item.block_hash)->state_root(), item.payload.state_root);
+    }
+  }
+}
+
+// Finality inside a run: the finalized block's state was not kept, and what it would be
+// rebuilt from is pruned; it and the states above it must survive that.
+TEST(EmbeddedEngineRun, FinalizingABlockInsideARunKeepsItsStateAndThoseAbove) {
+  ManualExecutor ex;
+  const std::vector<ExecuteItem> items = chain_items(ex, 6, /*assumed_valid=*/true);
+  EmbeddedEngine reference(ex, kGenesis, genesis_state());
+  executed_one_by_one(ex, reference, items);
+  EmbeddedEngine engine(ex, kGenesis, genesis_state());
+  ASSERT_EQ(run(ex, engine, items).results.size(), 6u);
+
+  StatusSlot fc;
+  engine.forkchoice_updated(items[5].block_hash, items[2].block_hash, fc.callback());
+  ex.run();
+  ASSERT_TRUE(fc.value.has_value() && fc.value->is_ok());
+  EXPECT_EQ(engine.state_count(), 4u);  // blocks 3 to 6
+  EXPECT_EQ(engine.state(kGenesis), nullptr);
+  EXPECT_EQ(engine.state(items[1].block_hash), nullptr);
+  for (std::size_t i = 2; i < items.size(); ++i) {
+    ASSERT_NE(engine.state(items[i].block_hash), nullptr) << i;
+    EXPECT_EQ(engine.state(items[i].block_hash)->state_root(), items[i].payload.state_root);
+  }
+  expect_fork_agrees(ex, reference, engine, items[3], 103);
+}
+
+// Random chains cut into random runs, with random assumed-valid marks, then finalized at a
+// random block: every state left, and a fork on any of them, agree with one-by-one.
+RC_GTEST_PROP(EngineProperty, RunsAgreeWithOneByOneAfterAnyFinality, ()) {
+  ManualExecutor ex;
+  const auto n = *rc::gen::inRange<std::size_t>(1, 12);
+  std::vector<ExecuteItem> items = chain_items(ex, n, /*assumed_valid=*/false);
+  for (ExecuteItem& item : items) item.context.assumed_valid = *rc::gen::arbitrary<bool>();
+  EmbeddedEngine reference(ex, kGenesis, genesis_state());
+  executed_one_by_one(ex, reference, items);
+  EmbeddedEngine engine(ex, kGenesis, genesis_state());
+  for (std::size_t from = 0; from < n;) {
+    const std::size_t len = *rc::gen::inRange<std::size_t>(1, n - from + 1);
+    std::vector<ExecuteItem> part(items.begin() + static_cast<std::ptrdiff_t>(from),
+                                  items.begin() + static_cast<std::ptrdiff_t>(from + len));
+    const ExecutedRun out = run(ex, engine, part);
+    RC_ASSERT(out.results.size() == len);
+    for (const auto& r : out.results) RC_ASSERT(r.has_value());
+    from += len;
+  }
+  const std::size_t finalized = *rc::gen::inRange<std::size_t>(0, n);
+  StatusSlot fc;
+  engine.forkchoice_updated(items.back().block_hash, items[finalized].block_hash, fc.callback());
+  ex.run();
+  RC_ASSERT(fc.value.has_value() && fc.value->is_ok());
+  RC_ASSERT(engine.state_count() == n - finalized);
+  for (std::size_t i = finalized; i < n; ++i) {
+    const Ledger* state = engine.state(items[i].block_hash);
+    RC_ASSERT(state != nullptr);
+    RC_ASSERT(state->state_root() == items[i].payload.state_root);
+  }
+  const std::size_t fork_on = *rc::gen::inRange<std::size_t>(finalized, n);
+  BuiltPayload fork = build(ex, reference, items[fork_on].block_hash,
+                            request(fork_on + 2, {transfer(test_key(2), 0, plain_address(7),
+                                                           Wei::from_sat(3), Wei{})}));
+  auto on_engine = execute(ex, engine, items[fork_on].block_hash, block_id(200), fork.context,
+                           fork.payload);
+  RC_ASSERT(on_engine.has_value());
+  RC_ASSERT(on_engine->state_root == fork.payload.state_root);
+}
+
 }  // namespace
 }  // namespace alys::execution
