@@ -58,6 +58,10 @@ struct EmbeddedEngine::Core {
 
   Executor& executor;
   std::map<Hash256, Entry> states;
+  // Pruned blocks kept only to rebuild the finalized state from, when its run did not keep
+  // it: the finalized block's ancestors down to the nearest kept state. Not known blocks
+  // (nothing executes on them, no query sees them).
+  std::map<Hash256, Entry> bases;
   Hash256 head;
   Hash256 finalized;
   std::optional<Built> last_built;
@@ -166,6 +170,16 @@ struct EmbeddedEngine::Core {
     state = std::move(exec->state);
   }
 
+  // The parent of a block whose state was not kept: recorded, or a base.
+  const Entry& base_parent(const Entry& e) const {
+    auto it = states.find(e.parent);
+    if (it == states.end()) {
+      it = bases.find(e.parent);
+      ALYS_ASSERT(it != bases.end(), "engine: a state not kept lost its parent");
+    }
+    return it->second;
+  }
+
   // The state after recorded block `hash`, rebuilt from the nearest kept state below it
   // (and then kept) if its run did not keep it. REQUIRES: `hash` recorded.
   const Ledger& state_at(const Hash256& hash) {
@@ -175,9 +189,7 @@ struct EmbeddedEngine::Core {
     const Entry* e = &target;
     while (!e->state) {
       lazy.push_back(e);
-      auto parent = states.find(e->parent);
-      ALYS_ASSERT(parent != states.end(), "engine: a state not kept lost its parent");
-      e = &parent->second;
+      e = &base_parent(*e);
     }
     Ledger state = *e->state;
     for (auto it = lazy.rbegin(); it != lazy.rend(); ++it) redo(state, **it);
@@ -436,11 +448,22 @@ struct EmbeddedEngine::Core {
     return true;
   }
 
-  // Keeps the finalized state and its known descendants; drops the rest. The finalized
-  // block's state is rebuilt first if its run did not keep it: what it was rebuilt from
-  // is about to go.
+  // Keeps the finalized state and its known descendants; drops the rest, but for the
+  // bases the finalized state would be rebuilt from if its run did not keep it (rebuilding
+  // it now would re-execute up to a run's blocks at every finalization, for a state
+  // rarely asked for).
   void prune() {
-    state_at(finalized);
+    std::vector<Hash256> base_chain;
+    for (const Entry* e = &states.at(finalized); !e->state;) {
+      base_chain.push_back(e->parent);
+      e = &base_parent(*e);
+    }
+    std::map<Hash256, Entry> kept_bases;
+    for (const Hash256& h : base_chain) {
+      auto node = states.extract(h);
+      kept_bases.insert(node ? std::move(node) : bases.extract(h));  // base_parent found it
+    }
+    bases = std::move(kept_bases);
     const std::uint64_t floor = states.at(finalized).height;
     std::vector<std::pair<std::uint64_t, Hash256>> by_height;
     by_height.reserve(states.size());

@@ -698,7 +698,8 @@ TEST(EmbeddedEngineRun, FinalizingABlockInsideARunKeepsItsStateAndThoseAbove) {
 }
 
 // Random chains cut into random runs, with random assumed-valid marks, then finalized at a
-// random block: every state left, and a fork on any of them, agree with one-by-one.
+// random block and again at one above it: every state left, and a fork on any of them,
+// agree with one-by-one.
 RC_GTEST_PROP(EngineProperty, RunsAgreeWithOneByOneAfterAnyFinality, ()) {
   ManualExecutor ex;
   const auto n = *rc::gen::inRange<std::size_t>(1, 12);
@@ -716,12 +717,16 @@ RC_GTEST_PROP(EngineProperty, RunsAgreeWithOneByOneAfterAnyFinality, ()) {
     for (const auto& r : out.results) RC_ASSERT(r.has_value());
     from += len;
   }
-  const std::size_t finalized = *rc::gen::inRange<std::size_t>(0, n);
-  StatusSlot fc;
-  engine.forkchoice_updated(items.back().block_hash, items[finalized].block_hash, fc.callback());
-  ex.run();
-  RC_ASSERT(fc.value.has_value() && fc.value->is_ok());
-  RC_ASSERT(engine.state_count() == n - finalized);
+  // Finalized twice: the second time from the first one's pruned base.
+  const std::size_t first = *rc::gen::inRange<std::size_t>(0, n);
+  const std::size_t finalized = *rc::gen::inRange<std::size_t>(first, n);
+  for (const std::size_t f : {first, finalized}) {
+    StatusSlot fc;
+    engine.forkchoice_updated(items.back().block_hash, items[f].block_hash, fc.callback());
+    ex.run();
+    RC_ASSERT(fc.value.has_value() && fc.value->is_ok());
+    RC_ASSERT(engine.state_count() == n - f);
+  }
   for (std::size_t i = finalized; i < n; ++i) {
     const Ledger* state = engine.state(items[i].block_hash);
     RC_ASSERT(state != nullptr);
