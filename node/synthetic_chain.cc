@@ -220,7 +220,7 @@ Status write_synthetic_chain(Storage& storage, const SyntheticChain& chain) {
     const std::size_t end = std::min(chain.blocks.size(), first + kSyntheticWriteChunkBlocks);
     storage::ChainWrite w;
     for (std::size_t i = first; i < end; ++i) {
-      w.blocks.push_back(chain.blocks[i]);
+      w.add_block(chain.blocks[i], chain.hashes[i]);
       w.canonical.emplace_back(chain.blocks[i].block.height, chain.hashes[i]);
     }
     if (Status s = store.write(w, /*sync=*/false); !s) return s;

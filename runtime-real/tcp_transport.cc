@@ -318,14 +318,15 @@ struct TcpTransport::State : std::enable_shared_from_this<State> {
             return s->fail(c);
           }
           c->in_body = Bytes();
+          c->in_body.reserve(std::min<std::size_t>(length, kReadReserveBytes));
           c->in_body_length = length;
           ++s->metrics.frames_started;
           s->read_body(c);
         });
   }
 
-  // Reads the rest of the frame body kReadChunkBytes at a time, the buffer growing with
-  // what arrived, then hands the frame to the node.
+  // Reads the rest of the frame body into what was reserved, then kReadChunkBytes at a
+  // time, the buffer growing with what arrived; then hands the frame to the node.
   void read_body(const ConnPtr& c) {
     if (!c->open) return;
     const std::size_t have = c->in_body.size();
@@ -339,7 +340,9 @@ struct TcpTransport::State : std::enable_shared_from_this<State> {
       c->in_body = Bytes();
       return read_next(c);
     }
-    const std::size_t chunk = std::min(kReadChunkBytes, c->in_body_length - have);
+    const std::size_t room = c->in_body.capacity() - have;
+    const std::size_t chunk =
+        std::min(room > 0 ? room : kReadChunkBytes, c->in_body_length - have);
     c->in_body.resize(have + chunk);
     asio::async_read(c->socket, asio::buffer(c->in_body.data() + have, chunk),
                      [s = shared_from_this(), c](boost::system::error_code ec, std::size_t) {

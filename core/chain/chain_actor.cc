@@ -895,7 +895,7 @@ ChainActor::Settled ChainActor::settle_execution(std::unique_ptr<ImportInFlight>
                                                  std::vector<Follower>& rest,
                                                  std::size_t rest_from) {
   if (result) {
-    on_imported(flight->pending, flight->hash, flight->pegout_book);
+    on_imported(std::move(flight->pending), flight->hash, std::move(flight->pegout_book));
     return Settled::kImported;
   }
   const Status& err = result.error();
@@ -905,7 +905,7 @@ ChainActor::Settled ChainActor::settle_execution(std::unique_ptr<ImportInFlight>
     // the finalized state the chain continues from. Take it without execution. Its
     // followers in the run failed the same way: the next pump() takes them one by one.
     requeue_followers(rest, rest_from);
-    on_imported(flight->pending, flight->hash, flight->pegout_book);
+    on_imported(std::move(flight->pending), flight->hash, std::move(flight->pegout_book));
     return Settled::kImported;
   }
   requeue_followers(rest, rest_from);
@@ -932,13 +932,15 @@ ChainActor::Settled ChainActor::settle_execution(std::unique_ptr<ImportInFlight>
   return Settled::kRejected;
 }
 
-void ChainActor::on_imported(const Pending& p, const Hash256& hash,
+void ChainActor::on_imported(Pending p, const Hash256& hash,
                              std::shared_ptr<const PegOutBook> book) {
   const bool from_disk = p.origin == Origin::kLoad;
   if (assumed_valid(p.block.block.height, hash)) ++assumed_valid_imports_;
   pegout_books_[hash] = std::move(book);
-  HeadChange change = tree_->insert(p.block, hash);
-  if (config_->observer) config_->observer->on_block_imported(env().id(), p.block, hash);
+  HeadChange change = tree_->insert(std::move(p.block), hash);  // p.block is spent
+  if (config_->observer) {
+    config_->observer->on_block_imported(env().id(), tree_->get(hash)->block, hash);
+  }
   // Store the block first, then whatever head change it (or its waiting approvals) made.
   if (!from_disk) persist_block(hash);
   on_head_change(change, !from_disk);
@@ -1008,7 +1010,7 @@ void ChainActor::apply_finality_from(const HeadChange& change) {
 
 void ChainActor::persist_block(const Hash256& hash) {
   storage::PersistChain msg;
-  msg.write.blocks.push_back(tree_->get(hash)->block);
+  msg.write.add_block(tree_->get(hash)->block, hash);
   (void)tell(storage_, std::move(msg));
 }
 

@@ -423,7 +423,7 @@ class ChainActor final : public actor::Actor<ChainMsg> {
   Result<std::shared_ptr<const PegOutBook>> next_pegout_book(const ConsensusBlock& block) const;
   void add_pegouts(ConsensusBlock& block, const PegOutBook& parent_book);
   void finish_import(Status result);
-  void on_imported(const Pending& p, const Hash256& hash,
+  void on_imported(Pending p, const Hash256& hash,
                    std::shared_ptr<const PegOutBook> book);
   void on_head_change(const HeadChange& change, bool persist_it);
   void apply_finality_from(const HeadChange& change);

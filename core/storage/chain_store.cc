@@ -12,6 +12,12 @@ namespace alys::storage {
 
 // ----------------------------------------------------------------------------- writes
 
+void ChainWrite::add_block(const SignedBlock& block, const Hash256& hash) {
+  blocks.push_back(StoredBlock{hash, encode_signed_block(block)});
+}
+
+void ChainWrite::add_block(const SignedBlock& block) { add_block(block, block_hash(block.block)); }
+
 Status ChainStore::write(const ChainWrite& write, bool sync) {
   ChainBatch batch;
   if (Status s = stage(write, batch); !s.is_ok()) return s;
@@ -40,9 +46,7 @@ Status ChainStore::stage(const ChainWrite& write, ChainBatch& batch) {
   }
 
   WriteBatch& b = batch.batch_;
-  for (const SignedBlock& block : write.blocks) {
-    b.put(block_key(block_hash(block.block)), encode_signed_block(block));
-  }
+  for (const StoredBlock& block : write.blocks) b.put(block_key(block.hash), block.bytes);
   for (const Bytes& key : truncated) b.del(key);
   for (const auto& [height, hash] : write.canonical) {
     b.put(canonical_key(height), hash.view());

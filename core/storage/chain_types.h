@@ -20,9 +20,17 @@ struct ChainPointer {
   friend bool operator==(const ChainPointer&, const ChainPointer&) = default;
 };
 
+// A block as stored: the key's hash and the value's bytes. The writer makes both (the
+// chain actor has the hash at hand and the block in its tree), so a write carries no copy
+// of the block and the store does not hash it again.
+struct StoredBlock {
+  Hash256 hash;  // block_hash(block.block)
+  Bytes bytes;   // encode_signed_block(block)
+};
+
 // Everything one import / reorg / finalization changes, written as ONE atomic batch.
 // Applied in this order inside the batch (later entries win on the same key):
-//   1. `blocks` are stored under their block_hash();
+//   1. `blocks` are stored under their hashes;
 //   2. canonical index entries above `truncate_canonical_above` are deleted (a reorg to a
 //      shorter chain, or before re-pointing heights);
 //   3. `canonical` entries (height -> hash) are set;
@@ -30,7 +38,7 @@ struct ChainPointer {
 // The store does not check that the pointers and index agree: the caller writes them
 // together, and load() verifies them.
 struct ChainWrite {
-  std::vector<SignedBlock> blocks;
+  std::vector<StoredBlock> blocks;
   std::vector<std::pair<std::uint64_t, Hash256>> canonical;
   std::optional<std::uint64_t> truncate_canonical_above;
   std::optional<ChainPointer> head;
@@ -41,6 +49,10 @@ struct ChainWrite {
     return blocks.empty() && canonical.empty() && !truncate_canonical_above && !head &&
            !finalized && !snapshot;
   }
+  // Adds `block`, encoded, under `hash`. REQUIRES: hash == block_hash(block.block).
+  void add_block(const SignedBlock& block, const Hash256& hash);
+  // Adds `block`, encoded, under its hash (computed here).
+  void add_block(const SignedBlock& block);
 };
 
 // What a node finds on its disk at startup (ChainStore::load).

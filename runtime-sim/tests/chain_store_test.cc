@@ -59,7 +59,7 @@ std::vector<SignedBlock> make_chain(Hash256 parent, std::uint64_t first_height, 
 // A ChainWrite that stores `blocks`, indexes them and moves the head to the last one.
 ChainWrite extend(const std::vector<SignedBlock>& blocks) {
   ChainWrite w;
-  w.blocks = blocks;
+  for (const SignedBlock& b : blocks) w.add_block(b);
   for (const SignedBlock& b : blocks) w.canonical.emplace_back(b.block.height, hash_of(b));
   w.head = ChainPointer{hash_of(blocks.back()), blocks.back().block.height};
   return w;
@@ -174,7 +174,7 @@ TEST(ChainStore, LoadReturnsTheChainInHeightOrderAcrossByteBoundaries) {
   for (std::size_t end = chain.size(); end > 0; end -= 100) {
     ChainWrite w;
     for (std::size_t i = end - 100; i < end; ++i) {
-      w.blocks.push_back(chain[i]);
+      w.add_block(chain[i]);
       w.canonical.emplace_back(i, hash_of(chain[i]));
     }
     ASSERT_TRUE(store.write(w, false).is_ok());

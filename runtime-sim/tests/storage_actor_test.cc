@@ -58,7 +58,7 @@ std::vector<SignedBlock> make_chain(std::size_t n, std::uint8_t salt = 0) {
 // Stores `b`, indexes it and moves the head to it.
 ChainWrite extend_by(const SignedBlock& b) {
   ChainWrite w;
-  w.blocks.push_back(b);
+  w.add_block(b);
   w.canonical.emplace_back(b.block.height, hash_of(b));
   w.head = ChainPointer{hash_of(b), b.block.height};
   return w;
@@ -241,7 +241,7 @@ TEST_F(StorageActorTest, PersistsAndServesEveryRead) {
   run([&](Client& c) {
     ChainWrite w;
     for (const SignedBlock& b : chain) {
-      w.blocks.push_back(b);
+      w.add_block(b);
       w.canonical.emplace_back(b.block.height, hash_of(b));
     }
     w.head = ChainPointer{hash_of(chain[4]), 4};
@@ -388,7 +388,7 @@ TEST_F(StorageActorTest, ACoalescedFailureBlamesTheFirstWriteAndRetriesTheRest) 
   run([&](Client& c) {
     for (const SignedBlock& b : blocks) {
       ChainWrite w;
-      w.blocks.push_back(b);
+      w.add_block(b);
       c.send(PersistChain{w, false});
     }
   });
