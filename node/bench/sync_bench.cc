@@ -242,11 +242,14 @@ void BM_SyncOverTcp(benchmark::State& state) {
 }
 // 5,000 blocks need finality (the engine keeps at most kMaxEngineStates unfinalized
 // states); 2,000 with and without it show what finality costs (engine pruning, a sync
-// write per header) and what the fixed start (dial, handshake, status) weighs.
+// write per header) and what the fixed start (dial, handshake, status) weighs; 20,000
+// with assume-valid, whether the rate holds over a longer sync (LevelDB compactions, a
+// growing block tree).
 BENCHMARK(BM_SyncOverTcp)
     ->ArgNames({"blocks", "pow_every", "assume_valid"})
     ->Args({5000, 100, 0})
     ->Args({5000, 100, 1})
+    ->Args({20000, 100, 1})
     ->Args({2000, 100, 0})
     ->Args({2000, 0, 0})
     ->UseManualTime()
