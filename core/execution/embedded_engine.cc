@@ -354,6 +354,7 @@ struct EmbeddedEngine::Core {
         }
         state = state_at(item.parent);
       }
+      ALYS_ASSERT(state.has_value(), "engine: a run lost the state it was running on");
       const bool defer_root = item.context.assumed_valid && i + 1 < items.size() &&
                               items[i + 1].parent == item.block_hash &&
                               items[i + 1].context.assumed_valid;

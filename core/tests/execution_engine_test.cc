@@ -673,6 +673,30 @@ TEST(EmbeddedEngineRun, StatesInsideARunServeForksAndQueriesAsOneByOne) {
   }
 }
 
+// A run whose last item starts another chain, on a recorded block the run began from: the
+// chain it leaves keeps its last state, the new one runs on the state it names.
+TEST(EmbeddedEngineRun, ARunThatChangesChainsRunsEachOnTheStateItNames) {
+  ManualExecutor ex;
+  std::vector<ExecuteItem> items = chain_items(ex, 3, /*assumed_valid=*/false);
+  EmbeddedEngine reference(ex, kGenesis, genesis_state());
+  executed_one_by_one(ex, reference, items);
+  BuiltPayload fork = build(
+      ex, reference, items[0].block_hash,
+      request(2, {transfer(test_key(2), 0, plain_address(7), Wei::from_sat(3), Wei{})}));
+  items.push_back(ExecuteItem{items[0].block_hash, block_id(102), fork.context, fork.payload});
+  EmbeddedEngine engine(ex, kGenesis, genesis_state());
+  ASSERT_TRUE(execute(ex, engine, kGenesis, items[0].block_hash, items[0].context,
+                      items[0].payload));
+  const ExecutedRun out =
+      run(ex, engine, std::vector<ExecuteItem>(items.begin() + 1, items.end()));
+  ASSERT_EQ(out.results.size(), 3u);
+  for (const auto& r : out.results) ASSERT_TRUE(r.has_value()) << r.error().message();
+  for (const ExecuteItem& item : items) {
+    ASSERT_NE(engine.state(item.block_hash), nullptr);
+    EXPECT_EQ(engine.state(item.block_hash)->state_root(), item.payload.state_root);
+  }
+}
+
 // Finality inside a run: the finalized block's state was not kept, and what it would be
 // rebuilt from is pruned; it and the states above it must survive that.
 TEST(EmbeddedEngineRun, FinalizingABlockInsideARunKeepsItsStateAndThoseAbove) {
