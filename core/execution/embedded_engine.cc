@@ -377,7 +377,11 @@ struct EmbeddedEngine::Core {
       Ledger checking = state_before(made, unchecked_from);
       state.reset();
       for (std::size_t m = unchecked_from; m < made.size(); ++m) {
-        redo(checking, made[m].entry);
+        if (made[m].entry.state) {
+          checking = *made[m].entry.state;
+        } else {
+          redo(checking, made[m].entry);
+        }
         const Hash256 computed = checking.state_root();
         const Hash256& stated = made[m].entry.result.state_root;
         if (computed != stated) {
