@@ -66,6 +66,7 @@ struct Conn {
   std::array<std::uint8_t, 4> in_length{};
   Bytes in_body;                  // the frame being read: the bytes received so far
   std::size_t in_body_length = 0;  // its announced length
+  std::size_t last_body_length = 0;  // the previous frame's, which arrived whole
   std::array<std::uint8_t, 4> out_length{};
   std::deque<SharedFrame> queue;
   std::size_t queued_bytes = 0;
@@ -318,7 +319,7 @@ struct TcpTransport::State : std::enable_shared_from_this<State> {
             return s->fail(c);
           }
           c->in_body = Bytes();
-          c->in_body.reserve(std::min<std::size_t>(length, kReadReserveBytes));
+          c->in_body.reserve(std::min<std::size_t>(length, c->last_body_length));
           c->in_body_length = length;
           ++s->metrics.frames_started;
           s->read_body(c);
@@ -331,6 +332,7 @@ struct TcpTransport::State : std::enable_shared_from_this<State> {
     if (!c->open) return;
     const std::size_t have = c->in_body.size();
     if (have == c->in_body_length) {
+      c->last_body_length = have;
       // Growth by doubling may have left up to as much again unused: the node holds the
       // frame for a while (mailboxes, relays), so keep only its bytes.
       if (c->in_body.capacity() > have + have / 8) c->in_body.shrink_to_fit();

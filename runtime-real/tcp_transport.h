@@ -24,12 +24,11 @@
 // No frame is read while no handler is set (before the node's first set_handler, or
 // between a set_handler(nullptr) and the next): a peer that dialled a node whose actors
 // were still starting lost its Hello that way, and both sides waited out hello_timeout.
-// A frame's buffer is taken whole when its length arrives if that is at most
-// kReadReserveBytes (one allocation, one read, no copy: a sync's range responses are a few
-// hundred KB, and growing them chunk by chunk cost a copy per doubling and page faults);
-// a larger one grows as its bytes arrive (kReadChunkBytes at a time), so a peer that
-// announces a large frame and sends little holds at most kReadReserveBytes plus what it
-// sent.
+// A frame's buffer grows as its bytes arrive (kReadChunkBytes at a time), so a peer that
+// announces a large frame and sends little holds only what it sent; except that it starts
+// at the size of the connection's previous frame (one allocation, one read and no copy
+// for a sync's range responses, a few hundred KB each, which chunk by chunk cost a copy at
+// every doubling and page faults), which that peer did send.
 //
 // Memory bounds (node/memory_budget.h). At most max_connections connections exist at
 // once, both directions and both phases counted: an accepted connection past it is closed
@@ -74,10 +73,9 @@ struct TcpPeerAddress {
 
 // Connections at once by default (TcpTransportOptions::max_connections).
 inline constexpr std::size_t kTcpConnectionsMaxDefault = 256;
-// Bytes asked of the socket per read of a frame body past what was reserved, and the
-// largest body reserved at once (see Flow control).
+// Bytes asked of the socket per read of a frame body past what was reserved (see Flow
+// control).
 inline constexpr std::size_t kReadChunkBytes = std::size_t{64} << 10;
-inline constexpr std::size_t kReadReserveBytes = std::size_t{1} << 20;
 
 struct TcpTransportOptions {
   std::uint32_t network_id = 0;
