@@ -21,6 +21,13 @@ Status unknown_block(std::string_view role, const Hash256& hash) {
                            ": unknown block");
 }
 
+// Signatures taken as valid: those of assumed-valid blocks, and those of a block being
+// re-executed (checked when it first applied).
+const SignatureCheck& accept_every_signature() {
+  static const SignatureCheck kAccept = [](const LedgerTx&, const Hash256&) { return true; };
+  return kAccept;
+}
+
 }  // namespace
 
 // Everything the engine owns. Tasks on the executor hold a weak_ptr to it, so a task that
@@ -161,8 +168,7 @@ struct EmbeddedEngine::Core {
   // Applies a block that applied before (to the same state), in place.
   static void redo(Ledger& state, const Entry& e) {
     ALYS_ASSERT(e.redo.has_value(), "engine: a state neither kept nor rebuildable");
-    static const SignatureCheck kChecked = [](const LedgerTx&, const Hash256&) { return true; };
-    ExecutionOptions options{limits::kMaxTxsPerBlock, kChecked};
+    ExecutionOptions options{limits::kMaxTxsPerBlock, accept_every_signature()};
     options.compute_state_root = false;
     auto exec = execute_block(std::move(state), e.redo->context, e.redo->transactions,
                               ExecutionMode::kVerify, options);
@@ -179,22 +185,37 @@ struct EmbeddedEngine::Core {
     }
     return it->second;
   }
+  auto base_parents() const {
+    return [this](const Entry& e) -> const Entry& { return base_parent(e); };
+  }
 
-  // The state after recorded block `hash`, rebuilt from the nearest kept state below it
-  // (and then kept) if its run did not keep it. REQUIRES: `hash` recorded.
+  // The blocks from `e` down to the nearest kept state, `e` first, that state's block
+  // excluded (empty if `e` has its state); `parent_of(entry)` names an entry's parent.
+  template <typename ParentOf>
+  static std::vector<const Entry*> unkept_from(const Entry& e, ParentOf parent_of) {
+    std::vector<const Entry*> unkept;
+    for (const Entry* at = &e; !at->state; at = &parent_of(*at)) unkept.push_back(at);
+    return unkept;
+  }
+
+  // The state after `e`: its own, or rebuilt from the nearest kept state below it.
+  template <typename ParentOf>
+  static Ledger state_of(const Entry& e, ParentOf parent_of) {
+    const std::vector<const Entry*> unkept = unkept_from(e, parent_of);
+    if (unkept.empty()) return *e.state;
+    Ledger state = *parent_of(*unkept.back()).state;
+    for (auto it = unkept.rbegin(); it != unkept.rend(); ++it) redo(state, **it);
+    return state;
+  }
+
+  // The state after recorded block `hash`, rebuilt (and then kept) if its run did not keep
+  // it. REQUIRES: `hash` recorded.
   const Ledger& state_at(const Hash256& hash) {
     Entry& target = states.at(hash);
-    if (target.state) return *target.state;
-    std::vector<const Entry*> lazy;
-    const Entry* e = &target;
-    while (!e->state) {
-      lazy.push_back(e);
-      e = &base_parent(*e);
+    if (!target.state) {
+      target.state = state_of(target, base_parents());
+      target.redo.reset();
     }
-    Ledger state = *e->state;
-    for (auto it = lazy.rbegin(); it != lazy.rend(); ++it) redo(state, **it);
-    target.state = std::move(state);
-    target.redo.reset();
     return *target.state;
   }
 
@@ -273,13 +294,10 @@ struct EmbeddedEngine::Core {
       }
       return built;
     }
-    static const SignatureCheck kAssumedValid = [](const LedgerTx&, const Hash256&) {
-      return true;
-    };
     // Built from the result, never from an empty Ledger first: an empty ledger still
     // allocates its bucket tables, and this runs once per block per node.
     ExecutionOptions options{limits::kMaxTxsPerBlock,
-                             context.assumed_valid ? kAssumedValid : signature_check};
+                             context.assumed_valid ? accept_every_signature() : signature_check};
     options.compute_state_root = !defer_root;
     auto exec = execute_block(std::move(state), context, payload.transactions,
                               ExecutionMode::kVerify, options);
@@ -326,6 +344,7 @@ struct EmbeddedEngine::Core {
     ExecutedRun out;
     out.results.reserve(items.size());
     std::vector<Made> made;
+    auto in_made = [&](const Entry& e) -> const Entry& { return made_parent(made, e); };
     std::optional<Ledger> state;  // after made.back(); empty once a failed block used it
     for (std::size_t i = 0; i < items.size(); ++i) {
       ExecuteItem& item = items[i];
@@ -374,7 +393,7 @@ struct EmbeddedEngine::Core {
     std::size_t unchecked_from = made.size();
     while (unchecked_from > 0 && !made[unchecked_from - 1].root_checked) --unchecked_from;
     if (unchecked_from < made.size()) {
-      Ledger checking = state_before(made, unchecked_from);
+      Ledger checking = state_of(made_parent(made, made[unchecked_from].entry), in_made);
       state.reset();
       for (std::size_t m = unchecked_from; m < made.size(); ++m) {
         if (made[m].entry.state) {
@@ -397,33 +416,20 @@ struct EmbeddedEngine::Core {
     if (!made.empty() && !made.back().entry.state) {
       // The state after the run: what its next block (or run) most likely starts from.
       Entry& last = made.back().entry;
-      last.state = state ? std::move(*state) : state_after(made, made.size() - 1);
+      last.state = state ? std::move(*state) : state_of(last, in_made);
       last.redo.reset();
     }
     for (Made& m : made) states.emplace(m.hash, std::move(m.entry));
     return out;
   }
 
-  // The state after made[m] / before it (after its parent): kept, or rebuilt from the
-  // nearest kept state below it, in `made` or recorded. A made block's parent is the
-  // block made just before it or a recorded one (execute_run looks nowhere else).
-  Ledger state_after(const std::vector<Made>& made, std::size_t m) {
-    std::vector<std::size_t> lazy;
-    for (;;) {
-      const Entry& e = made[m].entry;
-      if (e.state) break;
-      lazy.push_back(m);
-      if (m == 0 || made[m - 1].hash != e.parent) break;
-      --m;
+  // The parent of `e`, an entry of a run being made or one of its ancestors: made in the
+  // run, else recorded (or a base).
+  const Entry& made_parent(const std::vector<Made>& made, const Entry& e) const {
+    for (const Made& m : made) {
+      if (m.hash == e.parent) return m.entry;
     }
-    Ledger state = lazy.empty() ? *made[m].entry.state : state_before(made, lazy.back());
-    for (auto it = lazy.rbegin(); it != lazy.rend(); ++it) redo(state, made[*it].entry);
-    return state;
-  }
-  Ledger state_before(const std::vector<Made>& made, std::size_t m) {
-    const Hash256& parent = made[m].entry.parent;
-    if (m > 0 && made[m - 1].hash == parent) return state_after(made, m - 1);
-    return state_at(parent);
+    return base_parent(e);
   }
 
   Status forkchoice(const Hash256& head_hash, const Hash256& finalized_hash) {
@@ -459,9 +465,8 @@ struct EmbeddedEngine::Core {
   // rarely asked for).
   void prune() {
     std::vector<Hash256> base_chain;
-    for (const Entry* e = &states.at(finalized); !e->state;) {
+    for (const Entry* e : unkept_from(states.at(finalized), base_parents())) {
       base_chain.push_back(e->parent);
-      e = &base_parent(*e);
     }
     std::map<Hash256, Entry> kept_bases;
     for (const Hash256& h : base_chain) {

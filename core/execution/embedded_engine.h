@@ -5,10 +5,11 @@
 // per block costs about what the block touched. A run (execute_run) executes its blocks in
 // place on one state and keeps only the state its last block reached; a state not kept is
 // rebuilt (re-executed from the nearest kept one, at most a run's length below) when it is
-// asked for, so every known block still has its state, as far as callers can tell. Requests queue in arrival order and run
-// one per executor task; every callback runs from such a task, never inside the call that
-// passed it (callers see no re-entrancy), and a request made from inside a callback runs
-// after it. No threads, no clock (stalls use Executor::after), no floating point.
+// asked for, so every known block still has its state, as far as callers can tell.
+// Requests queue in arrival order and run one per executor task; every callback runs from
+// such a task, never inside the call that passed it (callers see no re-entrancy), and a
+// request made from inside a callback runs after it. No threads, no clock (stalls use
+// Executor::after), no floating point.
 // Threading: requests (and set_fault) may come from a strand other than `executor` (the
 // engine actor's, in the real runtime); the queue between the two is locked. The jobs and
 // the synchronous accessors below touch the states without a lock: accessors only where
