@@ -38,6 +38,15 @@ XOnlyPublicKey SecretKey::xonly_public_key() const {
   secp256k1_keypair keypair;
   ALYS_ASSERT(secp256k1_keypair_create(secp256k1_ctx(), &keypair, bytes_.data()) == 1,
               "keypair_create failed on a validated secret key");
+  static_assert(sizeof(keypair) == 96, "secp256k1_keypair layout");
+  std::array<std::uint8_t, 96> raw;
+  std::memcpy(raw.data(), &keypair, sizeof(keypair));
+  return crypto_internal::xonly_of_keypair(raw);
+}
+
+XOnlyPublicKey crypto_internal::xonly_of_keypair(const std::array<std::uint8_t, 96>& raw) {
+  secp256k1_keypair keypair;
+  std::memcpy(&keypair, raw.data(), sizeof(keypair));
   secp256k1_xonly_pubkey xonly;
   ALYS_ASSERT(secp256k1_keypair_xonly_pub(secp256k1_ctx(), &xonly, nullptr, &keypair) == 1,
               "keypair_xonly_pub failed");

@@ -24,6 +24,12 @@
 namespace alys {
 
 class XOnlyPublicKey;
+
+namespace crypto_internal {
+// The x-only public key of a libsecp256k1 keypair (its 96 opaque bytes): read off the
+// keypair, which already holds the point, so no point multiplication is done again.
+XOnlyPublicKey xonly_of_keypair(const std::array<std::uint8_t, 96>& keypair);
+}  // namespace crypto_internal
 class PublicKey;
 
 class SecretKey {
@@ -72,6 +78,7 @@ class XOnlyPublicKey {
  private:
   friend class SecretKey;
   friend class PublicKey;
+  friend XOnlyPublicKey crypto_internal::xonly_of_keypair(const std::array<std::uint8_t, 96>&);
   XOnlyPublicKey() = default;
   std::array<std::uint8_t, kSize> bytes_{};
   std::array<std::uint8_t, 64> parsed_{};

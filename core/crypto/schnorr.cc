@@ -68,11 +68,19 @@ SchnorrSignature schnorr_sign(const SecretKey& key, ByteView message, const Hash
   return sig;
 }
 
-SchnorrSigner::SchnorrSigner(const SecretKey& key) : public_key_(key.xonly_public_key()) {
-  static_assert(sizeof(secp256k1_keypair) == sizeof(keypair_), "keypair layout");
+namespace {
+std::array<std::uint8_t, 96> keypair_bytes(const SecretKey& key) {
+  static_assert(sizeof(secp256k1_keypair) == 96, "keypair layout");
   const secp256k1_keypair keypair = make_keypair(key);
-  std::memcpy(keypair_.data(), &keypair, sizeof(keypair));
+  std::array<std::uint8_t, 96> out;
+  std::memcpy(out.data(), &keypair, sizeof(keypair));
+  return out;
 }
+}  // namespace
+
+// One point multiplication (the keypair's), not two: the public key is read off the keypair.
+SchnorrSigner::SchnorrSigner(const SecretKey& key)
+    : keypair_(keypair_bytes(key)), public_key_(crypto_internal::xonly_of_keypair(keypair_)) {}
 
 SchnorrSignature SchnorrSigner::sign(ByteView message, const Hash256& aux_rand) const {
   secp256k1_keypair keypair;
