@@ -39,14 +39,18 @@ class Workload {
  public:
   using Sent = SentTransfer;
 
+  // `keys` and `addresses`: the run's accounts (WorkloadAccounts), which outlive the workload.
   Workload(sim::World& world, ChainRecorder& recorder, VerifyCache& made_here,
-           std::size_t accounts, std::size_t nodes)
+           const std::vector<SchnorrSigner>& keys, const std::vector<EvmAddress>& addresses,
+           std::size_t nodes)
       : world_(world),
         recorder_(recorder),
         made_here_(made_here),
         rng_(world.stream("workload")),
-        nodes_(nodes) {
-    for (std::size_t i = 0; i < accounts; ++i) keys_.emplace_back(account_key(i));
+        nodes_(nodes),
+        keys_(keys),
+        addresses_(addresses) {
+    const std::size_t accounts = keys_.size();
     nonces_.assign(accounts, 0);
     in_flight_.resize(accounts);
     endpoint_.resize(accounts);
@@ -55,7 +59,7 @@ class Workload {
   static constexpr std::size_t kMaxInFlight = 16;
 
   static Wei initial_balance() { return workload_initial_balance(); }
-  EvmAddress address(std::size_t i) const { return account_address(keys_[i].public_key()); }
+  const EvmAddress& address(std::size_t i) const { return addresses_[i]; }
 
   void tick(bool submit_new) {
     const std::size_t n = keys_.size();
@@ -130,7 +134,8 @@ class Workload {
   VerifyCache& made_here_;
   Xoshiro256ss rng_;
   std::size_t nodes_;
-  std::vector<SchnorrSigner> keys_;
+  const std::vector<SchnorrSigner>& keys_;
+  const std::vector<EvmAddress>& addresses_;
   std::vector<std::uint64_t> nonces_;
   std::vector<std::deque<Sent>> in_flight_;
   std::vector<NodeId> endpoint_;  // per account
@@ -290,8 +295,14 @@ ChainResult run_chain(const ChainOptions& options) {
   for (std::size_t i = 0; i < options.authorities; ++i) {
     spec->authorities.push_back(sim_node_key(i).xonly_public_key().bytes());
   }
+  // Each account's key pair and address, derived once: a point multiplication each.
+  std::vector<SchnorrSigner> account_keys;
+  std::vector<EvmAddress> account_addresses;
+  account_keys.reserve(options.accounts);
   for (std::size_t i = 0; i < options.accounts; ++i) {
-    spec->allocations.push_back({workload_address(i), Workload::initial_balance()});
+    account_keys.emplace_back(account_key(i));
+    account_addresses.push_back(account_address(account_keys.back().public_key()));
+    spec->allocations.push_back({account_addresses.back(), Workload::initial_balance()});
   }
 
   // Bitcoin (issue 6): the federation is the authorities, with Alys's majority threshold.
@@ -373,7 +384,7 @@ ChainResult run_chain(const ChainOptions& options) {
   }
 
   const Instant end_of_load = Instant{} + options.duration;
-  Workload workload(world, recorder, *verify_cache, options.accounts, total);
+  Workload workload(world, recorder, *verify_cache, account_keys, account_addresses, total);
   Miner miner(world, total, options.miner_mean);
   miner.schedule(end_of_load);
   // Outlives the run: scheduled copies call back through it.
@@ -507,7 +518,8 @@ ChainResult run_chain(const ChainOptions& options) {
                          {},
                          workload.all(),
                          {},
-                         {}};
+                         {},
+                         account_addresses};
   evidence.replay = replay_chain(evidence.final_chain, *spec, *verify_cache);
   for (const SentTransfer& sent : workload.all()) {
     if (evidence.replay.applied.count(sent.hash) != 0) ++result.txs_applied;

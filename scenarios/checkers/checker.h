@@ -50,6 +50,7 @@ struct ChainEvidence {
   // their checkers report the failures under their own names.
   std::vector<CheckFailure> pegin_failures;
   std::vector<CheckFailure> pegout_failures;
+  const std::vector<EvmAddress>& accounts;  // workload account i's address (workload_address(i))
 };
 
 // True iff the schedule made `node` a Byzantine authority (chaos::Equivocate) at `at`: its

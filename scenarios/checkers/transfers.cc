@@ -61,7 +61,7 @@ class Transfers final : public Checker {
     const std::size_t accounts = e.options.accounts;
     std::vector<Wei> expected(accounts, workload_initial_balance());
     std::map<EvmAddress, std::size_t> index;
-    for (std::size_t i = 0; i < accounts; ++i) index[workload_address(i)] = i;
+    for (std::size_t i = 0; i < accounts; ++i) index[e.accounts[i]] = i;
     std::uint64_t lost = 0;
     std::string lost_evidence;  // the first few, enough to find them in a replay's log
     for (const SentTransfer& sent : e.transfers) {
@@ -88,7 +88,7 @@ class Transfers final : public Checker {
     }
     const Ledger& state = *e.replay.state;
     for (std::size_t i = 0; i < accounts; ++i) {
-      const Wei got = state.account(workload_address(i)).balance;
+      const Wei got = state.account(e.accounts[i]).balance;
       if (got != expected[i]) {
         fail(e, out, fmt::format("account {} balance {} but the workload expects {}", i,
                                  got.to_string(), expected[i].to_string()));
