@@ -17,10 +17,11 @@ Status missing_height(std::uint64_t height, std::string_view why) {
 
 }  // namespace
 
-Result<std::vector<SignedBlock>> ChainStore::load_canonical(const ChainPointer& head) {
+Status ChainStore::load_canonical(const ChainPointer& head, LoadedChain& out) {
   std::unique_ptr<StorageIterator> it = storage_.iterate();
   if (!it) return Status::failed_precondition("chain store: storage cannot iterate");
-  std::vector<SignedBlock> blocks;
+  std::vector<SignedBlock>& blocks = out.blocks;
+  std::vector<Hash256>& hashes = out.hashes;
   std::optional<std::uint64_t> prev_height;
   Hash256 prev_hash;
   for (it->seek(canonical_key(0)); it->valid() && it->key()[0] == kCanonicalPrefix; it->next()) {
@@ -54,6 +55,7 @@ Result<std::vector<SignedBlock>> ChainStore::load_canonical(const ChainPointer& 
           b.parent_hash.to_hex(), prev_hash.to_hex()));
     }
     blocks.push_back(std::move(**block));
+    hashes.push_back(*hash);  // this->block() checked the block hashes to it
     prev_height = *height;
     prev_hash = *hash;
   }
@@ -71,7 +73,7 @@ Result<std::vector<SignedBlock>> ChainStore::load_canonical(const ChainPointer& 
         fmt::format("chain store: key m/head: names {} but canonical height {} is {}",
                     head.hash.to_hex(), head.height, prev_hash.to_hex()));
   }
-  return blocks;
+  return Status::ok();
 }
 
 Result<LoadedChain> ChainStore::load() {
@@ -91,9 +93,7 @@ Result<LoadedChain> ChainStore::load() {
     }
     return out;
   }
-  Result<std::vector<SignedBlock>> blocks = load_canonical(*out.head);
-  if (!blocks) return blocks.error();
-  out.blocks = std::move(*blocks);
+  if (Status s = load_canonical(*out.head, out); !s) return s;
   if (out.finalized) {
     const ChainPointer& f = *out.finalized;
     if (f.height < out.first_height() || f.height > out.head->height) {

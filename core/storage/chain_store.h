@@ -135,8 +135,8 @@ class ChainStore {
   // Reads `key`: nullopt when absent; other errors prefixed with the key's name.
   Result<std::optional<Bytes>> get_optional(ByteView key);
   Result<std::optional<ChainPointer>> pointer(std::string_view key);
-  // The canonical chain up to `head` (load's main part).
-  Result<std::vector<SignedBlock>> load_canonical(const ChainPointer& head);
+  // The canonical chain up to `head` into out.blocks and out.hashes (load's main part).
+  Status load_canonical(const ChainPointer& head, LoadedChain& out);
 
   Storage& storage_;
 };

@@ -72,6 +72,9 @@ struct LoadedChain {
   // The canonical chain from its first stored height (0, or 1 when genesis is implied) up
   // to head, in height order; verified against the index, heights and parent links.
   std::vector<SignedBlock> blocks;
+  // hashes[i] is blocks[i]'s hash, checked against the block when it was read (so a reader
+  // need not hash the block again).
+  std::vector<Hash256> hashes;
   // The highest slot this node recorded a signature for (it must never sign at or below a
   // slot it signed for a different block).
   std::optional<std::uint64_t> highest_signed_slot;

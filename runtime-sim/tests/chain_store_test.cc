@@ -186,6 +186,9 @@ TEST(ChainStore, LoadReturnsTheChainInHeightOrderAcrossByteBoundaries) {
   ASSERT_TRUE(l) << l.error().to_string();
   EXPECT_EQ(l->blocks.size(), 600u);
   EXPECT_EQ(l->blocks, chain);
+  // Each block's hash comes with it, so a reader need not hash it again.
+  ASSERT_EQ(l->hashes.size(), l->blocks.size());
+  for (std::size_t i = 0; i < chain.size(); ++i) EXPECT_EQ(l->hashes[i], hash_of(chain[i])) << i;
 }
 
 TEST(ChainStore, ChainMayStartAtHeightOneWhenGenesisIsImplied) {
