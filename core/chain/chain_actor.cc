@@ -186,9 +186,12 @@ Status ChainActor::on_loaded(actor::Reply<storage::LoadedChain>& r) {
   }
   storage::LoadedChain& loaded = r.result.value();
   highest_signed_slot_ = loaded.highest_signed_slot;
-  for (SignedBlock& b : loaded.blocks) {
+  for (std::size_t i = 0; i < loaded.blocks.size(); ++i) {
+    SignedBlock& b = loaded.blocks[i];
     if (b.block.height == 0) continue;  // genesis is rebuilt from the spec
-    enqueue(Pending{std::move(b), Origin::kLoad, std::nullopt, 0});
+    std::optional<Hash256> hash;
+    if (i < loaded.hashes.size()) hash = loaded.hashes[i];
+    enqueue(Pending{std::move(b), Origin::kLoad, std::nullopt, 0, nullptr, hash});
   }
   ready_ = true;
   ALYS_LOG(env().log(), kInfo, "chain: loaded {} stored blocks, re-importing",
@@ -208,7 +211,7 @@ Status ChainActor::on_block(InboundBlock& m) {
     }
     return Status::ok();
   }
-  enqueue(Pending{std::move(m.block), Origin::kGossip, m.from, 0});
+  enqueue(Pending{std::move(m.block), Origin::kGossip, m.from, 0, std::move(m.frame)});
   pump();
   return Status::ok();
 }
@@ -398,6 +401,8 @@ Status ChainActor::on_get_account(GetAccount& m) {
 
 // --- the import pipeline ---------------------------------------------------------------
 
+Hash256 ChainActor::hash_of(const Pending& p) { return p.hash ? *p.hash : block_hash(p.block.block); }
+
 void ChainActor::enqueue(Pending p, bool front) {
   if (p.origin == Origin::kGossip) ++queued_gossip_;
   if (front) {
@@ -414,7 +419,7 @@ void ChainActor::pump() {
     Pending p = std::move(queue_.front());
     queue_.pop_front();
     if (p.origin == Origin::kGossip) --queued_gossip_;
-    const Hash256 hash = block_hash(p.block.block);
+    const Hash256 hash = hash_of(p);
     if (const BlockTree::Entry* known = tree_->get(hash)) {
       (void)known;
       for (const Approval& a : p.block.approvals) {
@@ -513,7 +518,7 @@ std::vector<ChainActor::Follower> ChainActor::take_chain(Origin origin, Hash256 
     if (next.origin != origin || next.block.block.parent_hash != tip) break;
     // A synced block with peg-ins waits for the bridge's check before it executes.
     if (origin == Origin::kSync && !next.block.block.pegins.empty()) break;
-    const Hash256 hash = block_hash(next.block.block);
+    const Hash256 hash = hash_of(next);
     if (tree_->contains(hash)) break;  // pump() merges its approvals instead
     chain.push_back(Follower{std::move(queue_.front()), hash});
     queue_.pop_front();
@@ -937,6 +942,9 @@ void ChainActor::on_imported(Pending p, const Hash256& hash,
   const bool from_disk = p.origin == Origin::kLoad;
   if (assumed_valid(p.block.block.height, hash)) ++assumed_valid_imports_;
   pegout_books_[hash] = std::move(book);
+  // Approvals are only ever added to a tree block, so an unchanged count means the tree's
+  // copy is still the block the frame decoded to.
+  const std::size_t received_approvals = p.block.approvals.size();
   HeadChange change = tree_->insert(std::move(p.block), hash);  // p.block is spent
   if (config_->observer) {
     config_->observer->on_block_imported(env().id(), tree_->get(hash)->block, hash);
@@ -953,8 +961,12 @@ void ChainActor::on_imported(Pending p, const Hash256& hash,
     }
   }
   if ((p.origin == Origin::kGossip || p.origin == Origin::kLocal) && routes_.gossip) {
-    // Re-encoded: the tree's copy may carry more approvals than the one received.
-    routes_.gossip(WireMessage{NewBlock{tree_->get(hash)->block}}, p.from, nullptr);
+    // The frame it came in, as is (the codec is canonical: re-encoding the same block gives
+    // the same bytes, and a receiver's seen cache knows them by that); re-encoded when the
+    // tree's copy has gained approvals since.
+    const SignedBlock& block = tree_->get(hash)->block;
+    SharedFrame frame = block.approvals.size() == received_approvals ? std::move(p.frame) : nullptr;
+    routes_.gossip(WireMessage{NewBlock{block}}, p.from, std::move(frame));
   }
   if (!from_disk) maybe_approve(hash);
   release_orphans(hash);
@@ -1055,8 +1067,8 @@ void ChainActor::replay_engine() {
   std::vector<Pending> blocks;
   blocks.reserve(tree_->head_height());
   for (std::uint64_t h = 1; h <= tree_->head_height(); ++h) {
-    blocks.push_back(Pending{tree_->get(*tree_->canonical_at(h))->block, Origin::kLoad,
-                             std::nullopt, 0});
+    const Hash256 hash = *tree_->canonical_at(h);
+    blocks.push_back(Pending{tree_->get(hash)->block, Origin::kLoad, std::nullopt, 0, nullptr, hash});
   }
   ALYS_LOG(env().log(), kWarn, "chain: engine lost its state; replaying {} blocks", blocks.size());
   tree_ = std::make_unique<BlockTree>(make_genesis(spec_, config_->genesis_state_root),

@@ -71,9 +71,12 @@ namespace alys::chain {
 // Where a block came from (decides gossip, penalties and checks).
 enum class Origin : std::uint8_t { kGossip, kSync, kLocal, kLoad };
 
+// `frame`, for gossip: the frame the block arrived in, relayed as is once imported when the
+// tree's copy still encodes to it (no approval merged in meanwhile).
 struct InboundBlock {
   NodeId from;
   SignedBlock block;
+  SharedFrame frame{};
 };
 // `frame`, for gossip: the frame the message arrived in, relayed as is (ChainRoutes::gossip).
 struct InboundApproval {
@@ -326,7 +329,13 @@ class ChainActor final : public actor::Actor<ChainMsg> {
     Origin origin = Origin::kGossip;
     std::optional<NodeId> from;
     std::uint64_t batch = 0;  // SyncedBlocks batch id, 0 = none
+    SharedFrame frame{};      // the gossip frame `block` was decoded from, if any
+    // The block's hash when already known to be right (read back from our own store, which
+    // checked it), so the pipeline does not hash the block again.
+    std::optional<Hash256> hash{};
   };
+  // p.hash, or the block's hash computed.
+  static Hash256 hash_of(const Pending& p);
   // A block executed in one engine run behind the block in flight (its parent, or its
   // parent's follower): validated once its parent is in the tree, as pump() would have.
   struct Follower {

@@ -233,7 +233,7 @@ void AlysNode::build_tree() {
         [&](auto& m) {
           using T = std::decay_t<decltype(m)>;
           if constexpr (std::is_same_v<T, NewBlock>) {
-            (void)refs->chain.tell(chain::InboundBlock{from, std::move(m.block)});
+            (void)refs->chain.tell(chain::InboundBlock{from, std::move(m.block), frame});
           } else if constexpr (std::is_same_v<T, ApproveBlock>) {
             (void)refs->chain.tell(chain::InboundApproval{from, m, frame});
           } else if constexpr (std::is_same_v<T, NewTx>) {

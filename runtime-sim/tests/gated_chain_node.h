@@ -82,7 +82,7 @@ class GatedEngine final : public execution::ExecutionEngine {
 class ChainNode final : public NodeProgram {
  public:
   ChainNode(Env& env, std::shared_ptr<const chain::ChainConfig> config, Hash256 genesis,
-            std::shared_ptr<BuildGate> gate)
+            std::shared_ptr<BuildGate> gate, chain::ChainRoutes routes = {})
       : system_(env) {
     storage_ = system_.root().spawn<storage::StorageActor>(storage::storage_actor_options());
     const ChainSpec spec = config->spec;
@@ -96,7 +96,7 @@ class ChainNode final : public NodeProgram {
     engine_ = system_.root().spawn<execution::EngineActor>(eo, std::move(factory));
     actor::ChildOptions co;
     co.name = "chain";
-    chain_ = system_.root().spawn<chain::ChainActor>(co, std::move(config), chain::ChainRoutes{},
+    chain_ = system_.root().spawn<chain::ChainActor>(co, std::move(config), std::move(routes),
                                                      engine_, storage_);
   }
   void start() override { system_.start(); }
@@ -154,10 +154,11 @@ struct ThreeAuthorities {
     blk.block.payload.transactions = std::move(txs);
     return blk;
   }
-  // Starts A and runs until `until` (past its load of the empty stored chain).
-  ChainNode& start(Instant until) {
-    w.add_node([config = config, genesis = genesis_hash, gate = gate](Env& env) {
-      return std::make_unique<ChainNode>(env, config, genesis, gate);
+  // Starts A (with `routes`: none by default) and runs until `until` (past its load of the
+  // empty stored chain).
+  ChainNode& start(Instant until, chain::ChainRoutes routes = {}) {
+    w.add_node([config = config, genesis = genesis_hash, gate = gate, routes](Env& env) {
+      return std::make_unique<ChainNode>(env, config, genesis, gate, routes);
     });
     w.run_until(until);
     return static_cast<ChainNode&>(*w.program(0));
