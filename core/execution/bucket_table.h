@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "core/bitcoin/serialize.h"
+#include "core/crypto/digest_memo.h"
 #include "core/crypto/tagged_hash.h"
 #include "core/runtime/assert.h"
 #include "core/types/hash256.h"
@@ -114,16 +115,17 @@ class BucketTable {
   Hash256 root(std::string_view bucket_tag, std::string_view group_tag,
                std::string_view root_tag) const {
     if (root_cache_) return *root_cache_;
-    const Sha256 bucket_prefix = tagged_hasher(bucket_tag);
-    std::array<Hash256, kGroups> group_digests{};
-    for (std::size_t g = 0; g < kGroups; ++g) {
-      if (groups_[g]) group_digests[g] = refresh(*groups_[g], g, bucket_prefix, group_tag);
-    }
-    Sha256 h = tagged_hasher(root_tag);
+    // Every digest goes through memoized_tagged_hash: each node that executes a block
+    // computes the same ones, and the simulator runs them all in one thread.
+    std::array<std::uint8_t, 8 + kGroups * Hash256::kSize> input{};
     const auto size_le = le_bytes<8>(size_);
-    h.update(ByteView(size_le.data(), size_le.size()));
-    h.update(digest_bytes(group_digests.data(), kGroups));
-    root_cache_ = h.finalize();
+    std::copy(size_le.begin(), size_le.end(), input.begin());
+    for (std::size_t g = 0; g < kGroups; ++g) {
+      if (!groups_[g]) continue;  // all zeros, as the input already holds
+      const Hash256& d = refresh(*groups_[g], g, bucket_tag, group_tag);
+      std::copy(d.bytes().begin(), d.bytes().end(), input.begin() + 8 + g * Hash256::kSize);
+    }
+    root_cache_ = memoized_tagged_hash(root_tag, ByteView(input.data(), input.size()));
     return *root_cache_;
   }
 
@@ -181,7 +183,7 @@ class BucketTable {
   }
 
   // Group `g`'s digest, recomputing its stale bucket digests first.
-  static const Hash256& refresh(Group& group, std::size_t g, const Sha256& bucket_prefix,
+  static const Hash256& refresh(Group& group, std::size_t g, std::string_view bucket_tag,
                                 std::string_view group_tag) {
     if (group.stale.none()) return group.digest;
     ByteWriter w;
@@ -195,8 +197,7 @@ class BucketTable {
       w = ByteWriter();
       w.u32le(static_cast<std::uint32_t>(g * kGroupSize + i));
       for (const Entry& e : *bucket) Traits::digest_entry(w, e.first, e.second);
-      Sha256 h = bucket_prefix;
-      group.digests[i] = h.update(w.data()).finalize();
+      group.digests[i] = memoized_tagged_hash(bucket_tag, w.data());
     }
     group.stale.reset();
     const auto& digests = group.digests;
@@ -204,11 +205,12 @@ class BucketTable {
       group.digest = Hash256{};
       return group.digest;
     }
-    Sha256 h = tagged_hasher(group_tag);
+    std::array<std::uint8_t, 4 + kGroupSize * Hash256::kSize> input;
     const auto index_le = le_bytes<4>(g);
-    h.update(ByteView(index_le.data(), index_le.size()));
-    h.update(digest_bytes(digests.data(), kGroupSize));
-    group.digest = h.finalize();
+    std::copy(index_le.begin(), index_le.end(), input.begin());
+    const ByteView bytes = digest_bytes(digests.data(), kGroupSize);
+    std::copy(bytes.begin(), bytes.end(), input.begin() + 4);
+    group.digest = memoized_tagged_hash(group_tag, ByteView(input.data(), input.size()));
     return group.digest;
   }
 
