@@ -2,7 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
+
+#include "core/crypto/digest_memo.h"
 #include "core/crypto/schnorr.h"
+#include "core/runtime/assert.h"
 #include "core/crypto/sha256.h"
 #include "core/crypto/tagged_hash.h"
 
@@ -13,14 +18,17 @@ Hash256 approval_message(const Hash256& block_hash) {
 }
 
 namespace {
-// What check_approval memoizes a verification under: key, message and signature (each
-// fixed-size), so a hit is exactly the call verified (or made) before.
-Hash256 approval_identity(ByteView key, const Hash256& msg, ByteView signature) {
-  Sha256 h;
-  h.update(key);
-  h.update(msg.view());
-  h.update(signature);
-  return h.finalize();
+// What check_approval memoizes a verification under: the authority's key, the block hash
+// (which fixes the signed message) and the signature, each fixed-size, so a hit is exactly
+// the call verified (or made) before. Every node checks every approval, some twice (alone,
+// then inside the block), so the identity itself comes from a per-thread memo.
+Hash256 approval_identity(ByteView key, const Hash256& block_hash, ByteView signature) {
+  std::array<std::uint8_t, 32 + Hash256::kSize + 64> input;
+  ALYS_ASSERT(key.size() == 32 && signature.size() == 64, "approval_identity: field sizes");
+  std::copy(key.begin(), key.end(), input.begin());
+  std::copy(block_hash.bytes().begin(), block_hash.bytes().end(), input.begin() + 32);
+  std::copy(signature.begin(), signature.end(), input.begin() + 32 + Hash256::kSize);
+  return memoized_tagged_hash("alys/approval-identity", ByteView(input.data(), input.size()));
 }
 }  // namespace
 
@@ -30,7 +38,7 @@ Approval sign_approval(const SchnorrSigner& signer, std::uint32_t authority_inde
   const Hash256 msg = approval_message(block_hash);
   const SchnorrSignature sig = signer.sign(msg.view(), aux_rand);
   if (made_here != nullptr) {
-    made_here->remember_made(approval_identity(signer.public_key().view(), msg, sig.view()));
+    made_here->remember_made(approval_identity(signer.public_key().view(), block_hash, sig.view()));
   }
   Approval out;
   out.authority_index = authority_index;
@@ -48,8 +56,8 @@ Status check_approval(const ChainSpec& spec, const Hash256& block_hash, const Ap
                       VerifyCache* cache) {
   if (Status s = check_approval_index(spec, approval); !s) return s;
   const auto& raw = spec.authorities[approval.authority_index];
-  const Hash256 msg = approval_message(block_hash);
   auto verify = [&] {
+    const Hash256 msg = approval_message(block_hash);
     auto key = XOnlyPublicKey::from_bytes(ByteView{raw.data(), raw.size()});
     auto sig = SchnorrSignature::from_bytes(
         ByteView{approval.signature.data(), approval.signature.size()});
@@ -58,7 +66,7 @@ Status check_approval(const ChainSpec& spec, const Hash256& block_hash, const Ap
   bool ok = false;
   if (cache != nullptr) {
     ok = cache->verify_keyed(
-        approval_identity(ByteView{raw.data(), raw.size()}, msg,
+        approval_identity(ByteView{raw.data(), raw.size()}, block_hash,
                           ByteView{approval.signature.data(), approval.signature.size()}),
         verify);
   } else {
