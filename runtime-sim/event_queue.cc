@@ -25,7 +25,8 @@ std::uint64_t EventQueue::push(Instant at, std::uint32_t tie_break, EventTag tag
   const std::uint64_t tb = tie_break & ((std::uint32_t{1} << kTieBreakBits) - 1);
   const std::uint64_t seq = sequence_++;
   ALYS_ASSERT(seq <= kSequenceMask, "EventQueue: sequence space exhausted");
-  heap_push(Key{to_ns(at), (tb << (64 - kTieBreakBits)) | seq, slot, s.generation});
+  const Key key{to_ns(at), (tb << (64 - kTieBreakBits)) | seq, slot, s.generation};
+  heap_push(key.time_ns == now_ns_ ? now_ : heap_, key);
   ++live_;
   return (std::uint64_t{s.generation} << 32) | slot;
 }
@@ -41,18 +42,21 @@ bool EventQueue::cancel(std::uint64_t id) {
   --live_;
   // Cancelled keys stay in the heap until popped; rebuild when they dominate so a
   // cancel-heavy workload (ask timeouts) cannot grow the heap without bound.
-  if (heap_.size() > 1024 && heap_.size() > 4 * live_) compact();
+  const std::size_t keys = heap_.size() + now_.size();
+  if (keys > 1024 && keys > 4 * live_) compact();
   return true;
 }
 
 void EventQueue::compact() {
-  std::vector<Key> keys;
-  keys.reserve(live_);
-  for (const Key& k : heap_) {
-    if (!stale(k)) keys.push_back(k);
+  for (std::vector<Key>* heap : {&heap_, &now_}) {
+    std::vector<Key> keys;
+    keys.reserve(heap->size());
+    for (const Key& k : *heap) {
+      if (!stale(k)) keys.push_back(k);
+    }
+    heap->clear();
+    for (const Key& k : keys) heap_push(*heap, k);
   }
-  heap_.clear();
-  for (const Key& k : keys) heap_push(k);
 }
 
 void EventQueue::release(std::uint32_t slot) {
@@ -63,21 +67,30 @@ void EventQueue::release(std::uint32_t slot) {
   free_.push_back(slot);
 }
 
-void EventQueue::drop_stale_top() {
-  while (!heap_.empty() && stale(heap_.front())) heap_pop_top();
+void EventQueue::drop_stale_tops() {
+  while (!heap_.empty() && stale(heap_.front())) heap_pop_top(heap_);
+  while (!now_.empty() && stale(now_.front())) heap_pop_top(now_);
+}
+
+std::vector<EventQueue::Key>& EventQueue::next_heap() {
+  if (now_.empty()) return heap_;
+  if (heap_.empty()) return now_;
+  return before(now_.front(), heap_.front()) ? now_ : heap_;
 }
 
 Instant EventQueue::next_time() {
-  drop_stale_top();
-  ALYS_ASSERT(!heap_.empty(), "EventQueue::next_time on an empty queue");
-  return Instant{Duration{heap_.front().time_ns}};
+  drop_stale_tops();
+  ALYS_ASSERT(!heap_.empty() || !now_.empty(), "EventQueue::next_time on an empty queue");
+  return Instant{Duration{next_heap().front().time_ns}};
 }
 
 bool EventQueue::pop(Popped& out) {
-  drop_stale_top();
-  if (heap_.empty()) return false;
-  const Key top = heap_.front();
-  heap_pop_top();
+  drop_stale_tops();
+  if (heap_.empty() && now_.empty()) return false;
+  std::vector<Key>& heap = next_heap();
+  const Key top = heap.front();
+  heap_pop_top(heap);
+  now_ns_ = top.time_ns;
   Slot& s = slots_[top.slot];
   out.at = Instant{Duration{top.time_ns}};
   out.tag = s.tag;
@@ -87,22 +100,22 @@ bool EventQueue::pop(Popped& out) {
   return true;
 }
 
-void EventQueue::heap_push(Key k) {
-  std::size_t i = heap_.size();
-  heap_.push_back(k);
+void EventQueue::heap_push(std::vector<Key>& h, Key k) {
+  std::size_t i = h.size();
+  h.push_back(k);
   while (i > 0) {
     const std::size_t parent = (i - 1) / kArity;
-    if (!before(k, heap_[parent])) break;
-    heap_[i] = heap_[parent];
+    if (!before(k, h[parent])) break;
+    h[i] = h[parent];
     i = parent;
   }
-  heap_[i] = k;
+  h[i] = k;
 }
 
-void EventQueue::heap_pop_top() {
-  const Key last = heap_.back();
-  heap_.pop_back();
-  const std::size_t n = heap_.size();
+void EventQueue::heap_pop_top(std::vector<Key>& h) {
+  const Key last = h.back();
+  h.pop_back();
+  const std::size_t n = h.size();
   if (n == 0) return;
   std::size_t i = 0;
   for (;;) {
@@ -111,13 +124,13 @@ void EventQueue::heap_pop_top() {
     std::size_t best = first;
     const std::size_t end = first + kArity < n ? first + kArity : n;
     for (std::size_t c = first + 1; c < end; ++c) {
-      if (before(heap_[c], heap_[best])) best = c;
+      if (before(h[c], h[best])) best = c;
     }
-    if (!before(heap_[best], last)) break;
-    heap_[i] = heap_[best];
+    if (!before(h[best], last)) break;
+    h[i] = h[best];
     i = best;
   }
-  heap_[i] = last;
+  h[i] = last;
 }
 
 }  // namespace alys::sim

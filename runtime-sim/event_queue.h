@@ -4,10 +4,14 @@
 // draws it from the seed) so that events due at the same instant run in a seed-dependent
 // order; the sequence number (assigned here, increasing) makes the order total.
 //
-// Storage: callbacks live in a slab of slots reused through a free list; the heap holds
+// Storage: callbacks live in a slab of slots reused through a free list; the heaps hold
 // 24-byte keys only, so sifting never moves a callback. Cancellation is lazy: a cancelled
 // slot is freed at once (its generation bumped) and its stale heap key is skipped on pop.
 // Ids encode (slot, generation), so a stale id never cancels a newer event.
+// Two heaps, one order: most events are posts due at the current instant (the time of the
+// last pop), and they go to a small heap of their own instead of the big one that holds
+// every timer, frame in flight and lazily cancelled timeout; pop and next_time take the
+// least key of the two tops, so the order is exactly that of one heap.
 #pragma once
 
 #include <cstdint>
@@ -93,13 +97,17 @@ class EventQueue {
     const Slot& s = slots_[k.slot];
     return !s.live || s.generation != k.generation;
   }
-  void heap_push(Key k);
-  void heap_pop_top();
-  void drop_stale_top();
+  static void heap_push(std::vector<Key>& heap, Key k);
+  static void heap_pop_top(std::vector<Key>& heap);
+  void drop_stale_tops();
+  // The heap whose top is the next event (drop_stale_tops first). REQUIRES: !empty().
+  std::vector<Key>& next_heap();
   void compact();
   void release(std::uint32_t slot);
 
-  std::vector<Key> heap_;  // 4-ary min-heap by before()
+  std::vector<Key> heap_;  // 4-ary min-heap by before(): events due later than now_ns_
+  std::vector<Key> now_;   // the same, for events pushed due at now_ns_
+  std::int64_t now_ns_ = 0;  // time of the last pop
   std::vector<Slot> slots_;
   std::vector<std::uint32_t> free_;
   std::uint64_t sequence_ = 0;
