@@ -1,13 +1,11 @@
 #include "core/execution/ledger_tx.h"
 
 #include <algorithm>
-#include <array>
-#include <cstdint>
-#include <vector>
 
 #include "core/chain/codec.h"
 #include "core/crypto/schnorr.h"
 #include "core/crypto/tagged_hash.h"
+#include "core/types/recent_memo.h"
 
 namespace alys {
 
@@ -24,34 +22,13 @@ EvmAddress compute_account_address(const KeyBytes& key) {
   return out;
 }
 
-// The addresses of recently seen sender keys, per thread: executing a transaction derives
-// its sender's address, and senders repeat. A pure memo like TxHashMemo below: a hit is
-// the same 32 key bytes.
-class AddressMemo {
- public:
-  EvmAddress address(const KeyBytes& key) {
-    std::uint64_t index = 0;
-    for (std::size_t i = 0; i < sizeof(index); ++i) index = (index << 8) | key[i];
-    Slot& slot = slots_[index % kSlots];
-    if (!slot.used || slot.key != key) slot = Slot{key, compute_account_address(key), true};
-    return slot.address;
-  }
-
- private:
-  static constexpr std::size_t kSlots = 64;
-  struct Slot {
-    KeyBytes key{};
-    EvmAddress address{};
-    bool used = false;
-  };
-  std::array<Slot, kSlots> slots_{};
-};
-
 }  // namespace
 
+// Executing a transaction derives its sender's address, and senders repeat: the addresses
+// of recent keys are remembered per thread (a hit is the same 32 key bytes).
 EvmAddress account_address(const KeyBytes& key) {
-  thread_local AddressMemo memo;
-  return memo.address(key);
+  thread_local RecentMemo<KeyBytes, EvmAddress, 64> memo;
+  return memo.get(leading_u64(key), key, compute_account_address);
 }
 
 // Room for a transfer's encoding in one allocation (a peg-out's address may add more).
@@ -71,43 +48,18 @@ Hash256 compute_ledger_tx_hash(const LedgerTx& tx) {
   return tagged_hash("alys/tx", w.data());
 }
 
-// The hashes of recently hashed transactions, per thread (so no lock). A node hashes each
-// transaction several times (on arrival, executing a block, re-executing it, pruning the
-// mempool, computing block hashes), and in the simulator every node does so within seconds
-// of virtual time: two thirds of a chaos seed's transaction hashing was repeats. A pure
-// memo (DESIGN.md §5): a hit is a transaction equal field by field to the one whose hash a
-// slot holds; anything else is hashed afresh and replaces the slot. Direct-mapped by the
-// signature's first bytes, which a sender chooses freely: colliding on purpose only costs
-// the colliders misses.
-class TxHashMemo {
- public:
-  Hash256 hash(const LedgerTx& tx) {
-    if (slots_.empty()) slots_.resize(kSlots);
-    std::uint64_t index = 0;
-    for (std::size_t i = 0; i < sizeof(index); ++i) index = (index << 8) | tx.signature[i];
-    Slot& slot = slots_[index % kSlots];
-    if (slot.used && slot.tx == tx) return slot.hash;
-    slot.hash = compute_ledger_tx_hash(tx);
-    slot.tx = tx;
-    slot.used = true;
-    return slot.hash;
-  }
-
- private:
-  static constexpr std::size_t kSlots = 512;  // ~120 KB once a thread hashes a transaction
-  struct Slot {
-    LedgerTx tx;
-    Hash256 hash;
-    bool used = false;
-  };
-  std::vector<Slot> slots_;
-};
-
 }  // namespace
 
+// A node hashes each transaction several times (on arrival, executing a block, re-executing
+// it, pruning the mempool), and in the simulator every node does so within seconds of
+// virtual time: two thirds of a chaos seed's transaction hashing was repeats. So the
+// hashes of recent transactions are remembered per thread; a hit is a transaction equal
+// field by field. Slots are picked by the signature's first bytes, which a sender chooses
+// freely: colliding on purpose only costs the colliders misses. 512 slots: ~120 KB once a
+// thread hashes a transaction.
 Hash256 ledger_tx_hash(const LedgerTx& tx) {
-  thread_local TxHashMemo memo;
-  return memo.hash(tx);
+  thread_local RecentMemo<LedgerTx, Hash256, 512> memo;
+  return memo.get(leading_u64(tx.signature), tx, compute_ledger_tx_hash);
 }
 
 void sign_ledger_tx(LedgerTx& tx, const SecretKey& key, const Hash256& aux_rand) {

@@ -42,7 +42,8 @@ RC_GTEST_PROP(DigestMemoProperty, AnySequenceEqualsTaggedHash, ()) {
     if (size > 1) b[(i * 13) % size] ^= static_cast<std::uint8_t>(i >> 8);
     pool.push_back(std::move(b));
   }
-  const auto picks = *rc::gen::container<std::vector<std::size_t>>(rc::gen::inRange<std::size_t>(0, distinct));
+  const auto picks =
+      *rc::gen::container<std::vector<std::size_t>>(rc::gen::inRange<std::size_t>(0, distinct));
   for (std::size_t k : picks) {
     const std::string_view tag = (k % 3 == 0) ? kTagB : kTagA;
     RC_ASSERT(memoized_tagged_hash(tag, pool[k]) == tagged_hash(tag, pool[k]));

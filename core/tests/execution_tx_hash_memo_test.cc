@@ -24,7 +24,8 @@ Hash256 fresh_tx_hash(const LedgerTx& tx) {
 EvmAddress fresh_address(const KeyBytes& key) {
   const Hash256 h = tagged_hash("alys/account", ByteView(key));
   EvmAddress out{};
-  std::copy(h.bytes().end() - static_cast<std::ptrdiff_t>(out.size()), h.bytes().end(), out.begin());
+  std::copy(h.bytes().end() - static_cast<std::ptrdiff_t>(out.size()), h.bytes().end(),
+            out.begin());
   return out;
 }
 
@@ -51,7 +52,9 @@ TEST(TxHashMemo, TransactionsSharingASlotEachGetTheirOwnHash) {
   txs[5].sender_key[31] = 0x12;
   for (int round = 0; round < 3; ++round) {
     for (const LedgerTx& tx : txs) EXPECT_EQ(ledger_tx_hash(tx), fresh_tx_hash(tx));
-    for (auto it = txs.rbegin(); it != txs.rend(); ++it) EXPECT_EQ(ledger_tx_hash(*it), fresh_tx_hash(*it));
+    for (auto it = txs.rbegin(); it != txs.rend(); ++it) {
+      EXPECT_EQ(ledger_tx_hash(*it), fresh_tx_hash(*it));
+    }
   }
   EXPECT_NE(ledger_tx_hash(txs[0]), ledger_tx_hash(txs[3]));
 }

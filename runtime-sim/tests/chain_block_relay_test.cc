@@ -53,7 +53,8 @@ TEST(ChainBlockRelay, AnUnchangedBlockGoesOnInItsFrameAndAMergedOneIsEncodedAgai
   const SharedFrame y_frame = share_frame(encode_frame(WireMessage{NewBlock{y}}));
 
   auto relayed = std::make_shared<std::vector<RelayedBlock>>();
-  ChainNode& node = net.start(net.slot_start(std::max(slot_x, slot_y)) + 100ms, capture_block_relays(relayed));
+  ChainNode& node =
+      net.start(net.slot_start(std::max(slot_x, slot_y)) + 100ms, capture_block_relays(relayed));
 
   // X arrives alone: relayed to everyone but its sender, in the frame it came in.
   ASSERT_TRUE(node.chain().tell(chain::InboundBlock{kPeer, x, x_frame}).is_ok());
@@ -67,7 +68,8 @@ TEST(ChainBlockRelay, AnUnchangedBlockGoesOnInItsFrameAndAMergedOneIsEncodedAgai
   // B's approval of Y comes before Y: the tree's Y then carries two approvals, which the
   // received frame does not, so the relay must not pass that frame on.
   const Approval b_on_y = sign_approval(SchnorrSigner(net.b), 1, y_hash, Hash256{});
-  ASSERT_TRUE(node.chain().tell(chain::InboundApproval{kPeer, ApproveBlock{y_hash, b_on_y}, nullptr}).is_ok());
+  const chain::InboundApproval early{kPeer, ApproveBlock{y_hash, b_on_y}, nullptr};
+  ASSERT_TRUE(node.chain().tell(early).is_ok());
   w.run_for(100ms);
   ASSERT_TRUE(node.chain().tell(chain::InboundBlock{kPeer, y, y_frame}).is_ok());
   w.run_for(100ms);
