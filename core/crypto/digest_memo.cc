@@ -1,5 +1,6 @@
 #include "core/crypto/digest_memo.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -27,14 +28,15 @@ class DigestMemo {
   Hash256 get(std::string_view tag, ByteView data) {
     if (slots_.empty()) slots_.resize(kSlots);
     Slot& slot = slots_[slot_hash(tag, data) % kSlots];
+    // std::equal / std::copy, not memcmp / memcpy: an empty input may have a null data().
     if (slot.size == data.size() && slot.tag == tag &&
-        std::memcmp(slot.bytes.data(), data.data(), data.size()) == 0) {
+        std::equal(data.begin(), data.end(), slot.bytes.begin())) {
       return slot.digest;
     }
     slot.digest = tagged_hash(tag, data);
     slot.tag = tag;
     slot.size = data.size();
-    std::memcpy(slot.bytes.data(), data.data(), data.size());
+    std::copy(data.begin(), data.end(), slot.bytes.begin());
     return slot.digest;
   }
 
