@@ -39,7 +39,8 @@ class Workload {
  public:
   using Sent = SentTransfer;
 
-  // `keys` and `addresses`: the run's accounts (WorkloadAccounts), which outlive the workload.
+  // `keys` and `addresses`: account i's signer and address, made once by run_chain, which
+  // outlive the workload.
   Workload(sim::World& world, ChainRecorder& recorder, VerifyCache& made_here,
            const std::vector<SchnorrSigner>& keys, const std::vector<EvmAddress>& addresses,
            std::size_t nodes)
