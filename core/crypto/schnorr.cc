@@ -8,6 +8,7 @@
 #include <secp256k1_extrakeys.h>
 #include <secp256k1_schnorrsig.h>
 
+#include "core/crypto/fixed_base_signing.h"
 #include "core/crypto/secp256k1_context.h"
 #include "core/runtime/assert.h"
 #include "core/types/hex.h"
@@ -42,12 +43,17 @@ std::atomic<std::uint64_t> g_verifies{0};
 std::array<std::uint8_t, SchnorrSignature::kSize> sign_with(const secp256k1_keypair& keypair,
                                                           ByteView message,
                                                           const Hash256& aux_rand) {
+  g_signs.fetch_add(1, std::memory_order_relaxed);
+  if (variable_time_signing_enabled()) {  // the simulator's choice: fixed_base_signing.h
+    std::array<std::uint8_t, 96> raw;
+    std::memcpy(raw.data(), &keypair, sizeof(keypair));
+    if (auto sig = crypto_internal::fixed_base_schnorr_sign(raw, message, aux_rand)) return *sig;
+  }
   secp256k1_schnorrsig_extraparams params = SECP256K1_SCHNORRSIG_EXTRAPARAMS_INIT;
   // libsecp256k1 takes a non-const pointer but only reads the 32 bytes.
   std::array<std::uint8_t, 32> aux = aux_rand.bytes();
   params.ndata = aux.data();
   std::array<std::uint8_t, SchnorrSignature::kSize> sig{};
-  g_signs.fetch_add(1, std::memory_order_relaxed);
   ALYS_ASSERT(secp256k1_schnorrsig_sign_custom(secp256k1_ctx(), sig.data(), message.data(),
                                                message.size(), &keypair, &params) == 1,
               "schnorrsig_sign_custom failed");
