@@ -46,6 +46,8 @@ class ByteWriter {
 
   const Bytes& data() const { return out_; }
   Bytes take() { return std::move(out_); }
+  // Empties the writer and keeps its buffer, to write the next piece without allocating.
+  void clear() { out_.clear(); }
 
  private:
   void le(std::uint64_t v, int n) {

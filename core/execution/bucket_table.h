@@ -186,7 +186,7 @@ class BucketTable {
   static const Hash256& refresh(Group& group, std::size_t g, std::string_view bucket_tag,
                                 std::string_view group_tag) {
     if (group.stale.none()) return group.digest;
-    ByteWriter w;
+    ByteWriter w(256);  // a bucket of a few entries fits: no regrowth per entry
     for (std::size_t i = 0; i < kGroupSize; ++i) {
       if (!group.stale.test(i)) continue;
       const auto& bucket = group.buckets[i];
@@ -194,7 +194,7 @@ class BucketTable {
         group.digests[i] = Hash256{};
         continue;
       }
-      w = ByteWriter();
+      w.clear();  // one buffer for all of the group's stale buckets
       w.u32le(static_cast<std::uint32_t>(g * kGroupSize + i));
       for (const Entry& e : *bucket) Traits::digest_entry(w, e.first, e.second);
       group.digests[i] = memoized_tagged_hash(bucket_tag, w.data());

@@ -280,7 +280,12 @@ Status NetworkActor::handle(Gossip& m) {
     // Recorded even when no peer is ready, so the echo of our own message is dropped.
     seen_.insert(gossip_id(frame));
   }
-  for (NodeId id : table_.ready(m.except)) send_frame(id, *table_.find(id), frame);
+  // Straight over the table (id order, as ready() lists them): this runs for every message
+  // every node gossips or relays, and a list of ids would cost allocations and lookups.
+  // Sending never changes the table (the transport reports back through the mailbox).
+  for (auto& [id, p] : table_.all()) {
+    if (p.state() == PeerState::kReady && id != m.except) send_frame(id, p, frame);
+  }
   return Status::ok();
 }
 
