@@ -91,6 +91,19 @@ void use_variable_time_signing(bool on) {
 
 bool variable_time_signing_enabled() { return g_enabled.load(std::memory_order_acquire); }
 
+std::optional<std::array<std::uint8_t, 33>> crypto_internal::fixed_base_point(
+    const std::array<std::uint8_t, 32>& k) {
+  secp256k1_pubkey point;
+  if (!table().multiply(k, point)) return std::nullopt;
+  std::array<std::uint8_t, 33> out{};
+  std::size_t size = out.size();
+  ALYS_ASSERT(secp256k1_ec_pubkey_serialize(secp256k1_ctx(), out.data(), &size, &point,
+                                            SECP256K1_EC_COMPRESSED) == 1 &&
+                  size == out.size(),
+              "pubkey_serialize failed");
+  return out;
+}
+
 std::optional<std::array<std::uint8_t, 64>> crypto_internal::fixed_base_schnorr_sign(
     const std::array<std::uint8_t, 96>& keypair_bytes, ByteView message,
     const Hash256& aux_rand) {

@@ -44,5 +44,10 @@ namespace crypto_internal {
 std::optional<std::array<std::uint8_t, 64>> fixed_base_schnorr_sign(
     const std::array<std::uint8_t, 96>& keypair, ByteView message, const Hash256& aux_rand);
 
+// k*G through the table, compressed (33 bytes), for 0 < k < n (big-endian); nullopt for
+// k = 0. What the signer uses for R, exposed so tests can reach scalars no nonce hash can be
+// steered to (1, n - 1, a single nonzero byte in any window).
+std::optional<std::array<std::uint8_t, 33>> fixed_base_point(const std::array<std::uint8_t, 32>& k);
+
 }  // namespace crypto_internal
 }  // namespace alys

@@ -15,6 +15,7 @@
 #include "core/crypto/keys.h"
 #include "core/crypto/schnorr.h"
 #include "core/crypto/secp256k1_context.h"
+#include "core/types/hex.h"
 
 namespace alys {
 namespace {
@@ -44,6 +45,41 @@ std::array<std::uint8_t, 64> libsecp_sign(const std::array<std::uint8_t, 96>& ra
                                              message.size(), &keypair, &params),
             1);
   return sig;
+}
+
+std::array<std::uint8_t, 33> libsecp_point(const std::array<std::uint8_t, 32>& k) {
+  secp256k1_pubkey point;
+  EXPECT_EQ(secp256k1_ec_pubkey_create(secp256k1_ctx(), &point, k.data()), 1);
+  std::array<std::uint8_t, 33> out{};
+  std::size_t size = out.size();
+  EXPECT_EQ(secp256k1_ec_pubkey_serialize(secp256k1_ctx(), out.data(), &size, &point,
+                                          SECP256K1_EC_COMPRESSED),
+            1);
+  return out;
+}
+
+// The table's k*G at the scalars a nonce hash cannot be steered to: one nonzero byte in
+// each window (its first and last entry), 1 and n - 1; and k = 0, which has no point.
+TEST(FixedBaseSigning, TablePointsEqualLibsecp256k1AtEdgeScalars) {
+  std::vector<std::array<std::uint8_t, 32>> scalars;
+  for (std::size_t byte = 0; byte < 32; ++byte) {
+    for (std::uint8_t v : {0x01, 0x80, 0xff}) {
+      std::array<std::uint8_t, 32> k{};
+      k[byte] = v;
+      scalars.push_back(k);
+    }
+  }
+  std::array<std::uint8_t, 32> n_minus_1{};
+  const std::vector<std::uint8_t> n1 = *from_hex(
+      "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364140");
+  std::copy(n1.begin(), n1.end(), n_minus_1.begin());
+  scalars.push_back(n_minus_1);
+  for (const auto& k : scalars) {
+    const auto point = crypto_internal::fixed_base_point(k);
+    ASSERT_TRUE(point.has_value());
+    EXPECT_EQ(*point, libsecp_point(k)) << to_hex(ByteView(k));
+  }
+  EXPECT_FALSE(crypto_internal::fixed_base_point(std::array<std::uint8_t, 32>{}).has_value());
 }
 
 RC_GTEST_PROP(FixedBaseSigning, SameSignatureAsLibsecp256k1,
