@@ -4,7 +4,7 @@
 // child process per seed as `alys-sim sweep` runs them; and the wall time of one simulated
 // hour of the same network under chaos. The target: 1,000 seeds in at most 60 s on 2 cores,
 // i.e. at least 16.7 seeds/s with --jobs 2. BM_SignatureFloorPerSeed measures how much of a
-// seed is signature work that only faster cryptography could shorten.
+// seed is signature work, made as alys-sim makes it (bench_main.cc: the fixed-base table).
 #include <benchmark/benchmark.h>
 
 #include "core/crypto/schnorr.h"
@@ -61,7 +61,8 @@ void BM_ChaosSimulatedHour(benchmark::State& state) {
 BENCHMARK(BM_ChaosSimulatedHour)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 // What no simulator speed can remove from a seed: the BIP-340 signatures its network makes
-// and checks (real signatures, each checked once thanks to the shared VerifyCache). Runs
+// and checks (real signatures, each checked once thanks to the shared VerifyCache; made
+// through the fixed-base table, as alys-sim makes them). Runs
 // one seed of the 10-minute chaos scenario to count them, then makes and checks that many
 // on their own, one iteration per seed. Time per iteration is the signature floor of one
 // seed; floor_seeds_per_s_2_jobs is the most BM_SweepSeeds/2 could reach if everything
