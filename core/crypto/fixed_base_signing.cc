@@ -1,8 +1,8 @@
 #include "core/crypto/fixed_base_signing.h"
 
+#include <array>
 #include <atomic>
 #include <cstring>
-#include <memory>
 #include <mutex>
 #include <vector>
 
