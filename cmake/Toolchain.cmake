@@ -26,6 +26,41 @@ if(ALYS_PLANTED_BUGS)
   add_compile_definitions(ALYS_PLANTED_BUGS=1)
 endif()
 
+# Profile-guided optimisation (GCC), for the trees scripts/build_pgo.sh makes for long
+# sweeps. ALYS_PGO=generate instruments every object and writes profiles to
+# ALYS_PGO_PROFILE_DIR when an instrumented program exits; ALYS_PGO=use compiles with
+# them and with link-time optimisation. -fprofile-prefix-path strips the build tree from
+# each object's path, so the two trees (build/pgo-gen, build/pgo) name an object's profile
+# alike. -fprofile-partial-training: code the training never ran (the real node's paths,
+# rare faults) keeps normal optimisation instead of being treated as cold.
+set(ALYS_PGO "" CACHE STRING "Profile-guided optimisation: empty, generate or use (GCC only)")
+set(ALYS_PGO_PROFILE_DIR "" CACHE PATH "Where ALYS_PGO=generate writes profiles and =use reads them")
+if(ALYS_PGO)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    message(FATAL_ERROR "ALYS_PGO needs GCC; the compiler is ${CMAKE_CXX_COMPILER_ID}")
+  endif()
+  if(NOT IS_ABSOLUTE "${ALYS_PGO_PROFILE_DIR}")
+    message(FATAL_ERROR "ALYS_PGO needs ALYS_PGO_PROFILE_DIR, an absolute path (got '${ALYS_PGO_PROFILE_DIR}')")
+  endif()
+  if(ALYS_PGO STREQUAL "generate")
+    add_compile_options(-fprofile-generate=${ALYS_PGO_PROFILE_DIR} -fprofile-update=single
+                        -fprofile-prefix-path=${CMAKE_BINARY_DIR})
+    add_link_options(-fprofile-generate=${ALYS_PGO_PROFILE_DIR})
+  elseif(ALYS_PGO STREQUAL "use")
+    add_compile_options(-fprofile-use=${ALYS_PGO_PROFILE_DIR} -fprofile-partial-training
+                        -fprofile-correction -Wno-missing-profile
+                        -fprofile-prefix-path=${CMAKE_BINARY_DIR})
+    set(CMAKE_INTERPROCEDURAL_OPTIMIZATION ON)
+    # The link step compiles again (LTO) and repeats GCC 12's libstdc++ false positives
+    # that the compile flags above already keep quiet.
+    if(CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+      add_link_options(-Wno-stringop-overread -Wno-stringop-overflow -Wno-array-bounds -Wno-restrict)
+    endif()
+  else()
+    message(FATAL_ERROR "ALYS_PGO must be empty, 'generate' or 'use' (got '${ALYS_PGO}')")
+  endif()
+endif()
+
 if(ALYS_SANITIZE)
   set(ALYS_SANITIZER_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=undefined
       -fno-omit-frame-pointer)

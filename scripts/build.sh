@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Configures and builds one build tree. Usage: scripts/build.sh [release|asan|dist] [ninja targets...]
+# Configures and builds one build tree. Usage: scripts/build.sh [release|asan|dist|pgo] [ninja targets...]
 #   release  build/release: optimised, assertions (ALYS_ASSERT) on, tests and benchmarks
 #   asan     build/asan: Clang, AddressSanitizer + UndefinedBehaviorSanitizer, the tests and
 #            the libFuzzer targets (no benchmarks)
 #   dist     build/dist: what an operator installs (alys-node, alys-sim): optimised, no
 #            tests, no benchmarks, and so no planted bugs (ALYS_PLANTED_BUGS follows tests)
+#   pgo      build/pgo: alys-sim and alys-bench for long sweeps, compiled with a profile of
+#            the simulator and with LTO (scripts/build_pgo.sh; takes no targets)
 # Uses Ninja and ccache; a second run rebuilds only what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,8 +30,9 @@ case "$preset" in
                                -DALYS_TEST_OPT_FLAGS=-O0
                                "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG"
                                "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG") ;;
+  pgo) exec scripts/build_pgo.sh ;;
   dist) dir=build/dist; flags=(-DCMAKE_BUILD_TYPE=Release -DALYS_BUILD_TESTS=OFF -DALYS_BUILD_BENCH=OFF) ;;
-  *) echo "build.sh: unknown preset '$preset' (release|asan|dist)" >&2; exit 2 ;;
+  *) echo "build.sh: unknown preset '$preset' (release|asan|dist|pgo)" >&2; exit 2 ;;
 esac
 
 if [[ ! -f $dir/build.ninja ]]; then
