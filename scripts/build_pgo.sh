@@ -8,15 +8,16 @@
 # the release tree, so `sweep --plant` works; tests are not built.
 #
 #   1. build/pgo-gen: alys-sim instrumented (ALYS_PGO=generate, cmake/Toolchain.cmake).
-#   2. Training, only when that binary changed since the last one: every scenario of
-#      scenarios/ for seeds 1..2 (ALYS_PGO_SEEDS), one `run` per process over all cores.
+#   2. Training, only when that binary or the seeds changed since the last training: every
+#      scenario of scenarios/ for seeds 1..2 (ALYS_PGO_SEEDS), one `run` per process.
 #      Profiles go to build/pgo-profile; each run's trace hash to build/pgo-profile/hashes.
 #   3. build/pgo: alys-sim and alys-bench with the profile (ALYS_PGO=use) and LTO. After a
-#      new training every object is compiled again (ccache keeps those whose profile did
-#      not change).
+#      new training every object is compiled again.
 #   4. The optimised alys-sim runs the training runs again: any trace hash that differs
 #      fails the build (exit 1). That would be a compiler bug or undefined behaviour.
-# Uses Ninja and ccache; ALYS_BUILD_JOBS sets the build's -j as in build.sh.
+# Uses Ninja; ccache 4.7 passes these compiles through uncached (it does not know
+# -fprofile-prefix-path), so a full build takes ~9 min on 2 cores. ALYS_BUILD_JOBS sets
+# the -j and the training's parallelism, as in build.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -25,6 +26,10 @@ gen=build/pgo-gen
 use=build/pgo
 profile=$root/build/pgo-profile
 seeds=${ALYS_PGO_SEEDS:-1..2}
+if [[ ! $seeds =~ ^[0-9]+(\.\.[0-9]+)?$ ]]; then
+  echo "build_pgo.sh: ALYS_PGO_SEEDS must be S or A..B (got '$seeds')" >&2
+  exit 2
+fi
 jobs=${ALYS_BUILD_JOBS:-$(nproc)}
 common=(-DCMAKE_BUILD_TYPE=Release -DALYS_BUILD_TESTS=OFF -DALYS_PLANTED_BUGS=ON
         "-DALYS_PGO_PROFILE_DIR=$profile")
@@ -61,7 +66,7 @@ hash_of_run() {
 export -f hash_of_run
 
 stamp=$profile/trained-binary.sha256
-current=$(sha256sum "$gen/harness/alys-sim" | cut -d' ' -f1)
+current="$(sha256sum "$gen/harness/alys-sim" | cut -d' ' -f1) seeds $seeds"
 if [[ ! -f $stamp || $(cat "$stamp") != "$current" ]]; then
   echo "build_pgo.sh: training on scenarios/ seeds $seeds"
   rm -rf "$profile"
