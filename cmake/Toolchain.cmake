@@ -15,8 +15,9 @@ set(ALYS_WARNING_FLAGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
   # GCC 12 reports false positives inside libstdc++ (vector<uint8_t> compares at -O2+:
   # GCC bugs 105329, 105651); they are not about our code, so keep them from -Werror.
-  list(APPEND ALYS_WARNING_FLAGS -Wno-stringop-overread -Wno-stringop-overflow -Wno-array-bounds
-       -Wno-restrict)
+  set(ALYS_GCC12_FALSE_POSITIVES -Wno-stringop-overread -Wno-stringop-overflow -Wno-array-bounds
+      -Wno-restrict)
+  list(APPEND ALYS_WARNING_FLAGS ${ALYS_GCC12_FALSE_POSITIVES})
 endif()
 if(ALYS_WERROR)
   list(APPEND ALYS_WARNING_FLAGS -Werror)
@@ -52,10 +53,8 @@ if(ALYS_PGO)
                         -fprofile-prefix-path=${CMAKE_BINARY_DIR})
     set(CMAKE_INTERPROCEDURAL_OPTIMIZATION ON)
     # The link step compiles again (LTO) and repeats GCC 12's libstdc++ false positives
-    # that the compile flags above already keep quiet.
-    if(CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
-      add_link_options(-Wno-stringop-overread -Wno-stringop-overflow -Wno-array-bounds -Wno-restrict)
-    endif()
+    # that ALYS_WARNING_FLAGS already keeps quiet at compile time (empty on GCC 13+).
+    add_link_options(${ALYS_GCC12_FALSE_POSITIVES})
   else()
     message(FATAL_ERROR "ALYS_PGO must be empty, 'generate' or 'use' (got '${ALYS_PGO}')")
   endif()

@@ -64,6 +64,10 @@ hash_of_run() {
   echo "$2 $3 $hash"
 }
 export -f hash_of_run
+# Every training run with binary $1, sorted, into file $2.
+hashes_of_runs() {
+  runs | xargs -P "$jobs" -L 1 bash -c 'hash_of_run "$0" "$1" "$2"' "$1" | sort >"$2"
+}
 
 stamp=$profile/trained-binary.sha256
 current="$(sha256sum "$gen/harness/alys-sim" | cut -d' ' -f1) seeds $seeds"
@@ -71,8 +75,7 @@ if [[ ! -f $stamp || $(cat "$stamp") != "$current" ]]; then
   echo "build_pgo.sh: training on scenarios/ seeds $seeds"
   rm -rf "$profile"
   mkdir -p "$profile"
-  runs | xargs -P "$jobs" -L 1 bash -c 'hash_of_run "$0" "$1" "$2"' "$gen/harness/alys-sim" \
-    | sort >"$profile/hashes"
+  hashes_of_runs "$gen/harness/alys-sim" "$profile/hashes"
   echo "$current" >"$stamp"
   retrained=1
 fi
@@ -86,8 +89,7 @@ fi
 cmake --build "$use" -j "$jobs" --target alys-sim alys-bench
 
 echo "build_pgo.sh: checking that $use/harness/alys-sim replays the training runs"
-runs | xargs -P "$jobs" -L 1 bash -c 'hash_of_run "$0" "$1" "$2"' "$use/harness/alys-sim" \
-  | sort >"$profile/hashes.optimised"
+hashes_of_runs "$use/harness/alys-sim" "$profile/hashes.optimised"
 if ! diff "$profile/hashes" "$profile/hashes.optimised"; then
   echo "build_pgo.sh: the optimised alys-sim replays differently from the instrumented one" >&2
   exit 1
