@@ -77,9 +77,10 @@ void add_scenario_commands(CLI::App& app, std::vector<Subcommand>& out, std::ost
   auto sweep_shard = std::make_shared<std::string>();
   auto sweep_quiet = std::make_shared<bool>(false);
   auto* sweep_cmd = app.add_subcommand(
-      "sweep", "Run many seeds of many scenarios, one child process per run, over all cores;\n"
-               "print a progress line, a table per scenario and the failures by checker with\n"
-               "their replay commands. --shard i/N runs every N-th run for machine i (merge joins).");
+      "sweep", "Run many seeds of many scenarios in worker processes over all cores (a crash fails\n"
+               "only its run); print a progress line, a table per scenario and the failures by\n"
+               "checker with their replay commands. --shard i/N runs every N-th run for machine i\n"
+               "(merge joins).");
   sweep_cmd->add_option("scenarios", sweep->paths, "Scenario files or folders of *.toml")->required();
   sweep_cmd->add_option("--seeds", *sweep_seeds, "Seeds: S or A..B (inclusive)")->capture_default_str();
   sweep_cmd->add_option("--jobs,-j", sweep->jobs, "Processes at once (0 = one per core)")->capture_default_str();

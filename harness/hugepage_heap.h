@@ -1,7 +1,8 @@
 // Huge pages for the simulator's heap: a process-level speed knob, never a behaviour one.
 //
-// A simulation run builds its whole heap (~30 MB for a 10-minute chaos seed) in a freshly
-// forked child, and each 4 KB page is a page fault the first time it is touched. On the
+// A simulation run builds its whole heap (~30 MB for a 10-minute chaos seed), in a sweep
+// worker's first run on a freshly forked heap, and each 4 KB page is a page fault the first
+// time it is touched (later runs in the worker reuse the pages: harness/process_pool.h). On the
 // 2-core VMs CI uses, those faults were 12% of a seed's CPU time. glibc's malloc backs its
 // heap with transparent huge pages when the tunable glibc.malloc.hugetlb=1 is set (the
 // kernel's THP mode "madvise" is enough), and then a seed takes ~600 faults instead of

@@ -1,7 +1,7 @@
 // Sweep benchmarks (issue 7, DESIGN.md §9): how fast the harness gets through seeds of a
 // 10-simulated-minute chaos scenario (5 authorities + 2 full nodes, 2 transfers/s, crashes,
-// partitions, clogs, clock jumps, latency spikes and loss, then a 60 s quiet tail), one
-// child process per seed as `alys-sim sweep` runs them; and the wall time of one simulated
+// partitions, clogs, clock jumps, latency spikes and loss, then a 60 s quiet tail), in the
+// sweep's worker processes as `alys-sim sweep` runs them; and the wall time of one simulated
 // hour of the same network under chaos. The target: 1,000 seeds in at most 60 s on 2 cores,
 // i.e. at least 16.7 seeds/s with --jobs 2. BM_SignatureFloorPerSeed measures how much of a
 // seed is signature work, made as alys-sim makes it (bench_main.cc: the fixed-base table).

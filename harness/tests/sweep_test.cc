@@ -21,7 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-TEST(ProcessPool, EachTaskRunsInItsOwnProcessAndACrashIsOnlyItsOwn) {
+TEST(ProcessPool, TasksRunInWorkersAndACrashIsOnlyItsOwn) {
   std::vector<ChildOutcome> outcomes(4);
   const pid_t parent = ::getpid();
   const bool ok = run_in_processes(
@@ -47,6 +47,56 @@ TEST(ProcessPool, EachTaskRunsInItsOwnProcessAndACrashIsOnlyItsOwn) {
   EXPECT_TRUE(outcomes[2].exited);
   EXPECT_EQ(outcomes[2].exit_code, 3);
   EXPECT_NE(outcomes[2].describe().find("boom"), std::string::npos);
+}
+
+// The point of workers: a task after the first reuses a process (and its heap) instead of
+// paying for a fresh one; a worker is replaced after tasks_per_worker tasks and after a crash.
+TEST(ProcessPool, AWorkerRunsTasksInTurnUntilSpentOrCrashed) {
+  std::vector<ChildOutcome> outcomes(7);
+  const bool ok = run_in_processes(
+      7, 1,
+      [](std::size_t i) -> std::string {
+        if (i == 4) std::abort();
+        return std::to_string(::getpid());
+      },
+      [&](std::size_t i, ChildOutcome o) { outcomes[i] = std::move(o); },
+      /*tasks_per_worker=*/3);
+  EXPECT_TRUE(ok);
+  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u}) ASSERT_TRUE(outcomes[i].ok()) << i << ": " << outcomes[i].describe();
+  EXPECT_FALSE(outcomes[4].ok());
+  EXPECT_EQ(outcomes[0].output, outcomes[1].output);
+  EXPECT_EQ(outcomes[1].output, outcomes[2].output);
+  EXPECT_NE(outcomes[2].output, outcomes[3].output);  // spent after three: a new worker
+  EXPECT_NE(outcomes[3].output, outcomes[5].output);  // task 4 took its worker down
+  EXPECT_EQ(outcomes[5].output, outcomes[6].output);
+}
+
+// What a task writes to stderr is its own, even in a worker that ran others before it.
+TEST(ProcessPool, StderrBelongsToTheTaskThatWroteIt) {
+  std::vector<ChildOutcome> outcomes(3);
+  run_in_processes(
+      3, 1,
+      [](std::size_t i) -> std::string {
+        std::fprintf(stderr, "note from task %zu\n", i);
+        if (i == 2) std::abort();
+        return "ok";
+      },
+      [&](std::size_t i, ChildOutcome o) { outcomes[i] = std::move(o); });
+  EXPECT_NE(outcomes[0].stderr_tail.find("note from task 0"), std::string::npos);
+  EXPECT_EQ(outcomes[1].stderr_tail, "note from task 1\n");
+  EXPECT_FALSE(outcomes[2].ok());
+  EXPECT_NE(outcomes[2].describe().find("note from task 2"), std::string::npos) << outcomes[2].describe();
+  EXPECT_EQ(outcomes[2].stderr_tail.find("task 1"), std::string::npos);
+}
+
+// Results larger than a pipe's buffer arrive whole, and more workers than tasks is fine.
+TEST(ProcessPool, LargeResultsArriveWhole) {
+  std::vector<std::string> got(2);
+  EXPECT_TRUE(run_in_processes(
+      2, 4, [](std::size_t i) { return std::string(300'000 + i, static_cast<char>('a' + i)); },
+      [&](std::size_t i, ChildOutcome o) { got[i] = std::move(o.output); }));
+  EXPECT_EQ(got[0], std::string(300'000, 'a'));
+  EXPECT_EQ(got[1], std::string(300'001, 'b'));
 }
 
 TEST(Shard, ParsesAndNamesBadInput) {
