@@ -39,9 +39,9 @@ u64 pow2_at_least(u64 n) { return std::bit_ceil(std::max<u64>(n, 1)); }
 // pointer and cached hash), in one malloc chunk.
 u64 map_node(u64 value) { return malloc_chunk_bytes(32 + value); }
 
-// A SharedFrame of `bytes`: its buffer and the make_shared block (control + Bytes).
+// A SharedFrame of `bytes`: its buffer and the make_shared block (control + FrameBuffer).
 u64 frame_item(u64 bytes) {
-  return malloc_chunk_bytes(bytes) + malloc_chunk_bytes(16 + sizeof(Bytes));
+  return malloc_chunk_bytes(bytes) + malloc_chunk_bytes(16 + sizeof(FrameBuffer));
 }
 
 // The ring doubles when full: room for the capacity's worth of sends and as many again of

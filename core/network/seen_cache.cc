@@ -13,27 +13,8 @@ namespace alys::net {
 
 Hash256 gossip_id(ByteView frame) { return sha256(frame); }
 
-namespace {
-// A direct-mapped table keyed by buffer address. `owner` tells a live buffer from a later
-// one at the same address: while the remembered buffer lives the weak_ptr is not expired
-// and no other buffer can have its address; once it dies the entry can never match again.
-struct FrameIdEntry {
-  const Bytes* address = nullptr;
-  std::weak_ptr<const Bytes> owner;
-  Hash256 id;
-};
-constexpr std::size_t kFrameIdEntries = 64;  // frames in flight through one mesh at once
-}  // namespace
-
 Hash256 gossip_id(const SharedFrame& frame) {
-  thread_local std::array<FrameIdEntry, kFrameIdEntries> memo;
-  const auto address = reinterpret_cast<std::uintptr_t>(frame.get());
-  FrameIdEntry& e = memo[(address / alignof(Bytes)) % kFrameIdEntries];
-  if (e.address == frame.get() && !e.owner.expired()) return e.id;
-  e.address = frame.get();
-  e.owner = frame;
-  e.id = gossip_id(ByteView(*frame));
-  return e.id;
+  return frame->digest([](ByteView bytes) { return gossip_id(bytes); });
 }
 
 SeenCache::SeenCache(std::size_t max_entries, std::uint64_t salt, std::size_t initial_entries)

@@ -36,9 +36,9 @@ namespace alys::net {
 // (decode_frame refuses anything but the one encoding), so the same message always has the
 // same id whether we built it or received it.
 Hash256 gossip_id(ByteView frame);
-// gossip_id(*frame), remembered for the buffer while it lives. In the simulator one sent
+// gossip_id(*frame), kept in the buffer (FrameBuffer::digest). In the simulator one sent
 // buffer reaches every node of the mesh (peers forward the SharedFrame they received), so
-// each node would hash the same bytes again; this hashes them once per thread. A memo of a
+// each node would hash the same bytes again; this hashes them once per buffer. A memo of a
 // pure function: the answer is always SHA-256 of the bytes (DESIGN.md §5). REQUIRES: frame
 // is not null and its bytes never change (SharedFrame's contract).
 Hash256 gossip_id(const SharedFrame& frame);

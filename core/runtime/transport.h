@@ -24,18 +24,52 @@
 // Thread rules: callbacks run on the node's executor; call send/connect from it too.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
 #include "core/runtime/node_id.h"
 #include "core/types/bytes.h"
+#include "core/types/hash256.h"
 
 namespace alys {
 
-using SharedFrame = std::shared_ptr<const Bytes>;
+// A frame's bytes (it is a Bytes), plus room for one digest of them that whoever asks
+// first computes and later askers read: a frame gossiped through a mesh reaches every node
+// in the one buffer, and each would otherwise hash the same bytes again. The only digest
+// kept is the network's gossip id (core/network/seen_cache.h); a second user would need a
+// second slot. Thread-safe: a reader either sees the finished digest or computes its own.
+class FrameBuffer : public Bytes {
+ public:
+  explicit FrameBuffer(Bytes bytes) : Bytes(std::move(bytes)) {}
+  FrameBuffer(const FrameBuffer&) = delete;
+  FrameBuffer& operator=(const FrameBuffer&) = delete;
+
+  // compute(bytes) the first time; the stored result after. `compute` must be a pure
+  // function of the bytes, the same one at every call.
+  template <typename Compute>
+  Hash256 digest(Compute&& compute) const {
+    if (state_.load(std::memory_order_acquire) == kReady) return digest_;
+    const Hash256 d = compute(static_cast<const Bytes&>(*this));
+    std::uint8_t expected = kEmpty;
+    if (state_.compare_exchange_strong(expected, kWriting, std::memory_order_acquire)) {
+      digest_ = d;
+      state_.store(kReady, std::memory_order_release);
+    }
+    return d;
+  }
+
+ private:
+  static constexpr std::uint8_t kEmpty = 0, kWriting = 1, kReady = 2;
+  mutable std::atomic<std::uint8_t> state_{kEmpty};
+  mutable Hash256 digest_{};
+};
+
+using SharedFrame = std::shared_ptr<const FrameBuffer>;
 
 inline SharedFrame share_frame(Bytes frame) {
-  return std::make_shared<const Bytes>(std::move(frame));
+  return std::make_shared<const FrameBuffer>(std::move(frame));
 }
 
 class TransportHandler {
