@@ -8,6 +8,7 @@
 #include "chaos/nemesis.h"
 #include "core/bitcoin/auxpow.h"
 #include "core/crypto/tagged_hash.h"
+#include "core/execution/execution_memo.h"
 #include "core/execution/ledger.h"
 #include "scenarios/chain_recorder.h"
 #include "scenarios/checkers/checker.h"
@@ -342,6 +343,8 @@ ChainResult run_chain(const ChainOptions& options) {
   }
   // One memo for every node: each signature is verified once per run (DESIGN.md §5).
   auto verify_cache = std::make_shared<VerifyCache>(VerifyCache::kDefaultCapacity, options.seed);
+  // One run's engines share block executions (the nodes run on this one thread).
+  auto execution_memo = std::make_shared<execution::ExecutionMemo>();
   EvmAddress fee_recipient{};
   fee_recipient[0] = 0xfe;
   for (std::size_t i = 0; i < total; ++i) {
@@ -355,6 +358,7 @@ ChainResult run_chain(const ChainOptions& options) {
     config.observer = &recorder;
     config.chain_verify_cache = verify_cache;
     config.engine_verify_cache = verify_cache;
+    config.execution_memo = execution_memo;
     if (bitcoin) {
       NodeConfig::Bridge b;
       b.config.federation_script_pubkey = bitcoin->federation()->script_pubkey();

@@ -23,6 +23,9 @@
 #include "core/sync/sync_actor.h"
 
 namespace alys {
+namespace execution {
+class ExecutionMemo;
+}
 
 struct NodeConfig {
   std::shared_ptr<const ChainSpec> spec;
@@ -41,6 +44,10 @@ struct NodeConfig {
   // VerifyCache::Threading::kShared (the real node's, node/pre_verifier.h).
   std::shared_ptr<VerifyCache> chain_verify_cache;
   std::shared_ptr<VerifyCache> engine_verify_cache;
+  // Block executions shared between engines (execution::ExecutionMemo): the simulator
+  // passes one to every node of a run; absent in the real node. Not used by a node with a
+  // planted bug (its ledger keeps history outside the state root).
+  std::shared_ptr<execution::ExecutionMemo> execution_memo;
   // Real runtime only; empty in the simulator (whose runs it must not change): the sync
   // actor calls it with every run of blocks a peer sent, in height order, before the
   // chain imports them, so their signatures can be verified ahead on other threads into

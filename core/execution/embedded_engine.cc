@@ -73,6 +73,7 @@ struct EmbeddedEngine::Core {
   Hash256 finalized;
   std::optional<Built> last_built;
   SignatureCheck signature_check;
+  std::shared_ptr<ExecutionMemo> memo;  // null unless shared with other engines
 
   // The request queue and the fault settings are shared by two sides: requests arrive on
   // the caller's strand (the engine actor's) and run on `executor` (the node's), which
@@ -316,9 +317,28 @@ struct EmbeddedEngine::Core {
     auto it = states.find(parent_hash);
     if (it == states.end()) return unknown_block("parent", parent_hash);
     Ledger state = state_at(parent_hash);
+    std::optional<Hash256> parent_root;
+    if (memo) {
+      parent_root = state.state_root();
+      if (const ExecutionMemo::Outcome* shared =
+              memo->find(*parent_root, block_hash, context, payload)) {
+        // Another engine executed exactly this on this very state: the same checks as
+        // make_entry's before executing, then its state and answer.
+        if (Status s = check_height(it->second, context.height); !s) return s;
+        if (Status s = table_room(0); !s) return s;
+        auto [pos, inserted] = states.emplace(
+            block_hash, Entry{shared->state, parent_hash, context.height, shared->result, {}});
+        (void)inserted;
+        return pos->second.result;
+      }
+    }
     auto made = make_entry(it->second, state, parent_hash, block_hash, context, payload,
                            /*defer_root=*/false, /*pending=*/0);
     if (!made) return made.error();
+    if (memo) {
+      memo->remember(ExecutionMemo::Inputs{*parent_root, block_hash, context, payload},
+                     ExecutionMemo::Outcome{state, made->result});
+    }
     made->state = std::move(state);
     auto [pos, inserted] = states.emplace(block_hash, std::move(*made));
     (void)inserted;
@@ -605,6 +625,10 @@ Status EmbeddedEngine::insert_state(const Hash256& block_hash, const Hash256& pa
 
 void EmbeddedEngine::set_signature_check(SignatureCheck check) {
   core_->signature_check = std::move(check);
+}
+
+void EmbeddedEngine::set_execution_memo(std::shared_ptr<ExecutionMemo> memo) {
+  core_->memo = std::move(memo);
 }
 
 }  // namespace alys::execution

@@ -32,6 +32,7 @@
 #include <memory>
 
 #include "core/execution/engine.h"
+#include "core/execution/execution_memo.h"
 #include "core/execution/ledger.h"
 #include "core/runtime/executor.h"
 
@@ -84,6 +85,9 @@ class EmbeddedEngine final : public ExecutionEngine {
   // Replaces signature verification (e.g. with a memo shared across simulated nodes; see
   // SignatureCheck). Empty: verify_ledger_tx_signature.
   void set_signature_check(SignatureCheck check);
+  // Shares block executions with the other engines holding `memo` (the simulator's nodes;
+  // see ExecutionMemo for when that is sound). Null: every block is executed here.
+  void set_execution_memo(std::shared_ptr<ExecutionMemo> memo);
 
  private:
   struct Core;

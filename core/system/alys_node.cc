@@ -157,7 +157,9 @@ void AlysNode::build_tree() {
           ? config_.engine_verify_cache
           : std::make_shared<VerifyCache>(VerifyCache::kDefaultCapacity,
                                           derive_hash_salt(*config_.node_key, "engine-verify"));
-  execution::EngineFactory engine_factory = [spec, genesis_hash, engine_cache](Env& env) {
+  auto execution_memo = config_.execution_memo;
+  execution::EngineFactory engine_factory = [spec, genesis_hash, engine_cache,
+                                             execution_memo](Env& env) {
     auto ledger = Ledger::from_genesis(spec.allocations);
     ledger->set_planted_bug(env.planted_bug());
     auto engine = std::make_unique<execution::EmbeddedEngine>(env.executor(), genesis_hash,
@@ -165,6 +167,9 @@ void AlysNode::build_tree() {
     engine->set_signature_check([engine_cache](const LedgerTx& tx, const Hash256& tx_hash) {
       return engine_cache->verify_keyed(tx_hash, [&] { return verify_ledger_tx_signature(tx); });
     });
+    if (execution_memo && env.planted_bug() == PlantedBug::kNone) {
+      engine->set_execution_memo(execution_memo);
+    }
     return engine;
   };
   engine_ = chain_sup.spawn<execution::EngineActor>(

@@ -245,6 +245,80 @@ TEST(EmbeddedEngineTest, BuildThenExecuteOnAnotherInstanceAgrees) {
   EXPECT_EQ(importer.state_count(), 2u);
 }
 
+// Engines sharing an ExecutionMemo: the second to import a block takes the first one's
+// state and answer, and they agree with an engine that executes on its own; a node whose
+// parent state differs, or a block with another context, misses and executes for itself.
+TEST(EmbeddedEngineMemo, SharedExecutionsAgreeWithExecutingAndMissOnOtherInputs) {
+  ManualExecutor ex;
+  auto memo = std::make_shared<ExecutionMemo>();
+  EmbeddedEngine proposer(ex, kGenesis, genesis_state());
+  EmbeddedEngine first(ex, kGenesis, genesis_state());
+  EmbeddedEngine second(ex, kGenesis, genesis_state());
+  EmbeddedEngine alone(ex, kGenesis, genesis_state());
+  first.set_execution_memo(memo);
+  second.set_execution_memo(memo);
+  const SecretKey a = test_key(1);
+  BuiltPayload built = build(ex, proposer, kGenesis,
+                             request(1, {transfer(a, 0, plain_address(5), Wei::from_sat(100),
+                                                  Wei::from_sat(2))},
+                                     {}, plain_address(77)));
+
+  auto by_first = execute(ex, first, kGenesis, block_id(1), built.context, built.payload);
+  ASSERT_TRUE(by_first.has_value()) << by_first.error().to_string();
+  EXPECT_EQ(memo->hits(), 0u);
+  auto by_second = execute(ex, second, kGenesis, block_id(1), built.context, built.payload);
+  ASSERT_TRUE(by_second.has_value()) << by_second.error().to_string();
+  EXPECT_EQ(memo->hits(), 1u);
+  auto by_alone = execute(ex, alone, kGenesis, block_id(1), built.context, built.payload);
+  ASSERT_TRUE(by_alone.has_value());
+  EXPECT_EQ(by_second->state_root, by_alone->state_root);
+  EXPECT_EQ(by_second->fees_paid, by_alone->fees_paid);
+  EXPECT_EQ(second.state(block_id(1))->state_root(), alone.state(block_id(1))->state_root());
+  EXPECT_EQ(second.account_now(block_id(1), plain_address(5))->balance, Wei::from_sat(100));
+
+  // The shared state is a copy: the second engine builds on it without touching the first's.
+  BuiltPayload next = build(ex, second, block_id(1),
+                            request(2, {transfer(a, 1, plain_address(5), Wei::from_sat(50),
+                                                 Wei::from_sat(2))}));
+  ASSERT_EQ(next.payload.transactions.size(), 1u);
+  EXPECT_EQ(first.account_now(block_id(1), plain_address(5))->balance, Wei::from_sat(100));
+
+  // Another parent state under the same parent hash (a node whose state went wrong) misses
+  // and fails on its own: the stated root is not the one its state reaches.
+  const std::vector<GenesisAllocation> richer = {{address_of(test_key(1)), Wei::from_sat(20'000)},
+                                                 {address_of(test_key(2)), Wei::from_sat(500)}};
+  EmbeddedEngine diverged(ex, kGenesis, *Ledger::from_genesis(richer));
+  diverged.set_execution_memo(memo);
+  auto wrong = execute(ex, diverged, kGenesis, block_id(1), built.context, built.payload);
+  ASSERT_FALSE(wrong.has_value());
+  EXPECT_NE(wrong.error().message().find("state_root"), std::string::npos) << wrong.error().to_string();
+  EXPECT_EQ(memo->hits(), 1u);
+
+  // The same block hash with another context is another execution.
+  EmbeddedEngine third(ex, kGenesis, genesis_state());
+  third.set_execution_memo(memo);
+  BlockContext other = built.context;
+  other.fee_recipient = plain_address(78);
+  auto other_ctx = execute(ex, third, kGenesis, block_id(1), other, built.payload);
+  ASSERT_FALSE(other_ctx.has_value());  // the fees go elsewhere: another root
+  EXPECT_EQ(memo->hits(), 1u);
+}
+
+TEST(ExecutionMemoTest, ForgetsTheOldestPastItsCapacity) {
+  ExecutionMemo memo;
+  const Ledger state = genesis_state();
+  for (std::uint8_t i = 0; i <= ExecutionMemo::kEntries; ++i) {
+    memo.remember(ExecutionMemo::Inputs{Hash256{}, block_id(i), BlockContext{1, {}, {}}, {}},
+                  ExecutionMemo::Outcome{state, ExecutedPayload{}});
+  }
+  EXPECT_EQ(memo.find(Hash256{}, block_id(0), BlockContext{1, {}, {}}, {}), nullptr);
+  EXPECT_NE(memo.find(Hash256{}, block_id(1), BlockContext{1, {}, {}}, {}), nullptr);
+  EXPECT_NE(memo.find(Hash256{}, block_id(ExecutionMemo::kEntries), BlockContext{1, {}, {}}, {}),
+            nullptr);
+  EXPECT_EQ(memo.find(block_id(99), block_id(1), BlockContext{1, {}, {}}, {}),
+            nullptr);
+}
+
 TEST(EmbeddedEngineTest, WrongStateRootFailsNamingBothRoots) {
   ManualExecutor ex;
   EmbeddedEngine engine(ex, kGenesis, genesis_state());
