@@ -72,13 +72,6 @@ bool drain(int fd, std::string& into, std::size_t keep_last) {
   }
 }
 
-std::string frame(const std::string& payload) {
-  const std::uint64_t size = payload.size();
-  std::string out(kFrameHeaderBytes, '\0');
-  std::memcpy(out.data(), &size, kFrameHeaderBytes);
-  return out + payload;
-}
-
 // True when `inbox` starts with a whole frame; its payload's size goes to `size`.
 bool whole_frame(const std::string& inbox, std::uint64_t& size) {
   if (inbox.size() < kFrameHeaderBytes) return false;
@@ -103,7 +96,9 @@ bool whole_frame(const std::string& inbox, std::uint64_t& size) {
       write_all(STDERR_FILENO, "uncaught exception\n");
       ::_exit(3);
     }
-    write_all(channel, frame(result));
+    const std::uint64_t size = result.size();
+    write_all(channel, reinterpret_cast<const char*>(&size), kFrameHeaderBytes);
+    write_all(channel, result);
   }
 }
 
@@ -243,28 +238,24 @@ bool run_in_processes(std::size_t count, std::size_t parallel,
         ChildOutcome outcome;
         outcome.exited = true;
         outcome.output = w.inbox.substr(kFrameHeaderBytes, static_cast<std::size_t>(size));
-        outcome.stderr_tail = std::move(w.stderr_tail);
+        outcome.stderr_tail = std::move(w.stderr_tail);  // assign() clears it for the next
         w.inbox.erase(0, kFrameHeaderBytes + static_cast<std::size_t>(size));
-        w.stderr_tail.clear();
         w.busy = false;
         done(w.task, std::move(outcome));
       }
       if (gone) {
+        // A worker that dies between tasks fails none; one that dies in a task fails it.
         const int status = stop_worker(w);
-        if (w.busy) {
-          ChildOutcome outcome;
-          outcome.exited = WIFEXITED(status);
-          outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
-          outcome.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-          outcome.stderr_tail = std::move(w.stderr_tail);
-          const std::size_t index = w.task;
-          workers.erase(workers.begin() + static_cast<std::ptrdiff_t>(k));
-          fds.erase(fds.begin() + static_cast<std::ptrdiff_t>(2 * k), fds.begin() + static_cast<std::ptrdiff_t>(2 * k + 2));
-          done(index, std::move(outcome));
-        } else {
-          workers.erase(workers.begin() + static_cast<std::ptrdiff_t>(k));
-          fds.erase(fds.begin() + static_cast<std::ptrdiff_t>(2 * k), fds.begin() + static_cast<std::ptrdiff_t>(2 * k + 2));
-        }
+        const bool was_busy = w.busy;
+        const std::size_t index = w.task;
+        ChildOutcome outcome;
+        outcome.exited = WIFEXITED(status);
+        outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+        outcome.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+        outcome.stderr_tail = std::move(w.stderr_tail);
+        workers.erase(workers.begin() + static_cast<std::ptrdiff_t>(k));
+        fds.erase(fds.begin() + static_cast<std::ptrdiff_t>(2 * k), fds.begin() + static_cast<std::ptrdiff_t>(2 * k + 2));
+        if (was_busy) done(index, std::move(outcome));
         continue;
       }
       ++k;

@@ -266,6 +266,13 @@ struct EmbeddedEngine::Core {
                                        " states): finalize to prune");
   }
 
+  // What make_entry checks before it executes: `height` follows `parent`, and the table has
+  // room beside `pending` states being made.
+  Status can_record(const Entry& parent, std::uint64_t height, std::size_t pending) const {
+    if (Status s = check_height(parent, height); !s) return s;
+    return table_room(pending);
+  }
+
   static Status wrong_root(const Hash256& block_hash, const Hash256& stated,
                            const Hash256& computed) {
     return Status::invalid_argument("engine: block " + short_hash(block_hash) +
@@ -282,8 +289,7 @@ struct EmbeddedEngine::Core {
                            const Hash256& block_hash, const BlockContext& context,
                            const ExecutionPayload& payload, bool defer_root,
                            std::size_t pending) {
-    if (Status s = check_height(parent, context.height); !s) return s;
-    if (Status s = table_room(pending); !s) return s;
+    if (Status s = can_record(parent, context.height, pending); !s) return s;
     if (last_built && last_built->parent == parent_hash && last_built->context == context &&
         last_built->payload == payload) {
       // The proposer's own block: building applied exactly these mints and transactions.
@@ -322,10 +328,9 @@ struct EmbeddedEngine::Core {
       parent_root = state.state_root();
       if (const ExecutionMemo::Outcome* shared =
               memo->find(*parent_root, block_hash, context, payload)) {
-        // Another engine executed exactly this on this very state: the same checks as
-        // make_entry's before executing, then its state and answer.
-        if (Status s = check_height(it->second, context.height); !s) return s;
-        if (Status s = table_room(0); !s) return s;
+        // Another engine executed exactly this on this very state: the checks make_entry
+        // makes before executing, then its state and answer.
+        if (Status s = can_record(it->second, context.height, 0); !s) return s;
         auto [pos, inserted] = states.emplace(
             block_hash, Entry{shared->state, parent_hash, context.height, shared->result, {}});
         (void)inserted;
